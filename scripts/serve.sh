@@ -1,0 +1,18 @@
+#!/bin/sh
+# Serve the app with a production-grade server (gunicorn) plus the background-job worker and the
+# scheduler, all on the embedded database: no other service needed. Ctrl-C stops all three.
+set -eu
+PY=${PY:-.venv/bin/python}
+HOST=${HOST:-127.0.0.1}
+PORT=${PORT:-8000}
+BIN=$(dirname "$PY")
+
+"$PY" manage.py db_worker --queue-name default --interval 1 --no-reload &
+WORKER=$!
+"$PY" manage.py scheduler &
+SCHEDULER=$!
+trap 'kill $WORKER $SCHEDULER 2>/dev/null; exit 0' INT TERM EXIT
+
+echo "营商平台已启动: http://$HOST:$PORT/  (Ctrl-C 停止)"
+"$BIN/gunicorn" config.wsgi:application --bind "$HOST:$PORT" --workers "${WEB_WORKERS:-3}" \
+    --access-logfile - --error-logfile - --log-level warning

@@ -1,0 +1,87 @@
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+
+class WorkflowItem(models.Model):
+    """An item moved through a state machine by `core.workflow.apply_transition` only."""
+
+    state = models.CharField("状态", max_length=32, db_index=True)
+    version = models.PositiveIntegerField("版本", default=0, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class OfficeSetting(models.Model):
+    """A value the office tunes, in force from `effective_from` until a later row for the same key.
+    Rows are never edited: a change is a new row, so any past moment can be reconstructed."""
+
+    key = models.CharField("设置项", max_length=100)
+    value = models.JSONField("取值")
+    effective_from = models.DateTimeField("生效时间")
+    note = models.CharField("调整说明", max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="调整人",
+    )
+    created_at = models.DateTimeField("记录时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "办公室设置"
+        constraints = [
+            models.UniqueConstraint(fields=["key", "effective_from"], name="office_setting_unique_time")
+        ]
+        indexes = [models.Index(fields=["key", "-effective_from"], name="office_setting_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value} @ {self.effective_from:%Y-%m-%d %H:%M}"
+
+
+class TimelineEntry(models.Model):
+    """One line of an item's history (进展记录): transitions, reports, reminders, instructions.
+    Written only through `core.events.record_timeline`."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    action = models.CharField("操作", max_length=64)
+    label = models.CharField("说明", max_length=200)
+    from_state = models.CharField("原状态", max_length=32, blank=True)
+    to_state = models.CharField("新状态", max_length=32, blank=True)
+    note = models.TextField("意见", blank=True)
+    data = models.JSONField("数据", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "进展记录"
+        ordering = ["at", "id"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"], name="timeline_item_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.label}"
+
+
+class ScheduledRun(models.Model):
+    """A claim on one (periodic job, time slot): the unique row makes a slot fire once, however many
+    schedulers run on however many machines."""
+
+    job = models.CharField(max_length=100)
+    slot = models.BigIntegerField()
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once")]

@@ -1,0 +1,135 @@
+"""Office settings: values the office tunes (thresholds, time limits, weights), stored with an effective
+date and read "as in force at time T". Apps declare theirs in an `office_settings.py` module with `define`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from .errors import ValidationFailed
+
+KINDS = {"int", "decimal", "bool", "str", "choice", "json", "time"}
+
+
+@dataclass(frozen=True)
+class SettingDefinition:
+    key: str
+    label: str
+    default: Any
+    kind: str
+    group: str
+    help: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+    def coerce(self, raw: Any) -> Any:
+        """Turn a form value into the stored value, or raise ValidationFailed naming the setting."""
+        try:
+            if self.kind == "int":
+                value: Any = int(str(raw).strip())
+            elif self.kind == "decimal":
+                value = float(str(raw).strip())
+            elif self.kind == "bool":
+                value = raw in (True, "1", "true", "on", "yes", "是")
+            elif self.kind == "choice":
+                value = str(raw)
+                if value not in {c for c, _ in self.choices}:
+                    raise ValueError
+            elif self.kind == "time":
+                value = datetime.strptime(str(raw).strip(), "%H:%M").strftime("%H:%M")
+            elif self.kind == "json":
+                import json
+
+                value = json.loads(raw) if isinstance(raw, str) else raw
+            else:
+                value = str(raw)
+        except (TypeError, ValueError) as exc:
+            raise ValidationFailed(f"“{self.label}”的取值无效。", fields={self.key: ["取值无效。"]}) from exc
+        if self.kind in {"int", "decimal"}:
+            if self.minimum is not None and value < self.minimum:
+                raise ValidationFailed(
+                    f"“{self.label}”不能小于 {self.minimum:g}。", fields={self.key: ["取值过小。"]}
+                )
+            if self.maximum is not None and value > self.maximum:
+                raise ValidationFailed(
+                    f"“{self.label}”不能大于 {self.maximum:g}。", fields={self.key: ["取值过大。"]}
+                )
+        return value
+
+
+REGISTRY: dict[str, SettingDefinition] = {}
+
+
+def define(
+    key: str,
+    label: str,
+    default: Any,
+    *,
+    kind: str,
+    group: str,
+    help: str = "",
+    minimum: float | None = None,
+    maximum: float | None = None,
+    choices: tuple[tuple[str, str], ...] = (),
+) -> SettingDefinition:
+    if kind not in KINDS:
+        raise ValueError(kind)
+    definition = SettingDefinition(key, label, default, kind, group, help, minimum, maximum, choices)
+    REGISTRY[key] = definition
+    return definition
+
+
+def get_setting(key: str, at: datetime | None = None) -> Any:
+    """The value in force at `at` (now by default); the declared default when the office never set it."""
+    from .models import OfficeSetting
+
+    definition = REGISTRY[key]
+    row = (
+        OfficeSetting.objects.filter(key=key, effective_from__lte=at or timezone.now())
+        .order_by("-effective_from")
+        .values_list("value", flat=True)
+        .first()
+    )
+    return definition.default if row is None else row
+
+
+def settings_in_force(at: datetime | None = None, keys: list[str] | None = None) -> dict[str, Any]:
+    return {key: get_setting(key, at) for key in (keys or sorted(REGISTRY))}
+
+
+@transaction.atomic
+def office_setting_change(
+    *, actor: Any, key: str, raw_value: Any, effective_from: datetime | None = None, note: str = ""
+):
+    """Record a new value for `key` from `effective_from` (now by default), audited with before and after."""
+    from yingshang.audit.events import record as audit_record
+
+    from .models import OfficeSetting
+
+    if key not in REGISTRY:
+        raise ValidationFailed("未知的设置项。", fields={"key": ["未知的设置项。"]})
+    definition = REGISTRY[key]
+    value = definition.coerce(raw_value)
+    when = effective_from or timezone.now()
+    before = get_setting(key, when)
+    row = OfficeSetting(key=key, value=value, effective_from=when, note=note, created_by=actor)
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed("该生效时间已有一条设置，请换一个时间。") from exc
+    row.save()
+    audit_record(
+        actor=actor,
+        action="office_setting.change",
+        obj=row,
+        before={key: before},
+        after={key: value},
+        detail=note,
+    )
+    return row

@@ -1,0 +1,14 @@
+"""The periodic jobs, declared in this one module: (name, dotted path of a django-tasks task, period in
+seconds). The `scheduler` command enqueues each once per slot; every job is safe to run twice anyway."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    name: str
+    task: str
+    every_seconds: int
+
+
+PERIODIC_JOBS: list[PeriodicJob] = []
