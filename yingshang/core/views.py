@@ -52,3 +52,15 @@ def office_settings(request: HttpRequest) -> HttpResponse:
             "labels": {k: d.label for k, d in REGISTRY.items()},
         },
     )
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
