@@ -85,3 +85,34 @@ class ScheduledRun(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["job", "slot"], name="scheduled_run_once")]
+
+
+class Attachment(models.Model):
+    """An uploaded file (evidence, appeal attachment, inspection photo) belonging to one item.
+    Stored through Django's storage API under its SHA-256; served only through a permission-checked view."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.BigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    purpose = models.CharField("用途", max_length=32, default="evidence")
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/", max_length=255)
+    original_name = models.CharField("文件名", max_length=255)
+    size = models.PositiveBigIntegerField("大小")
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    mime_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="上传人",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "附件"
+        indexes = [models.Index(fields=["content_type", "object_id"], name="attachment_item")]
+
+    def __str__(self) -> str:
+        return self.original_name

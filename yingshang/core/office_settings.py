@@ -133,3 +133,15 @@ def office_setting_change(
         detail=note,
     )
     return row
+
+
+define(
+    "upload_max_mb",
+    "上传文件大小上限（MB）",
+    20,
+    kind="int",
+    group="通用",
+    minimum=1,
+    maximum=200,
+    help="证明材料、诉求附件、照片等单个文件的大小上限。",
+)

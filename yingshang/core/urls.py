@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("settings/", views.office_settings, name="office_settings"),
+    path("files/<int:pk>/", views.attachment_download, name="attachment"),
 ]

@@ -1,14 +1,18 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from yingshang.audit.events import record as audit_record
+
 from .errors import ValidationFailed
-from .models import OfficeSetting
+from .http import AuthedRequest
+from .models import Attachment, OfficeSetting
 from .office_settings import REGISTRY, get_setting, office_setting_change
 from .permissions import can_edit_office_settings
+from .uploads import ATTACHMENT_ACCESS
 
 
 @login_required
@@ -64,3 +68,15 @@ def error_404(request: HttpRequest, exception=None) -> HttpResponse:
 
 def error_500(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+def attachment_download(request: AuthedRequest, pk: int) -> FileResponse:
+    """Serve a file only to whoever may see the item it belongs to; anyone else gets 404."""
+    attachment = get_object_or_404(Attachment.objects.select_related("content_type"), pk=pk)
+    predicate = ATTACHMENT_ACCESS.get(f"{attachment.content_type.app_label}.{attachment.content_type.model}")
+    item = attachment.item
+    if predicate is None or item is None or not predicate(request.user, item):
+        raise Http404
+    audit_record(actor=request.user, action="attachment.download", obj=attachment)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)

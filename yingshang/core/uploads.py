@@ -1,0 +1,117 @@
+"""Uploads: size and type are checked before anything is stored; the stored file is named by its SHA-256.
+The type is judged by the file's first bytes, not only its name, so a renamed executable is refused."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import File
+from django.db import models, transaction
+
+from yingshang.audit.events import record as audit_record
+
+from .errors import ValidationFailed
+from .models import Attachment
+from .office_settings import get_setting
+
+ZIP = b"PK\x03\x04"
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# extension -> (MIME type, accepted leading bytes)
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (ZIP,)),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (ZIP,)),
+    ".doc": ("application/msword", (OLE,)),
+    ".xls": ("application/vnd.ms-excel", (OLE,)),
+    ".ofd": ("application/ofd", (ZIP,)),
+}
+
+
+def _extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
+
+
+def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: int | None = None) -> str:
+    """Return the MIME type of an acceptable upload, or raise ValidationFailed with a Chinese message."""
+    name = getattr(uploaded, "name", "") or ""
+    ext = _extension(name)
+    kinds = allowed or set(ALLOWED_TYPES)
+    if ext not in kinds or ext not in ALLOWED_TYPES:
+        accepted = "、".join(sorted(k.lstrip(".") for k in kinds))
+        raise ValidationFailed(
+            f"不支持“{name}”的文件类型，请上传 {accepted} 格式。", fields={"file": ["文件类型不支持。"]}
+        )
+    limit = max_bytes if max_bytes is not None else int(get_setting("upload_max_mb")) * 1024 * 1024
+    if uploaded.size > limit:
+        raise ValidationFailed(
+            f"文件“{name}”超过 {limit // (1024 * 1024)} MB 的上限。", fields={"file": ["文件过大。"]}
+        )
+    uploaded.seek(0)
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    mime, magics = ALLOWED_TYPES[ext]
+    if not any(head.startswith(m) for m in magics):
+        raise ValidationFailed(
+            f"文件“{name}”的内容与扩展名不符，已拒收。", fields={"file": ["文件内容与类型不符。"]}
+        )
+    return mime
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor: Any,
+    obj: models.Model,
+    uploaded: Any,
+    purpose: str = "evidence",
+    allowed: set[str] | None = None,
+) -> Attachment:
+    mime = check_upload(uploaded, allowed=allowed)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+        object_id=obj.pk,
+        purpose=purpose,
+        original_name=uploaded.name[:255],
+        size=uploaded.size,
+        sha256=digest.hexdigest(),
+        mime_type=mime,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.file.save(f"{attachment.sha256}{_extension(uploaded.name)}", File(uploaded), save=False)
+    attachment.save()
+    audit_record(
+        actor=actor,
+        action="attachment.add",
+        obj=attachment,
+        after={
+            "item": f"{obj._meta.label_lower}:{obj.pk}",
+            "sha256": attachment.sha256,
+            "size": attachment.size,
+        },
+    )
+    return attachment
+
+
+def attachments_for(obj: models.Model):
+    return Attachment.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False), object_id=obj.pk
+    ).order_by("uploaded_at", "id")
+
+
+# model label ("ledger.progressreport") -> predicate (user, item) -> bool deciding who may download its files.
+ATTACHMENT_ACCESS: dict[str, Callable[[Any, Any], bool]] = {}
+
+
+def register_attachment_access(model_label: str, predicate: Callable[[Any, Any], bool]) -> None:
+    ATTACHMENT_ACCESS[model_label.lower()] = predicate
