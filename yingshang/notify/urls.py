@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "notify"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("badge/", views.badge, name="badge"),
+    path("<int:pk>/open/", views.open_notification, name="open"),
+    path("read/", views.mark_read, name="mark_read"),
+    path("preferences/", views.preferences, name="preferences"),
+    path("deliveries/", views.deliveries, name="deliveries"),
+    path("deliveries/<int:pk>/retry/", views.delivery_retry, name="delivery_retry"),
+]

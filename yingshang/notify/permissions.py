@@ -1,0 +1,11 @@
+from typing import Any
+
+from yingshang.org import roles as r
+
+
+def can_view_deliveries(user: Any) -> bool:
+    return getattr(user, "is_authenticated", False) and user.has_role(r.OFFICE)
+
+
+def can_retry_delivery(user: Any, delivery: Any) -> bool:
+    return can_view_deliveries(user) and delivery.status == "failed"

@@ -1,0 +1,284 @@
+"""Notices: `notify` is what other apps call. The inbox row is written in the caller's transaction;
+other channels become outbox rows (Delivery) sent by a background job after commit, so a slow or
+broken mail server or robot never blocks nor breaks the request that caused the notice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from yingshang.audit.events import record as audit_record
+from yingshang.core.errors import NotFound, ValidationFailed
+from yingshang.core.office_settings import get_setting
+
+from .kinds import KINDS
+from .models import Channel, ChannelPreference, Delivery, Notification, NotifyProfile, WebhookFlavor
+from .retry import backoff_seconds
+
+logger = logging.getLogger("yingshang.notify")
+
+# A delivery "sending" for longer than this is assumed lost with its worker and is tried again.
+STALE_SENDING = timedelta(minutes=15)
+
+
+def item_ref(item: models.Model | None) -> str:
+    return f"{item._meta.label_lower}:{item.pk}" if item is not None else ""
+
+
+@dataclass
+class Message:
+    recipient_ids: Sequence[int]
+    kind: str
+    title: str
+    body: str = ""
+    link: str = ""
+    item_ref: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def notify(
+    *,
+    recipients: Iterable[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    link: str = "",
+    item: models.Model | None = None,
+) -> list[Notification]:
+    """Put a notice in each recipient's inbox and queue it on the channels each of them chose for `kind`."""
+    ids = [getattr(r, "pk", r) for r in recipients]
+    return notify_many(
+        [Message(recipient_ids=ids, kind=kind, title=title, body=body, link=link, item_ref=item_ref(item))]
+    )
+
+
+@transaction.atomic
+def notify_many(messages: Sequence[Message]) -> list[Notification]:
+    """Several notices in one go (the reminder scan): a fixed number of queries however many there are."""
+    from yingshang.org.models import User
+
+    for m in messages:
+        if m.kind not in KINDS:
+            raise ValidationFailed(f"未知的消息类别：{m.kind}。")
+    wanted = {uid for m in messages for uid in m.recipient_ids if uid}
+    if not wanted:
+        return []
+    active = set(User.objects.filter(pk__in=wanted, is_active=True).values_list("pk", flat=True))
+    rows: list[Notification] = []
+    for m in messages:
+        for uid in dict.fromkeys(m.recipient_ids):
+            if uid in active:
+                rows.append(
+                    Notification(
+                        recipient_id=uid,
+                        kind=m.kind,
+                        title=m.title[:200],
+                        body=m.body,
+                        link=m.link[:500],
+                        item_ref=m.item_ref,
+                    )
+                )
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    _queue_deliveries(created)
+    return created
+
+
+def _queue_deliveries(notifications: list[Notification]) -> None:
+    users = {n.recipient_id for n in notifications}
+    kinds = {n.kind for n in notifications}
+    prefs = {
+        (p.user_id, p.kind): p.channels()
+        for p in ChannelPreference.objects.filter(user_id__in=users, kind__in=kinds).filter(
+            Q(email=True) | Q(sms=True) | Q(webhook=True)
+        )
+    }
+    if not prefs:
+        return
+    addresses = _addresses({uid for uid, _ in prefs})
+    now = timezone.now()
+    deliveries = []
+    for n in notifications:
+        for channel in prefs.get((n.recipient_id, n.kind), []):
+            address, flavor = addresses.get((n.recipient_id, channel), ("", ""))
+            if not address:
+                continue
+            deliveries.append(
+                Delivery(
+                    notification=n, channel=channel, address=address, flavor=flavor, next_attempt_at=now
+                )
+            )
+    if deliveries:
+        created = Delivery.objects.bulk_create(deliveries)
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: _enqueue(ids))
+
+
+def _addresses(user_ids: set[int]) -> dict[tuple[int, str], tuple[str, str]]:
+    from yingshang.org.models import User
+
+    out: dict[tuple[int, str], tuple[str, str]] = {}
+    for user in User.objects.filter(pk__in=user_ids).only("pk", "email", "mobile"):
+        if user.email:
+            out[(user.pk, Channel.EMAIL)] = (user.email, "")
+        if user.mobile:
+            out[(user.pk, Channel.SMS)] = (user.mobile, "")
+    for profile in NotifyProfile.objects.filter(user_id__in=user_ids).exclude(webhook_url=""):
+        out[(profile.user_id, Channel.WEBHOOK)] = (profile.webhook_url, profile.webhook_flavor)
+    return out
+
+
+def _enqueue(delivery_ids: list[int]) -> None:
+    from .jobs import deliver
+
+    for pk in delivery_ids:
+        try:
+            deliver.enqueue(pk)
+        except Exception:  # the sweep picks the row up anyway; the request must not fail for this
+            logger.exception("could not enqueue delivery %s", pk)
+
+
+def delivery_attempt(*, delivery_id: int) -> str:
+    """Try to send one delivery now. Claims the row first, so two workers never send it twice; the network
+    call runs outside any transaction; the outcome (sent, retry at T, or given up) is written after."""
+    from .channels import SENDERS
+
+    now = timezone.now()
+    claimed = Delivery.objects.filter(
+        pk=delivery_id, status=Delivery.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=Delivery.Status.SENDING, claimed_at=now)
+    if not claimed:
+        return "skipped"
+    delivery = Delivery.objects.select_related("notification").get(pk=delivery_id)
+    try:
+        SENDERS[delivery.channel](delivery, delivery.notification)
+    except Exception as exc:
+        return _record_failure(delivery, exc)
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1, last_error=""
+    )
+    return "sent"
+
+
+def _record_failure(delivery: Delivery, exc: Exception) -> str:
+    from .jobs import deliver
+    from .retry import requeue_later
+
+    attempts = delivery.attempts + 1
+    max_attempts = int(get_setting("notify_max_attempts"))
+    error = f"{exc.__class__.__name__}: {exc}"[:1000]
+    give_up = attempts >= max_attempts
+    delay = backoff_seconds(attempts, base=int(get_setting("notify_retry_base_seconds")))
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING,
+        attempts=attempts,
+        last_error=f"第{attempts}次：{timezone.localtime():%Y-%m-%d %H:%M:%S} {error}",
+        next_attempt_at=timezone.now() + timedelta(seconds=delay),
+        claimed_at=None,
+    )
+    logger.warning("delivery %s failed (attempt %s): %s", delivery.pk, attempts, error)
+    if give_up:
+        return "failed"
+    try:
+        requeue_later(deliver, delay_seconds=delay, args=(delivery.pk,))
+    except Exception:
+        logger.exception("could not re-queue delivery %s; the sweep will", delivery.pk)
+    return "retry"
+
+
+def deliveries_due(*, limit: int = 500) -> list[int]:
+    """Pending deliveries whose time has come, after returning rows stuck in "sending" to the queue."""
+    now = timezone.now()
+    Delivery.objects.filter(status=Delivery.Status.SENDING, claimed_at__lt=now - STALE_SENDING).update(
+        status=Delivery.Status.PENDING, claimed_at=None
+    )
+    return list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+@transaction.atomic
+def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
+    """The office sends a given-up delivery again (its attempt count restarts)."""
+    if delivery.status != Delivery.Status.FAILED:
+        raise ValidationFailed("只有发送失败的消息可以重发。")
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    audit_record(actor=actor, action="delivery.retry", obj=delivery, before={"status": "failed"})
+    transaction.on_commit(lambda: _enqueue([delivery.pk]))
+    delivery.refresh_from_db()
+    return delivery
+
+
+@transaction.atomic
+def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
+    """Mark the actor's own notices read (all unread ones when `ids` is None)."""
+    qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=list(ids))
+    return qs.update(read_at=timezone.now())
+
+
+def notification_open(*, actor: Any, pk: int) -> Notification:
+    try:
+        notification = Notification.objects.get(pk=pk, recipient=actor)
+    except Notification.DoesNotExist as exc:
+        raise NotFound() from exc
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
+    """`choices`: kind -> the channels (besides the inbox) the actor wants for it."""
+    unknown = set(choices) - set(KINDS)
+    if unknown:
+        raise ValidationFailed("未知的消息类别。")
+    before = {p.kind: p.channels() for p in ChannelPreference.objects.filter(user=actor)}
+    for kind in KINDS:
+        wanted = choices.get(kind, set())
+        ChannelPreference.objects.update_or_create(
+            user=actor,
+            kind=kind,
+            defaults={c: c in wanted for c in Channel.values},
+        )
+    after = {k: sorted(v) for k, v in choices.items() if v}
+    audit_record(actor=actor, action="notify.preferences", obj=actor, before=before, after=after)
+
+
+@transaction.atomic
+def profile_set(*, actor: Any, webhook_url: str, webhook_flavor: str) -> NotifyProfile:
+    from django.core.exceptions import ValidationError
+
+    from yingshang.core.errors import validation_error_fields
+
+    profile, _ = NotifyProfile.objects.get_or_create(user=actor)
+    before = {"webhook_url": profile.webhook_url, "webhook_flavor": profile.webhook_flavor}
+    profile.webhook_url = webhook_url.strip()
+    profile.webhook_flavor = webhook_flavor or WebhookFlavor.WECOM
+    try:
+        profile.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed("群机器人地址无效。", fields=validation_error_fields(exc)) from exc
+    profile.save(update_fields=["webhook_url", "webhook_flavor"])
+    audit_record(
+        actor=actor,
+        action="notify.profile",
+        obj=profile,
+        before=before,
+        after={"webhook_url": profile.webhook_url, "webhook_flavor": profile.webhook_flavor},
+    )
+    return profile

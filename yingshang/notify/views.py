@@ -1,0 +1,129 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from yingshang.core.errors import ApplicationError
+from yingshang.core.http import AuthedRequest
+
+from . import selectors, services
+from .kinds import KINDS
+from .models import Channel, Delivery, WebhookFlavor
+from .permissions import can_retry_delivery, can_view_deliveries
+
+
+@login_required
+@require_GET
+def inbox(request: AuthedRequest) -> HttpResponse:
+    unread_only = request.GET.get("unread") == "1"
+    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "notify/inbox.html",
+        {"page": page, "unread_only": unread_only, "unread": selectors.unread_count(request.user)},
+    )
+
+
+@login_required
+@require_GET
+def badge(request: AuthedRequest) -> HttpResponse:
+    """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive."""
+    return render(request, "notify/_badge.html", {"unread": selectors.unread_count(request.user)})
+
+
+@login_required
+@require_GET
+def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
+    try:
+        notification = services.notification_open(actor=request.user, pk=pk)
+    except ApplicationError:
+        raise PermissionDenied from None
+    link = notification.link
+    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
+        return redirect(link)
+    return redirect("notify:inbox")
+
+
+@login_required
+@require_POST
+def mark_read(request: AuthedRequest) -> HttpResponse:
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()] or None
+    count = services.notifications_mark_read(actor=request.user, ids=ids)
+    messages.success(request, f"已将 {count} 条消息标为已读。")
+    return redirect("notify:inbox")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: AuthedRequest) -> HttpResponse:
+    error = None
+    if request.method == "POST":
+        choices = {
+            kind: {c for c in Channel.values if request.POST.get(f"{kind}__{c}")} for kind in KINDS
+        }
+        try:
+            services.profile_set(
+                actor=request.user,
+                webhook_url=request.POST.get("webhook_url", ""),
+                webhook_flavor=request.POST.get("webhook_flavor", WebhookFlavor.WECOM),
+            )
+            services.preferences_set(actor=request.user, choices=choices)
+        except ApplicationError as exc:
+            error = exc.message
+        else:
+            messages.success(request, "通知方式已保存。")
+            return redirect("notify:preferences")
+    prefs = selectors.preferences_of(request.user)
+    rows = [
+        {"kind": kind, "label": label, "channels": [(c, l, c in prefs.get(kind, [])) for c, l in Channel.choices]}
+        for kind, label in KINDS.items()
+    ]
+    return render(
+        request,
+        "notify/preferences.html",
+        {
+            "rows": rows,
+            "channels": Channel.choices,
+            "profile": selectors.profile_of(request.user),
+            "flavors": WebhookFlavor.choices,
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_GET
+def deliveries(request: AuthedRequest) -> HttpResponse:
+    if not can_view_deliveries(request.user):
+        raise PermissionDenied
+    status = request.GET.get("status", "")
+    channel = request.GET.get("channel", "")
+    page = Paginator(selectors.deliveries(status=status, channel=channel), 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notify/deliveries.html",
+        {
+            "page": page,
+            "status": status,
+            "channel": channel,
+            "statuses": Delivery.Status.choices,
+            "channels": Channel.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def delivery_retry(request: AuthedRequest, pk: int) -> HttpResponse:
+    delivery = get_object_or_404(Delivery, pk=pk)
+    if not can_retry_delivery(request.user, delivery):
+        raise PermissionDenied
+    services.delivery_retry(actor=request.user, delivery=delivery)
+    messages.success(request, "已重新排队发送。")
+    return redirect("notify:deliveries")
