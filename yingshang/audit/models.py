@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 
 
@@ -23,7 +24,67 @@ class AuditRecord(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "审计记录"
         ordering = ["-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+            models.Index(fields=["actor_username", "id"], name="audit_account"),
+            models.Index(fields=["ip", "id"], name="audit_ip"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action}"
+
+
+class AuditSeal(models.Model):
+    """One link of the hash chain over audit records, in record-id order:
+    hash = H(prev_hash || canonical(record)). Append-only, kept apart from the records so writing a record
+    never waits for the chain. The unique constraints make a fork impossible: two sealers racing for the
+    same place cannot both commit (same seq, same predecessor or same record)."""
+
+    seq = models.PositiveBigIntegerField("序号", unique=True)
+    record_id = models.BigIntegerField("记录ID", unique=True)
+    prev_hash = models.CharField("前一哈希", max_length=64, unique=True)
+    hash = models.CharField("哈希", max_length=64)
+    algorithm = models.CharField("算法", max_length=16)
+    sealed_at = models.DateTimeField("封存时间")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计封存"
+        ordering = ["seq"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(seq__gte=1), name="audit_seal_seq_positive"),
+            models.CheckConstraint(
+                condition=models.Q(algorithm__in=["sm3", "sha256"]), name="audit_seal_algorithm_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"封存{self.seq}→#{self.record_id}"
+
+
+class AuditVerification(models.Model):
+    """One verification of the chain asked for on the auditor's page and run as a background job."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "校验中"
+        PASSED = "passed", "通过"
+        FAILED = "failed", "未通过"
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="发起人"
+    )
+    requested_at = models.DateTimeField("发起时间")
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.QUEUED)
+    checked = models.PositiveBigIntegerField("已校验记录数", default=0)
+    last_sealed_id = models.BigIntegerField("最后封存记录", null=True, blank=True)
+    unsealed = models.PositiveBigIntegerField("未封存记录数", default=0)
+    failure_record_id = models.BigIntegerField("问题记录", null=True, blank=True)
+    message = models.TextField("结论", blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计链校验"
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"校验{self.pk} {self.get_status_display()}"

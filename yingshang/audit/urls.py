@@ -1,4 +1,11 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "audit"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.records, name="records"),
+    path("records/<int:pk>/", views.record_detail, name="record"),
+    path("export/", views.export, name="export"),
+    path("verify/", views.verify, name="verify"),
+]

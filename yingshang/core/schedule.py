@@ -11,4 +11,7 @@ class PeriodicJob:
     every_seconds: int
 
 
-PERIODIC_JOBS: list[PeriodicJob] = []
+PERIODIC_JOBS: list[PeriodicJob] = [
+    PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
+]
+PERIODIC_JOBS.append(PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", every_seconds=10))

@@ -1,0 +1,85 @@
+"""Reads of the audit app, already restricted to who may read them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from .chain import DEFAULT_ALGORITHM, sm3_source
+from .models import AuditRecord, AuditSeal, AuditVerification
+from .permissions import can_view_audit_log
+
+
+def audit_records(
+    user: Any,
+    *,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    account: str = "",
+    action: str = "",
+    object_type: str = "",
+    object_id: str = "",
+    ip: str = "",
+) -> QuerySet[AuditRecord]:
+    """Records matching the filters, newest first; nothing for anyone but the auditor. Every filter uses
+    an indexed column; an action ending in "." matches the whole family (e.g. "auth.")."""
+    if not can_view_audit_log(user):
+        return AuditRecord.objects.none()
+    qs = AuditRecord.objects.order_by("-id")
+    if start:
+        qs = qs.filter(at__gte=start)
+    if end:
+        qs = qs.filter(at__lt=end)
+    if account:
+        qs = qs.filter(actor_username=account)
+    if action:
+        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if ip:
+        qs = qs.filter(ip=ip)
+    return qs
+
+
+def audit_record_detail(user: Any, pk: int) -> tuple[AuditRecord, AuditSeal | None] | None:
+    if not can_view_audit_log(user):
+        return None
+    record = AuditRecord.objects.filter(pk=pk).first()
+    if record is None:
+        return None
+    return record, AuditSeal.objects.filter(record_id=pk).first()
+
+
+@dataclass(frozen=True)
+class ChainStatus:
+    sealed: int
+    last_sealed_id: int | None
+    last_sealed_at: datetime | None
+    unsealed: int
+    algorithm: str
+    sm3_source: str
+
+
+def chain_status() -> ChainStatus:
+    """Where the chain stands: two indexed look-ups (the tip seal, and the records after it)."""
+    tip = AuditSeal.objects.order_by("-seq").values("seq", "record_id", "sealed_at", "algorithm").first()
+    after = tip["record_id"] if tip else 0
+    return ChainStatus(
+        sealed=tip["seq"] if tip else 0,
+        last_sealed_id=tip["record_id"] if tip else None,
+        last_sealed_at=tip["sealed_at"] if tip else None,
+        unsealed=AuditRecord.objects.filter(id__gt=after).count(),
+        algorithm=tip["algorithm"] if tip else DEFAULT_ALGORITHM,
+        sm3_source=sm3_source(),
+    )
+
+
+def latest_verifications(user: Any, limit: int = 5) -> list[AuditVerification]:
+    if not can_view_audit_log(user):
+        return []
+    return list(AuditVerification.objects.select_related("requested_by").order_by("-id")[:limit])
