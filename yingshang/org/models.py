@@ -95,6 +95,9 @@ class User(AbstractUser):
         verbose_name="所属单位",
     )
     roles = models.PositiveIntegerField("角色", default=0)
+    # Roles asked for by an account import (system administrator); in force only once the security
+    # administrator confirms them, so the sysadmin never grants roles himself.
+    pending_roles = models.PositiveIntegerField("待确认角色", default=0)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField("首次登录须改密码", default=True)
     enterprise = models.ForeignKey(
@@ -117,6 +120,18 @@ class User(AbstractUser):
                 name="admin_duty_stands_alone",
                 violation_error_message="系统管理员、安全管理员、审计管理员三种职责须分设账号，且不得兼任业务角色。",
             ),
+            models.CheckConstraint(
+                condition=Q(pending_roles__lt=r.ADMIN_BITS_FLOOR)
+                | Q(
+                    pending_roles__in=[
+                        r.ROLE_BITS[r.SYSADMIN],
+                        r.ROLE_BITS[r.SECADMIN],
+                        r.ROLE_BITS[r.AUDITOR],
+                    ]
+                ),
+                name="pending_admin_duty_stands_alone",
+                violation_error_message="系统管理员、安全管理员、审计管理员三种职责须分设账号，且不得兼任业务角色。",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -132,6 +147,14 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [r.ROLE_LABELS[c] for c in r.ROLE_BITS if c in self.role_codes]
+
+    @property
+    def pending_role_codes(self) -> frozenset[str]:
+        return r.bits_to_roles(self.pending_roles)
+
+    @property
+    def pending_role_labels(self) -> list[str]:
+        return [r.ROLE_LABELS[c] for c in r.ROLE_BITS if c in self.pending_role_codes]
 
     @property
     def masked_mobile(self) -> str:

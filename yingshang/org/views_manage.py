@@ -1,0 +1,423 @@
+"""Management pages of the three separated admin duties: departments and accounts (系统管理员), roles and
+API tokens (安全管理员), imports from .xlsx. Thin: check the duty, call one service, render."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yingshang.core.errors import ValidationFailed
+from yingshang.core.exports import XLSX_TYPE, xlsx_response
+from yingshang.core.http import AuthedRequest
+
+from . import imports, selectors, services
+from . import roles as r
+from .forms import AccountForm, DepartmentForm, ImportForm, RolesForm, TokenForm
+from .models import Department
+from .permissions import (
+    access_account,
+    access_department,
+    access_token,
+    can_assign_roles,
+    can_manage_accounts,
+    can_manage_departments,
+    can_manage_tokens,
+    can_view_accounts,
+)
+
+PAGE_SIZE = 30
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _add_errors(form: Any, exc: ValidationFailed) -> None:
+    placed = False
+    for name, errors in exc.fields.items():
+        if name in form.fields:
+            for error in errors:
+                form.add_error(name, error)
+            placed = True
+    if not placed or not exc.fields:
+        form.add_error(None, exc.message)
+
+
+# ---- departments -------------------------------------------------------------------------------
+
+
+@login_required
+def department_list(request: AuthedRequest) -> HttpResponse:
+    _require(can_manage_departments(request.user))
+    q = request.GET.get("q", "").strip()
+    active = request.GET.get("active", "")
+    tree = selectors.department_tree(q=q, active=active)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="单位列表.xlsx",
+            title="单位列表",
+            headers=["单位编码", "单位全称", "简称", "别名", "类型", "上级单位", "排序", "状态"],
+            rows=(
+                [
+                    d.department.code,
+                    d.department.name,
+                    d.department.short_name,
+                    d.department.aliases,
+                    d.department.get_kind_display(),
+                    d.department.parent.name if d.department.parent else "",
+                    d.department.sort_order,
+                    "启用" if d.department.is_active else "停用",
+                ]
+                for d in tree
+            ),
+            user=request.user,
+            audit_action="department.export",
+            filters=selectors.filters_summary({"q": q, "active": active}),
+            widths=[12, 36, 20, 30, 10, 30, 8, 8],
+        )
+    return render(
+        request,
+        "org/manage/department_list.html",
+        {"tree": tree, "q": q, "active": active, "query": request.GET.urlencode()},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def department_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    _require(can_manage_departments(request.user))
+    department = access_department(request.user, pk) if pk else None
+    choices = selectors.department_choices(exclude_subtree_of=department)
+    initial = {}
+    if department is not None:
+        initial = {
+            "code": department.code,
+            "name": department.name,
+            "short_name": department.short_name,
+            "aliases": "、".join(department.aliases),
+            "kind": department.kind,
+            "parent": department.parent_id,
+            "sort_order": department.sort_order,
+            "is_active": department.is_active,
+        }
+    form = DepartmentForm(request.POST or None, initial=initial, department_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        data["parent"] = Department.objects.get(pk=data["parent"]) if data["parent"] else None
+        try:
+            if department is None:
+                is_active = data.pop("is_active")
+                department = services.department_create(actor=request.user, **data)
+                if not is_active:
+                    services.department_update(actor=request.user, department=department, is_active=False)
+                messages.success(request, f"已新增单位“{department.name}”。")
+            else:
+                services.department_update(actor=request.user, department=department, **data)
+                messages.success(request, f"已保存单位“{department.name}”。")
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect("org:department_list")
+    return render(request, "org/manage/department_form.html", {"form": form, "department": department})
+
+
+# ---- accounts ----------------------------------------------------------------------------------
+
+
+def _account_filters(request: AuthedRequest) -> dict[str, Any]:
+    department = request.GET.get("department", "")
+    return {
+        "q": request.GET.get("q", "").strip(),
+        "department": int(department) if department.isdigit() else None,
+        "role": request.GET.get("role", ""),
+        "status": request.GET.get("status", ""),
+    }
+
+
+@login_required
+def account_list(request: AuthedRequest) -> HttpResponse:
+    _require(can_view_accounts(request.user))
+    filters = _account_filters(request)
+    qs = selectors.user_list(**filters)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="账号列表.xlsx",
+            title="账号列表",
+            headers=["账号", "姓名", "手机号", "所属单位", "角色", "待确认角色", "状态", "最近登录"],
+            rows=(
+                [
+                    u.username,
+                    u.real_name,
+                    u.masked_mobile,
+                    u.department.name if u.department else "",
+                    u.role_labels,
+                    u.pending_role_labels,
+                    "启用" if u.is_active else "停用",
+                    u.last_login,
+                ]
+                for u in qs.iterator()
+            ),
+            user=request.user,
+            audit_action="user.export",
+            filters=selectors.filters_summary(filters),
+            widths=[16, 12, 16, 32, 24, 16, 8, 18],
+        )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    locked = selectors.locked_usernames([u.username for u in page.object_list])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "org/manage/account_list.html",
+        {
+            "page": page,
+            "locked": locked,
+            "filters": filters,
+            "department_choices": selectors.department_choices(),
+            "role_choices": r.role_choices(),
+            "query": query.urlencode(),
+            "can_manage": can_manage_accounts(request.user),
+            "can_assign": can_assign_roles(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
+    _require(can_manage_accounts(request.user))
+    account = access_account(request.user, pk) if pk else None
+    initial = {}
+    if account is not None:
+        initial = {
+            "real_name": account.real_name,
+            "mobile": account.mobile,
+            "email": account.email,
+            "department": account.department_id,
+        }
+    form = AccountForm(
+        request.POST or None,
+        initial=initial,
+        department_choices=selectors.department_choices(),
+        editing=account is not None,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        department = Department.objects.get(pk=data["department"]) if data["department"] else None
+        try:
+            if account is None:
+                password = services.generate_password()
+                account = services.user_create(
+                    actor=request.user,
+                    username=data["username"].strip(),
+                    password=password,
+                    real_name=data["real_name"],
+                    mobile=data["mobile"],
+                    email=data["email"],
+                    department=department,
+                    must_change_password=True,
+                )
+                return render(
+                    request,
+                    "org/manage/password_shown.html",
+                    {"account": account, "password": password, "created": True},
+                )
+            services.user_update(
+                actor=request.user,
+                user=account,
+                real_name=data["real_name"],
+                mobile=data["mobile"],
+                email=data["email"],
+                department=department,
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存账号“{account.username}”。")
+            return redirect("org:account_list")
+    return render(request, "org/manage/account_form.html", {"form": form, "account": account})
+
+
+@login_required
+@require_POST
+def account_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(can_manage_accounts(request.user))
+    account = access_account(request.user, pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.user_set_active(actor=request.user, user=account, active=active)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"账号“{account.username}”已{'启用' if active else '停用'}。")
+    return redirect(request.POST.get("next") or "org:account_list")
+
+
+@login_required
+@require_POST
+def account_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(can_manage_accounts(request.user))
+    account = access_account(request.user, pk)
+    password = services.user_reset_password(actor=request.user, user=account)
+    return render(
+        request,
+        "org/manage/password_shown.html",
+        {"account": account, "password": password, "created": False},
+    )
+
+
+@login_required
+@require_POST
+def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(can_manage_accounts(request.user))
+    account = access_account(request.user, pk)
+    services.user_unlock(actor=request.user, user=account)
+    messages.success(request, f"账号“{account.username}”已解除锁定。")
+    return redirect(request.POST.get("next") or "org:account_list")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_roles(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(can_assign_roles(request.user))
+    account = access_account(request.user, pk)
+    initial_roles = sorted(account.role_codes or account.pending_role_codes)
+    form = RolesForm(request.POST or None, initial={"roles": initial_roles})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_set_roles(actor=request.user, user=account, roles=set(form.cleaned_data["roles"]))
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存账号“{account.username}”的角色。")
+            return redirect("org:account_list")
+    return render(request, "org/manage/account_roles.html", {"form": form, "account": account})
+
+
+# ---- API tokens --------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request: AuthedRequest) -> HttpResponse:
+    _require(can_manage_tokens(request.user))
+    holders = list(selectors.token_holders())
+    form = TokenForm(request.POST or None, holders=holders)
+    if request.method == "POST" and form.is_valid():
+        holder = next(u for u in holders if u.pk == form.cleaned_data["user"])
+        try:
+            token, raw = services.api_token_create(
+                actor=request.user, user=holder, name=form.cleaned_data["name"]
+            )
+        except ValidationFailed as exc:
+            _add_errors(form, exc)
+        else:
+            return render(request, "org/manage/token_shown.html", {"token": token, "raw": raw})
+    page = Paginator(selectors.token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "org/manage/token_list.html", {"page": page, "form": form})
+
+
+@login_required
+@require_POST
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
+    token = access_token(request.user, pk)
+    try:
+        services.api_token_revoke(actor=request.user, token=token)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"令牌“{token.name}”已吊销，立即失效。")
+    return redirect("org:token_list")
+
+
+# ---- imports -----------------------------------------------------------------------------------
+
+IMPORT_SESSION_KEY = "org_import_{kind}"
+
+
+def _import_allowed(request: AuthedRequest, kind: str) -> None:
+    if kind not in imports.KINDS:
+        raise Http404
+    _require(
+        can_manage_departments(request.user) if kind == "department" else can_manage_accounts(request.user)
+    )
+
+
+@login_required
+def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
+    _import_allowed(request, kind)
+    from urllib.parse import quote
+
+    response = HttpResponse(imports.template_workbook(kind), content_type=XLSX_TYPE)
+    filename = f"{imports.TITLES[kind]}模板.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
+    """Upload and preview: nothing is saved; the checked file waits in the session for the commit."""
+    _import_allowed(request, kind)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    sha256 = ""
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        report = imports.check(kind, content)
+        sha256 = hashlib.sha256(content).hexdigest()
+        if report.ok:
+            request.session[IMPORT_SESSION_KEY.format(kind=kind)] = {
+                "name": upload.name,
+                "sha256": sha256,
+                "content": base64.b64encode(content).decode(),
+            }
+        else:
+            request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
+    return render(
+        request,
+        "org/manage/import.html",
+        {
+            "form": form,
+            "kind": kind,
+            "title": imports.TITLES[kind],
+            "columns": imports.KINDS[kind],
+            "report": report,
+            "sha256": sha256,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request: AuthedRequest, kind: str) -> HttpResponse:
+    _import_allowed(request, kind)
+    stored = request.session.get(IMPORT_SESSION_KEY.format(kind=kind))
+    if not stored or stored.get("sha256") != request.POST.get("sha256"):
+        # A second post of the same form, or a preview that was replaced: nothing to do.
+        messages.warning(request, "没有待导入的文件，或该文件已经导入。请重新上传并预览。")
+        return redirect("org:import", kind=kind)
+    content = base64.b64decode(stored["content"])
+    try:
+        _report, result = imports.commit(kind, content, actor=request.user, filename=stored["name"])
+    except ValidationFailed as exc:
+        request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
+        messages.error(request, exc.message)
+        return redirect("org:import", kind=kind)
+    request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
+    return render(
+        request,
+        "org/manage/import_done.html",
+        {"kind": kind, "title": imports.TITLES[kind], "result": result, "count": len(result.created)},
+    )
