@@ -1,0 +1,109 @@
+"""Values the office tunes for the appeals loop: time limits per appeal type, counting rule, rate formulas,
+duplicate detection, intake limits."""
+
+from yingshang.core.office_settings import define
+
+GROUP = "企业诉求"
+
+CATEGORY_LIMITS = {
+    # category: (sign within N working hours, reply within N working days)
+    "consult": (4, 3),
+    "help": (8, 5),
+    "complaint": (8, 10),
+    "suggestion": (8, 15),
+    "report": (8, 10),
+}
+CATEGORY_LABELS = {
+    "consult": "咨询",
+    "help": "求助",
+    "complaint": "投诉",
+    "suggestion": "建议",
+    "report": "举报",
+}
+
+for _category, (_hours, _days) in CATEGORY_LIMITS.items():
+    define(
+        f"appeals.sign_hours.{_category}",
+        f"{CATEGORY_LABELS[_category]}类签收时限（工作小时）",
+        _hours,
+        kind="int",
+        group=GROUP,
+        minimum=1,
+        maximum=200,
+    )
+    define(
+        f"appeals.reply_days.{_category}",
+        f"{CATEGORY_LABELS[_category]}类答复时限（工作日）",
+        _days,
+        kind="int",
+        group=GROUP,
+        minimum=1,
+        maximum=90,
+    )
+define("appeals.sign_hours.urgent", "紧急诉求签收时限（工作小时）", 2, kind="int", group=GROUP, minimum=1)
+define("appeals.reply_days.urgent", "紧急诉求答复时限（工作日）", 1, kind="int", group=GROUP, minimum=1)
+define(
+    "appeals.count_from",
+    "时限起算规则",
+    "receipt",
+    kind="choice",
+    group=GROUP,
+    choices=(("receipt", "自受理之时起算"), ("next_workday", "自受理次一工作日起算")),
+    help="答复时限按工作日计算：自受理当日起算，或自受理后的下一个工作日起算。",
+)
+define("appeals.office_open", "计时工作时间（上班）", "09:00", kind="time", group=GROUP)
+define("appeals.office_close", "计时工作时间（下班）", "17:00", kind="time", group=GROUP)
+define("appeals.description_max", "诉求内容字数上限", 5000, kind="int", group=GROUP, minimum=100)
+define("appeals.extension_max_days", "单次延期最长（工作日）", 10, kind="int", group=GROUP, minimum=1)
+define("appeals.max_reopens", "不满意重办次数上限", 2, kind="int", group=GROUP, minimum=0, maximum=10)
+define("appeals.duplicate_window_days", "重复诉求识别时间窗（天）", 30, kind="int", group=GROUP, minimum=1)
+define(
+    "appeals.duplicate_threshold",
+    "重复诉求文本相似度阈值",
+    0.6,
+    kind="decimal",
+    group=GROUP,
+    minimum=0.1,
+    maximum=1,
+    help="两条诉求内容的字符片段（2字）Jaccard 相似度不低于该值，且为同一企业或同一联系电话时，视为重复诉求。",
+)
+define("appeals.track_limit_per_ip", "进度查询每小时次数上限（每个地址）", 30, kind="int", group=GROUP)
+define("appeals.track_limit_per_code", "进度查询每小时失败次数上限（每个查询码）", 5, kind="int", group=GROUP)
+define(
+    "appeals.rate_basic_weight",
+    "满意率中“基本满意”的折算系数",
+    0.9,
+    kind="decimal",
+    group=GROUP,
+    minimum=0,
+    maximum=1,
+)
+define(
+    "appeals.rate_weight_response",
+    "综合得分中响应率权重",
+    0.1,
+    kind="decimal",
+    group=GROUP,
+    minimum=0,
+    maximum=1,
+)
+define(
+    "appeals.rate_weight_resolution",
+    "综合得分中解决率权重",
+    0.5,
+    kind="decimal",
+    group=GROUP,
+    minimum=0,
+    maximum=1,
+)
+define(
+    "appeals.rate_weight_satisfaction",
+    "综合得分中满意率权重",
+    0.4,
+    kind="decimal",
+    group=GROUP,
+    minimum=0,
+    maximum=1,
+)
+define("appeals.webhook_max_attempts", "回传最多尝试次数", 8, kind="int", group=GROUP, minimum=1, maximum=30)
+define("appeals.webhook_base_delay", "回传首次重试间隔（秒）", 30, kind="int", group=GROUP, minimum=1)

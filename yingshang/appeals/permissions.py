@@ -1,0 +1,98 @@
+"""Who may see and do what with appeals, in one place (views, API, exports and jobs use these)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404
+
+from yingshang.core.uploads import register_attachment_access
+from yingshang.org import roles as r
+from yingshang.org.scope import department_ids
+
+from .models import Appeal, Reply
+
+
+def _authenticated(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def is_office(user: Any) -> bool:
+    return _authenticated(user) and user.has_role(r.OFFICE)
+
+
+def is_main_department(user: Any, appeal: Appeal) -> bool:
+    ids = department_ids(user)
+    return appeal.main_department_id is not None and ids is not None and appeal.main_department_id in ids
+
+
+def is_owner(user: Any, appeal: Appeal) -> bool:
+    return (
+        _authenticated(user)
+        and user.has_role(r.ENTERPRISE)
+        and user.enterprise_id is not None
+        and appeal.enterprise_id == user.enterprise_id
+    )
+
+
+def is_office_or_owner(user: Any, appeal: Appeal) -> bool:
+    return is_office(user) or is_owner(user, appeal)
+
+
+PREDICATES = {"is_main_department": is_main_department, "is_office_or_owner": is_office_or_owner}
+
+
+def can_view_appeal(user: Any, appeal: Appeal) -> bool:
+    """Office and the read-only city-wide roles see all; a department what was dispatched to it in any
+    round; an enterprise its own appeals; a source system's account what it pushed in."""
+    if not _authenticated(user):
+        return False
+    ids = department_ids(user)
+    if ids is None:
+        return True
+    if is_owner(user, appeal):
+        return True
+    if ids and appeal.dispatches.filter(department_id__in=ids).exists():
+        return True
+    system = getattr(user, "appeal_source_system", None)
+    return system is not None and appeal.source_system_id == system.pk
+
+
+def can_see_full_contact(user: Any, appeal: Appeal) -> bool:
+    """Full phone number on the detail page: the office, the department handling the current round (it has
+    to call the enterprise back) and the enterprise itself. Everyone else, every list, export and API
+    answer gets the masked number."""
+    return is_office(user) or is_main_department(user, appeal) or is_owner(user, appeal)
+
+
+def can_submit_appeal_api(user: Any) -> bool:
+    return is_office(user) or getattr(user, "appeal_source_system", None) is not None
+
+
+def can_import_appeals(user: Any) -> bool:
+    return is_office(user)
+
+
+def can_view_rates(user: Any) -> bool:
+    return _authenticated(user) and bool(user.role_codes & (r.CITY_WIDE_ROLES | r.DEPARTMENT_ROLES))
+
+
+def access_appeal(user: Any, pk: int) -> Appeal:
+    """The appeal if `user` may see it; Http404 otherwise (a guessed id reveals nothing)."""
+    appeal = (
+        Appeal.objects.select_related("main_department", "enterprise", "source_system", "duplicate_of")
+        .filter(pk=pk)
+        .first()
+    )
+    if appeal is None or not can_view_appeal(user, appeal):
+        raise Http404
+    return appeal
+
+
+def _attachment_item_visible(user: Any, item: Any) -> bool:
+    appeal = item.appeal if isinstance(item, Reply) else item
+    return can_view_appeal(user, appeal)
+
+
+register_attachment_access("appeals.appeal", _attachment_item_visible)
+register_attachment_access("appeals.reply", _attachment_item_visible)

@@ -1,0 +1,111 @@
+"""Fixtures for the appeals tests: departments, users of every role, and appeals walked to any state
+through the services."""
+
+import itertools
+
+import pytest
+from django.core.cache import cache
+
+from yingshang.appeals import services
+from yingshang.appeals.models import Appeal
+from yingshang.core.credit_code import ALPHABET, check_character
+from yingshang.org import roles as r
+from yingshang.org import services as org_services
+
+_serial = itertools.count(1)
+
+
+def credit_code(n: int) -> str:
+    first17 = f"91370100MA{n:07d}"
+    first17 = "".join(ch if ch in ALPHABET else "0" for ch in first17)
+    return first17 + check_character(first17)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def dept(make_department):
+    return make_department("示例市测试主办局")
+
+
+@pytest.fixture
+def other_dept(make_department):
+    return make_department("示例市测试另一局")
+
+
+@pytest.fixture
+def liaison(make_user, dept):
+    return make_user(r.LIAISON, department=dept)
+
+
+@pytest.fixture
+def other_liaison(make_user, other_dept):
+    return make_user(r.LIAISON, department=other_dept)
+
+
+@pytest.fixture
+def enterprise(db):
+    return org_services.enterprise_create(actor=None, credit_code=credit_code(1), name="示例测试科技有限公司")
+
+
+@pytest.fixture
+def ent_user(make_user, enterprise):
+    return make_user(r.ENTERPRISE, enterprise=enterprise)
+
+
+def intake(**overrides):
+    n = next(_serial)
+    data = {
+        "enterprise_name": "示例测试科技有限公司",
+        "credit_code": credit_code(1),
+        "contact_name": "王经理",
+        "contact_phone": "13912345678",
+        "category": "help",
+        "title": f"诉求{n}",
+        "description": f"第{n}号测试诉求：厂区门前道路{n}年未修，货车进出困难，请求协调修复。序号{n * 7919}",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def submit(db):
+    def do(actor=None, **overrides):
+        return services.appeal_submit(actor=actor, data=intake(**overrides))
+
+    return do
+
+
+@pytest.fixture
+def walk(submit, office_user, liaison, dept):
+    """walk(state) -> a fresh appeal in `state`, built step by step through the services."""
+
+    def do(state: str, **overrides) -> Appeal:
+        appeal = submit(**overrides)
+        if state == "submitted":
+            return appeal
+        if state == "closed":
+            services.appeal_close_invalid(actor=office_user, appeal=appeal, reason="spam", note="广告信息")
+            return appeal
+        services.appeal_dispatch(actor=office_user, appeal=appeal, main_department=dept)
+        if state == "dispatched":
+            return appeal
+        if state == "returned":
+            services.appeal_return(actor=liaison, appeal=appeal, reason="function", note="")
+            return appeal
+        services.appeal_sign(actor=liaison, appeal=appeal)
+        if state == "signed":
+            return appeal
+        services.appeal_reply(actor=liaison, appeal=appeal, content="已协调修复道路。")
+        if state == "replied":
+            return appeal
+        services.appeal_follow_up(actor=office_user, appeal=appeal, satisfaction="satisfied", solved=True)
+        assert state == "concluded"
+        return appeal
+
+    return do
