@@ -1,0 +1,491 @@
+"""Every read of the ledger, already scoped: liaisons and department heads see the tasks where their
+department (or a sub-unit) is a lead or cooperating department; office, leader, inspector and discipline
+see all. Warning filters are database comparisons of the stored threshold dates with today."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import QueryDict
+from django.utils import timezone
+
+from yingshang.org import roles as r
+from yingshang.org.models import Department
+from yingshang.org.scope import department_ids
+
+from . import warnings as w
+from . import workflow as wf
+from .models import (
+    Category,
+    CloseOutRequest,
+    Contribution,
+    ExtensionRequest,
+    PolicyDocument,
+    ProgressReport,
+    SavedFilter,
+    Task,
+    TaskDepartment,
+)
+
+
+def scoped_tasks(user: Any) -> QuerySet[Task]:
+    roles = getattr(user, "role_codes", frozenset()) if getattr(user, "is_authenticated", False) else frozenset()
+    if roles & r.CITY_WIDE_ROLES:
+        return Task.objects.all()
+    if not roles & r.DEPARTMENT_ROLES:
+        return Task.objects.none()
+    ids = department_ids(user) or set()
+    return Task.objects.filter(id__in=TaskDepartment.objects.filter(department_id__in=ids).values("task_id"))
+
+
+def warning_q(level: str, on: date) -> Q:
+    red = Q(red_at__lte=on)
+    yellow = Q(yellow_at__lte=on) & (Q(red_at__isnull=True) | Q(red_at__gt=on))
+    if level == w.RED:
+        return red
+    if level == w.YELLOW:
+        return yellow
+    if level == w.GREEN:
+        return (
+            Q(state__in=wf.ACTIVE)
+            & (Q(yellow_at__isnull=True) | Q(yellow_at__gt=on))
+            & (Q(red_at__isnull=True) | Q(red_at__gt=on))
+        )
+    return Q()
+
+
+@dataclass
+class TaskFilters:
+    document: int | None = None
+    department: int | None = None
+    category: int | None = None
+    state: str = ""
+    warning: str = ""
+    missing: bool = False
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+    keyword: str = ""
+    priority: bool = False
+    errors: dict[str, str] = field(default_factory=dict)
+
+    FIELDS = ("document", "department", "category", "state", "warning", "missing", "deadline_from",
+              "deadline_to", "q", "priority")
+
+    @classmethod
+    def from_query(cls, params: QueryDict | dict[str, Any]) -> TaskFilters:
+        f = cls()
+
+        def integer(name: str) -> int | None:
+            raw = (params.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return int(raw)
+            except ValueError:
+                f.errors[name] = "取值无效"
+                return None
+
+        def day(name: str) -> date | None:
+            raw = (params.get(name) or "").strip()
+            if not raw:
+                return None
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                f.errors[name] = "日期格式应为 YYYY-MM-DD"
+                return None
+
+        f.document = integer("document")
+        f.department = integer("department")
+        f.category = integer("category")
+        state = (params.get("state") or "").strip()
+        f.state = state if state in wf.TASK_STATES or state in {"open"} else ""
+        warning = (params.get("warning") or "").strip()
+        f.warning = warning if warning in w.LEVEL_LABELS else ""
+        f.missing = (params.get("missing") or "") in {"1", "on", "true"}
+        f.deadline_from = day("deadline_from")
+        f.deadline_to = day("deadline_to")
+        f.keyword = (params.get("q") or "").strip()[:100]
+        f.priority = (params.get("priority") or "") in {"1", "on", "true"}
+        return f
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in ("document", "department", "category", "state", "warning", "keyword"):
+            if getattr(self, key):
+                out[key] = getattr(self, key)
+        for key in ("deadline_from", "deadline_to"):
+            if getattr(self, key):
+                out[key] = str(getattr(self, key))
+        if self.missing:
+            out["missing"] = True
+        if self.priority:
+            out["priority"] = True
+        return out
+
+
+def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> QuerySet[Task]:
+    on = on or timezone.localdate()
+    if f.document:
+        qs = qs.filter(document_id=f.document)
+    if f.department:
+        qs = qs.filter(id__in=TaskDepartment.objects.filter(department_id=f.department).values("task_id"))
+    if f.category:
+        qs = qs.filter(category_id=f.category)
+    if f.state == "open":
+        qs = qs.filter(state__in=wf.ACTIVE)
+    elif f.state:
+        qs = qs.filter(state=f.state)
+    if f.warning:
+        qs = qs.filter(warning_q(f.warning, on))
+    if f.missing:
+        qs = qs.filter(missing_at__lte=on)
+    if f.deadline_from:
+        qs = qs.filter(deadline__gte=f.deadline_from)
+    if f.deadline_to:
+        qs = qs.filter(deadline__lte=f.deadline_to)
+    if f.keyword:
+        qs = qs.filter(Q(title__icontains=f.keyword) | Q(serial=f.keyword))
+    if f.priority:
+        qs = qs.filter(is_priority=True)
+    return qs
+
+
+def task_list(user: Any, f: TaskFilters | None = None) -> QuerySet[Task]:
+    """The ledger list in the office's order (document, then 序号), with what each row shows."""
+    qs = filter_tasks(scoped_tasks(user), f or TaskFilters())
+    return (
+        qs.select_related("primary_lead", "category", "document")
+        .prefetch_related(
+            Prefetch(
+                "task_departments",
+                queryset=TaskDepartment.objects.select_related("department").order_by("sort_order", "id"),
+            )
+        )
+        .order_by("document_id", "sort_order", "id")
+    )
+
+
+def my_tasks(user: Any) -> QuerySet[Task]:
+    """我的任务: active tasks where the user's department leads, most urgent first."""
+    ids = department_ids(user)
+    if ids is None:
+        qs = Task.objects.none()
+    else:
+        qs = Task.objects.filter(
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+            state__in=wf.ACTIVE,
+        )
+    return qs.select_related("primary_lead", "category", "document").order_by(
+        "red_at", "yellow_at", "deadline", "id"
+    )
+
+
+def co_tasks(user: Any) -> QuerySet[Task]:
+    ids = department_ids(user)
+    if ids is None:
+        return Task.objects.none()
+    return (
+        Task.objects.filter(
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="co").values("task_id"),
+            state__in=wf.ACTIVE,
+        )
+        .select_related("primary_lead", "document")
+        .order_by("deadline", "id")
+    )
+
+
+@dataclass
+class TaskRow:
+    """One ledger row as shown on screen and exported."""
+
+    task: Task
+    leads: list[str]
+    cos: list[str]
+    level: str
+    missed: int
+
+    @property
+    def level_label(self) -> str:
+        return w.LEVEL_LABELS[self.level] if self.task.state in wf.ACTIVE else "—"
+
+    @property
+    def state_label(self) -> str:
+        return wf.TASK_STATES.get(self.task.state, self.task.state)
+
+    @property
+    def deadline_display(self) -> str:
+        t = self.task
+        if t.ongoing:
+            return t.deadline_text or f"长期坚持（{dict(CYCLE_LABELS)[t.cycle]}反馈）"
+        return f"{t.deadline:%Y-%m-%d}" if t.deadline else t.deadline_text
+
+
+CYCLE_LABELS = (("month", "每月"), ("quarter", "每季度"), ("half", "每半年"), ("year", "每年"))
+
+
+def task_rows(tasks: Any, on: date | None = None) -> list[TaskRow]:
+    on = on or timezone.localdate()
+    out = []
+    for task in tasks:
+        leads, cos = [], []
+        for td in task.task_departments.all():
+            (leads if td.role == "lead" else cos).append(td.department.display_name)
+        missed = 1 if task.missing_at and task.missing_at <= on else 0
+        out.append(TaskRow(task, leads, cos, w.level(task.yellow_at, task.red_at, on), missed))
+    return out
+
+
+EXPORT_HEADERS = [
+    "序号",
+    "重点任务/具体措施",
+    "牵头单位",
+    "配合单位",
+    "完成时限",
+    "类别",
+    "状态",
+    "完成进度（%）",
+    "预警",
+    "最近反馈日期",
+    "销号日期",
+]
+
+
+def export_row(row: TaskRow) -> list[Any]:
+    t = row.task
+    return [
+        t.serial,
+        t.title,
+        "、".join(row.leads),
+        "、".join(row.cos),
+        row.deadline_display,
+        t.category.name if t.category else "",
+        row.state_label,
+        t.percent,
+        row.level_label,
+        t.last_report_on,
+        t.closed_on,
+    ]
+
+
+def task_detail(task: Task) -> dict[str, Any]:
+    """Everything the task page shows, in a fixed number of queries."""
+    from yingshang.core.events import timeline_for
+
+    departments = list(task.task_departments.select_related("department").order_by("sort_order", "id"))
+    reports = list(
+        ProgressReport.objects.filter(task=task)
+        .select_related("department", "submitted_by")
+        .prefetch_related(Prefetch("contributions", queryset=Contribution.objects.select_related("department")))
+        .order_by("-period_start")
+    )
+    return {
+        "leads": [d for d in departments if d.role == "lead"],
+        "cos": [d for d in departments if d.role == "co"],
+        "reports": reports,
+        "open_contributions": list(
+            Contribution.objects.filter(task=task, report__isnull=True).select_related("department", "submitted_by")
+        ),
+        "close_outs": list(task.close_outs.select_related("requested_by", "reviewed_by", "head_by")),
+        "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+        "milestones": list(task.milestones.all()),
+        "timeline": list(timeline_for(task)),
+    }
+
+
+def review_queue(user: Any) -> QuerySet[Task]:
+    """待审核: for the office, close-outs awaiting review; for a department head, the department's
+    close-outs awaiting their approval."""
+    roles = getattr(user, "role_codes", frozenset())
+    if r.OFFICE in roles:
+        qs = Task.objects.filter(state=wf.CLOSE_REQUESTED)
+    elif r.DEPT_HEAD in roles:
+        ids = department_ids(user) or set()
+        qs = Task.objects.filter(
+            state=wf.HEAD_REVIEW,
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+        )
+    else:
+        return Task.objects.none()
+    return qs.select_related("primary_lead", "document").order_by("id")
+
+
+def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:
+    if r.OFFICE not in getattr(user, "role_codes", frozenset()):
+        return ExtensionRequest.objects.none()
+    return (
+        ExtensionRequest.objects.filter(state=wf.EXT_PENDING)
+        .select_related("task", "task__primary_lead", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+def categories(active_only: bool = True) -> QuerySet[Category]:
+    qs = Category.objects.all()
+    return qs.filter(is_active=True) if active_only else qs
+
+
+def documents(user: Any) -> QuerySet[PolicyDocument]:
+    if not getattr(user, "is_authenticated", False):
+        return PolicyDocument.objects.none()
+    roles = user.role_codes
+    if roles & r.CITY_WIDE_ROLES:
+        qs = PolicyDocument.objects.all()
+    else:
+        qs = PolicyDocument.objects.filter(id__in=scoped_tasks(user).values("document_id"))
+    return qs.annotate(
+        task_total=Count("tasks", distinct=True),
+        task_closed=Count("tasks", filter=Q(tasks__state=wf.CLOSED), distinct=True),
+    )
+
+
+def task_by_source_key(source_key: str) -> Task | None:
+    return Task.objects.filter(source_key=source_key).first()
+
+
+def saved_filters(user: Any) -> QuerySet[SavedFilter]:
+    return SavedFilter.objects.filter(user=user)
+
+
+def departments_for_filter(user: Any) -> QuerySet[Department]:
+    ids = department_ids(user)
+    qs = Department.objects.filter(is_active=True)
+    return qs if ids is None else qs.filter(pk__in=ids)
+
+
+# --- progress of a document, implementation report ------------------------------------------------
+
+
+def document_progress(document: PolicyDocument, user: Any) -> dict[str, Any]:
+    """Per primary lead department and per category: total, closed, red, yellow (today)."""
+    on = timezone.localdate()
+    base = scoped_tasks(user).filter(document=document)
+    aggregates = {
+        "total": Count("id"),
+        "closed": Count("id", filter=Q(state=wf.CLOSED)),
+        "red": Count("id", filter=warning_q(w.RED, on)),
+        "yellow": Count("id", filter=warning_q(w.YELLOW, on)),
+    }
+    by_department = list(
+        base.values("primary_lead_id", "primary_lead__name", "primary_lead__short_name")
+        .annotate(**aggregates)
+        .order_by("primary_lead__sort_order", "primary_lead_id")
+    )
+    by_category = list(
+        base.values("category_id", "category__name").annotate(**aggregates).order_by("category__sort_order")
+    )
+    totals = base.aggregate(**aggregates)
+    return {"by_department": by_department, "by_category": by_category, "totals": totals}
+
+
+@dataclass
+class DepartmentLine:
+    department: Department
+    total: int = 0
+    closed: int = 0
+    on_track: int = 0
+    yellow: int = 0
+    red: int = 0
+    missing: int = 0
+    cancelled: int = 0
+
+
+def implementation_report(document: PolicyDocument, on: date, user: Any) -> list[DepartmentLine]:
+    """落实情况 as of the end of day `on`, per lead department (a task counts for each of its lead
+    departments): tasks total, closed, on track (green), yellow, red, with a report missing. Reports
+    submitted after `on` and close-outs after `on` are not counted; today's office settings apply."""
+    rules = w.Rules.current()
+    until = timezone.make_aware(datetime.combine(on, time.max))
+    tasks = list(
+        scoped_tasks(user)
+        .filter(document=document, created_at__lte=until)
+        .only("id", "state", "deadline", "ongoing", "cycle", "start_date", "closed_on")
+    )
+    ids = [t.id for t in tasks]
+    last_periods: dict[int, date] = {}
+    for chunk in _chunks(ids, 5000):
+        for task_id, period in (
+            ProgressReport.objects.filter(task_id__in=chunk, submitted_at__lte=until)
+            .values_list("task_id", "period_start")
+            .order_by()
+        ):
+            if task_id not in last_periods or period > last_periods[task_id]:
+                last_periods[task_id] = period
+    leads: dict[int, list[int]] = defaultdict(list)
+    for chunk in _chunks(ids, 5000):
+        for task_id, dept_id in TaskDepartment.objects.filter(task_id__in=chunk, role="lead").values_list(
+            "task_id", "department_id"
+        ):
+            leads[task_id].append(dept_id)
+    lines: dict[int, DepartmentLine] = {}
+    departments = Department.objects.in_bulk({d for v in leads.values() for d in v})
+    for task in tasks:
+        closed = task.state == wf.CLOSED and task.closed_on is not None and task.closed_on <= on
+        cancelled = task.state == wf.CANCELLED
+        state = wf.CLOSED if closed else (wf.CANCELLED if cancelled else wf.IN_PROGRESS)
+        t = w.thresholds(
+            state=state,
+            deadline=task.deadline,
+            ongoing=task.ongoing,
+            cycle=task.cycle,
+            start_date=task.start_date,
+            last_period=last_periods.get(task.id),
+            rules=rules,
+        )
+        level = w.level(t.yellow_at, t.red_at, on)
+        missing = t.missing_at is not None and t.missing_at <= on
+        for dept_id in leads.get(task.id, []):
+            line = lines.get(dept_id)
+            if line is None:
+                line = lines[dept_id] = DepartmentLine(departments[dept_id])
+            if cancelled:
+                line.cancelled += 1
+                continue
+            line.total += 1
+            if closed:
+                line.closed += 1
+            elif level == w.RED:
+                line.red += 1
+            elif level == w.YELLOW:
+                line.yellow += 1
+            else:
+                line.on_track += 1
+            if missing:
+                line.missing += 1
+    return sorted(lines.values(), key=lambda x: (x.department.sort_order, x.department.code))
+
+
+REPORT_HEADERS = ["序号", "牵头单位", "任务总数", "已销号", "正常推进", "黄色预警", "红色预警", "未按时反馈"]
+
+
+def report_rows(lines: list[DepartmentLine]) -> list[list[Any]]:
+    rows: list[list[Any]] = [
+        [i, x.department.name, x.total, x.closed, x.on_track, x.yellow, x.red, x.missing]
+        for i, x in enumerate(lines, start=1)
+    ]
+    rows.append(
+        [
+            "",
+            "合计",
+            sum(x.total for x in lines),
+            sum(x.closed for x in lines),
+            sum(x.on_track for x in lines),
+            sum(x.yellow for x in lines),
+            sum(x.red for x in lines),
+            sum(x.missing for x in lines),
+        ]
+    )
+    return rows
+
+
+def _chunks(items: list[int], size: int):
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def pending_close_out(task: Task) -> CloseOutRequest | None:
+    return CloseOutRequest.objects.filter(task=task, outcome=CloseOutRequest.Outcome.PENDING).first()
