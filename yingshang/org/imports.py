@@ -344,7 +344,7 @@ def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[D
 def _create_users(rows: Iterable[dict[str, Any]], *, actor: Any) -> ImportResult:
     result = ImportResult(created=[])
     for item in rows:
-        password = services.generate_password()
+        password = services.generate_password(item["username"])
         user = services.user_create(
             actor=actor,
             username=item["username"],

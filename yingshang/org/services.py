@@ -296,19 +296,24 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     return user
 
 
-def generate_password() -> str:
-    """A temporary password that satisfies the policy (length and the four character classes)."""
+def generate_password(username: str = "") -> str:
+    """A temporary password that satisfies the policy (length, the four character classes, not the
+    username)."""
     while True:
         body = secrets.token_urlsafe(9)
         candidate = f"Ys{body}#{secrets.randbelow(10)}"
-        if any(c.isdigit() for c in candidate) and any(c.islower() for c in candidate):
+        if (
+            any(c.isdigit() for c in candidate)
+            and any(c.islower() for c in candidate)
+            and (not username or username.lower() not in candidate.lower())
+        ):
             return candidate
 
 
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User, new_password: str | None = None) -> str:
     """Set a temporary password the holder must change at the next sign-in; returns it to show once."""
-    password = new_password or generate_password()
+    password = new_password or generate_password(user.username)
     try:
         validate_password(password, user)
     except ValidationError as exc:

@@ -216,7 +216,7 @@ def account_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         department = Department.objects.get(pk=data["department"]) if data["department"] else None
         try:
             if account is None:
-                password = services.generate_password()
+                password = services.generate_password(data["username"].strip())
                 account = services.user_create(
                     actor=request.user,
                     username=data["username"].strip(),
