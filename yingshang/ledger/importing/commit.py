@@ -1,0 +1,273 @@
+"""Stage a parsed plan against the ledger (what would be created, updated, left alone) and commit it all or
+nothing through the ledger's services, in one short transaction after everything has been read and checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from yingshang.audit.events import record as audit_record
+from yingshang.core.errors import ApplicationError, ValidationFailed
+from yingshang.org import services as org_services
+from yingshang.org.models import Department
+
+from .. import services as ledger
+from ..models import Category, PolicyDocument, Task, TaskDepartment
+from .parser import NEW_UNIT, ImportRow, ParseResult, row_key, task_digest
+
+
+@dataclass
+class RowPlan:
+    row: ImportRow
+    action: str  # "create" | "update" | "unchanged" | "error"
+    task_id: int | None = None
+    changes: dict[str, Any] = field(default_factory=dict)
+    category: Category | None = None
+
+
+@dataclass
+class Staged:
+    result: ParseResult
+    plans: list[RowPlan]
+    documents: dict[str, PolicyDocument | None]
+    new_units: list[str]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = {"created": 0, "updated": 0, "unchanged": 0}
+        for p in self.plans:
+            if p.action == "create":
+                out["created"] += 1
+            elif p.action == "update":
+                out["updated"] += 1
+            elif p.action == "unchanged":
+                out["unchanged"] += 1
+        return out
+
+
+def _categories() -> list[Category]:
+    return list(Category.objects.filter(is_active=True).order_by("sort_order", "id"))
+
+
+def match_category(text: str, categories: list[Category]) -> Category | None:
+    """"政务环境", "一、持续优化政务环境" and "政务" all find 政务环境."""
+    text = re.sub(r"\s+", "", text or "")
+    if not text:
+        return None
+    for c in categories:
+        if c.name == text:
+            return c
+    for c in categories:
+        if c.name in text:
+            return c
+    hits = [c for c in categories if text in c.name]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _desired(plan: RowPlan, codes: dict[str, Department]) -> dict[str, Any]:
+    row = plan.row
+    leads = [codes[row.matched[x.written]] for x in row.lead if row.matched.get(x.written) in codes]
+    cos = [codes[row.matched[x.written]] for x in row.co if row.matched.get(x.written) in codes]
+    leads = list(dict.fromkeys(leads))
+    cos = [d for d in dict.fromkeys(cos) if d not in leads]
+    return {"leads": leads, "cos": cos}
+
+
+def stage(
+    result: ParseResult,
+    *,
+    document: PolicyDocument | None = None,
+    categories: dict[int, str] | None = None,
+) -> Staged:
+    """Decide per row: create, update (what changes) or unchanged. Reads only."""
+    all_categories = _categories()
+    by_code = {c.code: c for c in all_categories}
+    titles = sorted({r.document for r in result.rows})
+    documents: dict[str, PolicyDocument | None] = {}
+    for title in titles:
+        documents[title] = document or PolicyDocument.objects.filter(title=title).order_by("id").first()
+    doc_ids = {d.pk for d in documents.values() if d is not None}
+    existing: dict[str, Task] = {}
+    by_serial: dict[tuple[int, str], list[Task]] = {}
+    by_digest: dict[tuple[int, str], list[Task]] = {}
+    roles: dict[int, tuple[list[str], list[str]]] = {}
+    if doc_ids:
+        tasks = list(Task.objects.filter(document_id__in=doc_ids).select_related("category"))
+        for t in tasks:
+            if t.source_key:
+                existing[t.source_key] = t
+            if t.serial:
+                by_serial.setdefault((t.document_id, t.serial), []).append(t)
+            by_digest.setdefault((t.document_id, task_digest(t.title)), []).append(t)
+            roles[t.pk] = ([], [])
+        for task_id, code, role in (
+            TaskDepartment.objects.filter(task__document_id__in=doc_ids)
+            .order_by("task_id", "-is_primary", "sort_order", "id")
+            .values_list("task_id", "department__code", "role")
+        ):
+            roles[task_id][0 if role == TaskDepartment.Role.LEAD else 1].append(code)
+    claimed: set[int] = set()
+    plans: list[RowPlan] = []
+    for i, row in enumerate(result.rows):
+        chosen = (categories or {}).get(i)
+        category = by_code.get(chosen) if chosen else match_category(row.category, all_categories)
+        plan = RowPlan(row=row, action="error" if row.errors else "create", category=category)
+        plans.append(plan)
+        doc = documents.get(row.document)
+        if row.errors or doc is None:
+            continue
+        task = existing.get(row_key(doc.pk, row.task, row.occurrence))
+        if task is None or task.pk in claimed:
+            # The task text changed (or a re-export reordered rows): same 序号 in the same document.
+            candidates = [
+                t
+                for t in by_digest.get((doc.pk, task_digest(row.task)), []) + by_serial.get((doc.pk, row.seq), [])
+                if t.pk not in claimed
+            ]
+            task = candidates[0] if candidates else None
+        if task is None:
+            continue
+        claimed.add(task.pk)
+        plan.task_id = task.pk
+        leads, cos = roles.get(task.pk, ([], []))
+        changes: dict[str, Any] = {}
+        if task.title != row.task.strip():
+            changes["title"] = row.task.strip()
+        if row.seq and task.serial != row.seq:
+            changes["serial"] = row.seq
+        if row.deadline.ongoing:
+            if not task.ongoing:
+                changes["ongoing"] = True
+                changes["deadline"] = None
+            if row.deadline.cycle and task.cycle != row.deadline.cycle:
+                changes["cycle"] = row.deadline.cycle
+        else:
+            if task.ongoing:
+                changes["ongoing"] = False
+            if task.deadline != row.deadline.date:
+                changes["deadline"] = row.deadline.date
+        if changes.get("deadline") is not None or changes.get("ongoing") is not None:
+            changes["deadline_text"] = row.deadline.text[:100]
+        if category is not None and task.category_id != category.pk:
+            changes["category"] = category
+        lead_codes = [row.matched[x.written] for x in row.lead]
+        co_codes = [row.matched[x.written] for x in row.co]
+        lead_codes = list(dict.fromkeys(c for c in lead_codes if c))
+        co_codes = [c for c in dict.fromkeys(c for c in co_codes if c) if c not in lead_codes]
+        if lead_codes and (lead_codes[0] != (leads[0] if leads else None) or set(lead_codes) != set(leads)):
+            changes["lead_codes"] = lead_codes
+        if set(co_codes) != set(cos):
+            changes["co_codes"] = co_codes
+        plan.changes = changes
+        plan.action = "update" if changes else "unchanged"
+    new_units = sorted(
+        {code[len(NEW_UNIT) :] for r in result.rows for code in r.matched.values() if code and code.startswith(NEW_UNIT)}
+    )
+    return Staged(result=result, plans=plans, documents=documents, new_units=new_units)
+
+
+def _new_department_code(taken: set[str]) -> str:
+    n = 1
+    while f"IMP{n:03d}" in taken:
+        n += 1
+    taken.add(f"IMP{n:03d}")
+    return f"IMP{n:03d}"
+
+
+def _kind_for(name: str) -> str:
+    if re.search(r"(区|县)(人民)?政府$|管委会$", name):
+        return Department.Kind.DISTRICT
+    return Department.Kind.CITY_DEPARTMENT
+
+
+def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any = None) -> dict[str, int]:
+    """Write every planned row, or none: any refusal rolls the whole import back."""
+    result = staged.result
+    if not result.ok:
+        raise ValidationFailed(
+            f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。"
+        )
+    reason = f"按导入文件《{file_name or result.file_name}》更新"
+    with transaction.atomic():
+        codes: dict[str, Department] = {}
+        needed = {c for r in result.rows for c in r.matched.values() if c and not c.startswith(NEW_UNIT)}
+        codes.update({d.code: d for d in Department.objects.filter(code__in=needed)})
+        taken = set(Department.objects.filter(code__startswith="IMP").values_list("code", flat=True))
+        for name in staged.new_units:
+            department = org_services.department_create(
+                actor=actor, code=_new_department_code(taken), name=name, kind=_kind_for(name)
+            )
+            codes[NEW_UNIT + name] = department
+        documents: dict[str, PolicyDocument] = {}
+        for title, doc in staged.documents.items():
+            if doc is None:
+                doc = ledger.policy_document_create(
+                    actor=actor,
+                    title=title[:300],
+                    source_file_name=file_name or result.file_name,
+                    source_file=source_file,
+                )
+            documents[title] = doc
+        measures: dict[tuple[int, str], Any] = {}
+        tasks = {t.pk: t for t in Task.objects.filter(pk__in=[p.task_id for p in staged.plans if p.task_id])}
+        for order, plan in enumerate(staged.plans, start=1):
+            row = plan.row
+            doc = documents[row.document]
+            who = _desired(plan, codes)
+            if plan.action == "create":
+                measure_title = row.measure or row.task
+                measure_key = (doc.pk, row.measure) if row.measure else None
+                measure = measures.get(measure_key) if measure_key else None
+                if measure is None:
+                    measure = ledger.measure_create(
+                        actor=actor,
+                        document=doc,
+                        title=measure_title,
+                        serial=row.seq,
+                        category=plan.category,
+                        sort_order=order,
+                    )
+                    if measure_key:
+                        measures[measure_key] = measure
+                ledger.task_create(
+                    actor=actor,
+                    measure=measure,
+                    title=row.task,
+                    lead_departments=who["leads"],
+                    co_departments=who["cos"],
+                    deadline=row.deadline.date,
+                    ongoing=row.deadline.ongoing,
+                    cycle=row.deadline.cycle or None,
+                    category=plan.category,
+                    serial=row.seq,
+                    deadline_text=row.deadline.text,
+                    source_key=row_key(doc.pk, row.task, row.occurrence),
+                    sort_order=order,
+                )
+            elif plan.action == "update":
+                task = tasks[plan.task_id]  # type: ignore[index]
+                changes = dict(plan.changes)
+                if "lead_codes" in changes:
+                    changes.pop("lead_codes")
+                    changes["lead_departments"] = who["leads"]
+                    changes["primary_lead"] = who["leads"][0]
+                if "co_codes" in changes:
+                    changes.pop("co_codes")
+                    changes["co_departments"] = who["cos"]
+                try:
+                    ledger.task_adjust(actor=actor, task=task, reason=reason, changes=changes)
+                except ApplicationError as exc:
+                    raise ValidationFailed(f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}") from exc
+        counts = staged.counts
+        audit_record(
+            actor=actor,
+            action="ledger.import",
+            object_type="ledger.policydocument",
+            object_id=",".join(str(d.pk) for d in documents.values()),
+            after={"file": file_name or result.file_name, "rows": len(result.rows), **counts},
+            detail=f"导入任务分工方案《{file_name or result.file_name}》",
+        )
+    return counts

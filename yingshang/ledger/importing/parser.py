@@ -1,0 +1,422 @@
+"""From grids to import rows: find the header, classify columns, read each row's units, deadline and category,
+match units to departments, and collect every problem with its row and column. Nothing here writes."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+
+from . import deadlines as dl
+from . import units as u
+from .readers import Grid, InlineItem, Workbook, cell_text
+
+HEADER_SCAN_ROWS = 30
+NEW_UNIT = "new:"  # mapping value: create this unit as a new department on commit
+HEADER_CELL_MAX = 20
+
+# Column kinds and the header names that announce them, tried in this order on each header cell.
+COLUMN_NAMES: list[tuple[str, tuple[str, ...]]] = [
+    ("seq", ("序号", "编号", "序")),
+    ("co", ("配合单位", "协同单位", "参与单位", "配合部门", "协同部门", "参与部门", "协办单位", "配合")),
+    ("lead", ("牵头单位", "牵头部门", "主办单位", "牵头")),
+    ("responsible", ("主要责任单位", "责任单位", "责任部门", "承办单位", "责任主体")),
+    (
+        "task",
+        (
+            "具体措施",
+            "任务内容",
+            "工作任务",
+            "重点任务",
+            "主要任务",
+            "工作措施",
+            "政策措施",
+            "主要措施",
+            "任务措施",
+            "工作内容",
+            "具体任务",
+            "改革任务",
+            "任务名称",
+            "措施内容",
+            "重点工作",
+            "工作事项",
+        ),
+    ),
+    ("deadline", ("完成时限", "时间节点", "完成时间", "完成期限", "截止时间", "时间安排", "进度安排", "时限")),
+    ("category", ("类别", "维度", "领域", "任务组", "分类", "板块")),
+    ("document", ("来源文件", "政策文件", "文件名称")),
+]
+# Of two task columns, the broader one (重点任务) names the measure and the finer one (具体措施) the task.
+MEASURE_FIRST = ("重点任务", "主要任务", "工作任务", "改革任务", "重点工作")
+SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
+NOTE = re.compile(r"^(?:注|备注|说明|附注|导出人|填表|制表|审核人)[:：\s]|^注[0-9一二三四五六七八九十]")
+
+
+@dataclass
+class Columns:
+    header_row: int
+    index: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # kind -> header text as written
+    measure: int | None = None
+
+
+@dataclass
+class ImportRow:
+    row: int
+    table: str
+    seq: str
+    task: str
+    measure: str
+    category: str
+    document: str
+    year: int | None
+    lead: list[u.Unit]
+    co: list[u.Unit]
+    generic: list[str]
+    deadline: dl.Deadline
+    errors: list[str] = field(default_factory=list)
+    matched: dict[str, str | None] = field(default_factory=dict)
+    occurrence: int = 1
+    lead_column: str = ""
+    co_column: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "lead": [x.written for x in self.lead],
+            "co": [x.written for x in self.co],
+            "matched": dict(self.matched),
+            "generic": list(self.generic),
+            "deadline": self.deadline.date.isoformat() if self.deadline.date and not self.deadline.ongoing else None,
+            "ongoing": self.deadline.ongoing,
+            "errors": list(self.errors),
+        }
+
+
+@dataclass
+class ParseResult:
+    file_name: str
+    title: str
+    rows: list[ImportRow] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    unknown_units: list[str] = field(default_factory=list)
+    has_category_column: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not any(r.errors for r in self.rows)
+
+    def error_count(self) -> int:
+        return len(self.errors) + sum(len(r.errors) for r in self.rows)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rows": [r.as_json() for r in self.rows],
+            "unknown_units": list(self.unknown_units),
+            "errors": list(self.errors),
+        }
+
+
+def _header_key(text: str) -> str:
+    return re.sub(r"[\s*＊:：]", "", text)
+
+
+def classify_header(values: list[Any]) -> Columns | None:
+    found: dict[str, list[tuple[int, str]]] = {}
+    for i, value in enumerate(values):
+        text = _header_key(cell_text(value))
+        if not text or len(text) > HEADER_CELL_MAX:
+            continue
+        for kind, names in COLUMN_NAMES:
+            if kind == "seq":
+                hit = text in names or text.lower() in {"no", "no."}
+            else:
+                hit = any(n in text for n in names)
+            if hit:
+                found.setdefault(kind, []).append((i, cell_text(value)))
+                break
+    if "task" not in found or not ({"lead", "responsible"} & set(found)):
+        return None
+    columns = Columns(header_row=0)
+    for kind, hits in found.items():
+        columns.index[kind] = hits[0][0]
+        columns.names[kind] = hits[0][1]
+    tasks = found["task"]
+    if len(tasks) > 1:
+        first, last = tasks[0], tasks[-1]
+        if any(n in _header_key(first[1]) for n in MEASURE_FIRST):
+            columns.measure = first[0]
+            columns.index["task"], columns.names["task"] = last
+    # 牵头单位 + 责任单位: the 责任单位 column is the co-operating one.
+    if "lead" in found and "responsible" in found and "co" not in found:
+        columns.index["co"], columns.names["co"] = found["responsible"][0]
+        del columns.index["responsible"]
+    return columns
+
+
+def find_header(grid: Grid) -> Columns | None:
+    for position, (_number, values) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
+        columns = classify_header(values)
+        if columns is not None:
+            columns.header_row = position
+            return columns
+    return None
+
+
+def _cell(values: list[Any], index: int | None) -> Any:
+    if index is None or index >= len(values):
+        return None
+    return values[index]
+
+
+def _column_label(grid: Grid, columns: Columns, kind: str) -> str:
+    name = columns.names.get(kind, "")
+    if grid.column_letters and kind in columns.index:
+        return f"{get_column_letter(columns.index[kind] + 1)} 列“{name}”"
+    return f"“{name}”列"
+
+
+def _norm_task(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def task_digest(task: str) -> str:
+    return hashlib.sha256(_norm_task(task).encode()).hexdigest()[:24]
+
+
+def row_key(document_id: int, task: str, occurrence: int) -> str:
+    """Stable identity of a plan row within its policy document: the task text (not 序号, so a re-export
+    that renumbers still finds its tasks) and which occurrence of that text it is."""
+    return f"doc{document_id}:{task_digest(task)}:{occurrence}"
+
+
+@dataclass
+class Options:
+    year: int | None = None
+    first_listed_leads: bool = True
+    default_cycle: str = "month"
+    city_names: tuple[str, ...] = ()
+    mapping: dict[str, str] = field(default_factory=dict)  # unit as written -> department code
+    categories: dict[str, str] = field(default_factory=dict)  # source key -> category name
+
+
+def _title_above(grid: Grid, header_position: int) -> str:
+    texts = []
+    for _n, values in grid.rows[:header_position]:
+        cells = [cell_text(v) for v in values if cell_text(v)]
+        if cells:
+            texts.append(cells[0])
+    return max(texts, key=len) if texts else ""
+
+
+def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.DepartmentIndex) -> ParseResult:
+    result = ParseResult(file_name=file_name, title="")
+    stem = file_name.rsplit(".", 1)[0]
+    tables = [(g, find_header(g)) for g in workbook.grids]
+    task_tables = [(g, c) for g, c in tables if c is not None]
+    if task_tables:
+        for grid, columns in task_tables:
+            _parse_grid(grid, columns, result, options, stem)
+    elif workbook.inline:
+        result.title = workbook.title_hint or stem
+        _parse_inline(workbook.inline, result, options, result.title)
+    else:
+        where = "、".join(g.label for g in workbook.grids) or "文件"
+        result.errors.append(
+            f"{where}的前 {HEADER_SCAN_ROWS} 行中未找到表头：需要同时有“重点任务/具体措施/任务内容”类列和"
+            "“牵头单位/责任单位”类列。请检查表头名称后重新上传。"
+        )
+        return result
+    if not result.rows and not result.errors:
+        result.errors.append("表头下没有任务行。")
+    _match(result, options, index)
+    _assign_keys(result)
+    return result
+
+
+def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Options, stem: str) -> None:
+    title = _title_above(grid, columns.header_row) or stem
+    if not result.title:
+        result.title = title
+    if "category" in columns.index:
+        result.has_category_column = True
+    header_number = grid.rows[columns.header_row][0]
+    header_values = [cell_text(v) for v in grid.rows[columns.header_row][1]]
+    section = ""
+    lead_kind = "lead" if "lead" in columns.index else "responsible"
+    lead_mode = u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN
+    for number, values in grid.rows[columns.header_row + 1 :]:
+        shown = number - header_number + 1 if grid.relative_numbering else number
+        texts = [cell_text(v) for v in values]
+        if [t for t in texts if t] == [t for t in header_values if t]:
+            continue  # the header repeated on a new page
+        task = cell_text(_cell(values, columns.index["task"]))
+        lead_text = cell_text(_cell(values, columns.index[lead_kind]))
+        distinct = {t for t in texts if t}
+        if not distinct:
+            continue
+        first = next(t for t in texts if t)
+        if NOTE.match(first):
+            continue
+        if len(distinct) == 1 and (not lead_text or SECTION.match(first)):
+            section = SECTION.sub("", first).strip() or first
+            continue
+        if not task:
+            if SECTION.match(first) and not lead_text:
+                section = SECTION.sub("", first).strip()
+            continue
+        errors: list[str] = []
+        for (fr, fc), ref in grid.uncached_formulas.items():
+            if fr == number:
+                header = header_values[fc] if fc < len(header_values) else ""
+                errors.append(
+                    f"第{shown}行 {ref} 单元格{('“' + header + '”') if header else ''}是公式但没有计算结果，"
+                    "请在 Excel 中打开并保存后重新上传。"
+                )
+        document = cell_text(_cell(values, columns.index.get("document"))) or title
+        year = options.year or dl.plan_year(document) or dl.plan_year(title) or dl.plan_year(stem)
+        lead_cell = u.split_cell(lead_text, lead_mode, first_listed_leads=options.first_listed_leads)
+        co_text = cell_text(_cell(values, columns.index.get("co")))
+        co_cell = u.split_cell(co_text, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)
+        leads = list(lead_cell.lead)
+        cos = [x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads]
+        cos = list(dict.fromkeys(cos))
+        generic = list(dict.fromkeys(lead_cell.generic + co_cell.generic))
+        lead_label = _column_label(grid, columns, lead_kind)
+        if not leads:
+            if lead_cell.generic:
+                errors.append(
+                    f"第{shown}行{lead_label}只写了“{'、'.join(lead_cell.generic)}”，没有具体的牵头单位，"
+                    "请在文件中写明牵头单位。"
+                )
+            else:
+                errors.append(f"第{shown}行{lead_label}为空，请填写牵头单位。")
+        raw_deadline = _cell(values, columns.index.get("deadline"))
+        deadline = dl.parse_deadline(raw_deadline, year=year, default_cycle=options.default_cycle)
+        if deadline.error:
+            errors.append(f"第{shown}行{_column_label(grid, columns, 'deadline')}：{deadline.error}。")
+        elif deadline.date is None and not deadline.ongoing:
+            # No deadline written: a standing task, reported on every cycle.
+            deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
+        category = cell_text(_cell(values, columns.index.get("category"))) or section
+        measure = cell_text(_cell(values, columns.measure)) if columns.measure is not None else ""
+        result.rows.append(
+            ImportRow(
+                row=shown,
+                table=grid.label,
+                seq=cell_text(_cell(values, columns.index.get("seq"))),
+                task=task,
+                measure=measure,
+                category=category,
+                document=document,
+                year=year,
+                lead=leads,
+                co=cos,
+                generic=generic,
+                deadline=deadline,
+                errors=errors,
+                lead_column=lead_label,
+                co_column=_column_label(grid, columns, "co") if "co" in columns.index else lead_label,
+            )
+        )
+
+
+INLINE_PART = re.compile(r"(牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门)[:：]")
+SEQ_PREFIX = re.compile(r"^\s*(\d+|[一二三四五六七八九十]+)[.．、]\s*")
+
+
+def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options, title: str) -> None:
+    for item in items:
+        parts: dict[str, str] = {}
+        matches = list(INLINE_PART.finditer(item.annotation))
+        for i, m in enumerate(matches):
+            end = matches[i + 1].start() if i + 1 < len(matches) else len(item.annotation)
+            label = "lead" if m.group(1).startswith("牵头") else ("co" if m.group(1).startswith("配合") else "resp")
+            parts[label] = item.annotation[m.end() : end].strip("；;，, ")
+        deadline_text = ""
+        # The deadline is the last comma-separated piece of the last part when it reads as a deadline.
+        last_label = max(parts, key=lambda k: item.annotation.find(parts[k])) if parts else ""
+        year = options.year or dl.plan_year(title)
+        if last_label:
+            pieces = re.split(r"[，,]", parts[last_label])
+            tail = pieces[-1].strip()
+            probe = dl.parse_deadline(tail, year=year or 2000, default_cycle=options.default_cycle)
+            if tail and not probe.error and (probe.date or probe.ongoing):
+                deadline_text = tail
+                parts[last_label] = "，".join(pieces[:-1])
+        if "lead" in parts:
+            lead_cell = u.split_cell(parts["lead"], u.LEAD_COLUMN, first_listed_leads=options.first_listed_leads)
+            co_source = parts.get("resp", "") + ("，" if parts.get("resp") and parts.get("co") else "") + parts.get(
+                "co", ""
+            )
+        else:
+            lead_cell = u.split_cell(
+                parts.get("resp", ""), u.RESPONSIBLE_COLUMN, first_listed_leads=options.first_listed_leads
+            )
+            co_source = parts.get("co", "")
+        co_cell = u.split_cell(co_source, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)
+        leads = list(lead_cell.lead)
+        cos = list(dict.fromkeys(x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads))
+        errors: list[str] = []
+        label = "“牵头单位”" if "lead" in parts else "“责任单位”"
+        if not leads:
+            errors.append(f"第{item.number}段{label}没有具体的牵头单位，请在文件中写明。")
+        deadline = dl.parse_deadline(deadline_text or None, year=year, default_cycle=options.default_cycle)
+        if deadline.error:
+            errors.append(f"第{item.number}段“完成时限”：{deadline.error}。")
+        elif deadline.date is None and not deadline.ongoing:
+            deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
+        m = SEQ_PREFIX.match(item.text)
+        seq = m.group(1) if m else ""
+        task = item.text[m.end() :] if m else item.text
+        result.rows.append(
+            ImportRow(
+                row=item.number,
+                table="正文",
+                seq=seq,
+                task=task,
+                measure="",
+                category=SECTION.sub("", item.heading).strip(),
+                document=title,
+                year=year,
+                lead=leads,
+                co=cos,
+                generic=list(dict.fromkeys(lead_cell.generic + co_cell.generic)),
+                deadline=deadline,
+                errors=errors,
+                lead_column=f"第{item.number}段{label}",
+                co_column=f"第{item.number}段“责任单位”",
+            )
+        )
+
+
+def _match(result: ParseResult, options: Options, index: u.DepartmentIndex) -> None:
+    unknown: dict[str, None] = {}
+    for row in result.rows:
+        for unit, column in [(x, row.lead_column) for x in row.lead] + [(x, row.co_column) for x in row.co]:
+            target = options.mapping.get(unit.written, "")
+            if target.startswith(NEW_UNIT):
+                row.matched[unit.written] = NEW_UNIT + unit.written
+                continue
+            ref, ambiguous = index.match(unit, options.mapping)
+            row.matched[unit.written] = ref.code if ref else None
+            if ref is None:
+                unknown[unit.written] = None
+                where = column if column.startswith("第") else f"第{row.row}行{column}"
+                if ambiguous:
+                    row.errors.append(f"{where}：“{unit.written}”对应多个单位，请在预览中指定。")
+                else:
+                    row.errors.append(f"{where}：单位“{unit.written}”不在单位库中，请对应到已有单位或新建。")
+    result.unknown_units = list(unknown)
+
+
+def _assign_keys(result: ParseResult) -> None:
+    """Number repeated task texts within a document; the key itself needs the document's id (see commit)."""
+    seen: dict[tuple[str, str], int] = {}
+    for row in result.rows:
+        ident = (row.document, _norm_task(row.task))
+        seen[ident] = seen.get(ident, 0) + 1
+        row.occurrence = seen[ident]

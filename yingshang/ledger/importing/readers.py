@@ -1,0 +1,310 @@
+"""Read a task-division file into plain grids of cell values, merged cells already filled from their top-left
+cell. One reader per format; every failure is an ImportRefused with a Chinese message."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from yingshang.core.errors import ValidationFailed
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
+ACCEPTED = (".xlsx", ".xls", ".csv", ".docx")
+MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam", ".docm", ".dotm")
+
+
+class ImportRefused(ValidationFailed):
+    code = "import_refused"
+
+
+@dataclass
+class Grid:
+    """One sheet or table. `rows` are (number shown to the user, cell values); for spreadsheets the number is the
+    worksheet row, for .csv/.docx it is the position counted from 1 (renumbered from the header later)."""
+
+    label: str
+    rows: list[tuple[int, list[Any]]]
+    relative_numbering: bool = False
+    column_letters: bool = False
+    # (row number, column index 0-based) -> cell reference, for formula cells that carry no cached value.
+    uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+@dataclass
+class InlineItem:
+    """A paragraph of a .docx body ending in "（牵头单位：…；责任单位：…，6月底完成）"."""
+
+    number: int
+    text: str
+    annotation: str
+    heading: str
+
+
+@dataclass
+class Workbook:
+    grids: list[Grid]
+    inline: list[InlineItem] = field(default_factory=list)
+    title_hint: str = ""
+
+
+def extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
+
+
+def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
+    """The extension to read `data` as, or ImportRefused before anything is parsed."""
+    ext = extension(name)
+    if ext in MACRO_EXTENSIONS:
+        raise ImportRefused(f"“{name}”是含宏的文件（{ext}），出于安全考虑不予接收，请另存为 .xlsx 或 .docx 后上传。")
+    if ext not in ACCEPTED:
+        raise ImportRefused(f"不支持“{name}”的文件类型，请上传 .xlsx、.xls、.csv 或 .docx 格式的任务分工方案。")
+    if len(data) > max_bytes:
+        raise ImportRefused(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB 的上限，请拆分后分批导入。")
+    if not data:
+        raise ImportRefused(f"文件“{name}”是空文件。")
+    if ext in {".xlsx", ".docx"}:
+        if data.startswith(OLE_MAGIC):
+            if ENCRYPTED_MARK in data:
+                raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。")
+            if ext == ".xlsx":
+                return ".xls"  # an old-format workbook saved under a new name: read it as what it is
+            raise ImportRefused(f"“{name}”是旧版 Word 文件（.doc），请另存为 .docx 后上传。")
+        if not data.startswith(ZIP_MAGIC):
+            raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。")
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile as exc:
+            raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。") from exc
+        if any(n.lower().endswith("vbaproject.bin") for n in names):
+            raise ImportRefused(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存为 {ext} 上传。")
+    if ext == ".xls" and not data.startswith(OLE_MAGIC):
+        if data.startswith(ZIP_MAGIC):
+            return ".xlsx"
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿。")
+    return ext
+
+
+def read(name: str, data: bytes, *, max_bytes: int) -> Workbook:
+    ext = check_file(name, data, max_bytes=max_bytes)
+    if ext == ".xlsx":
+        return read_xlsx(name, data)
+    if ext == ".xls":
+        return read_xls(name, data)
+    if ext == ".csv":
+        return read_csv(name, data)
+    return read_docx(name, data)
+
+
+# ---- .xlsx ------------------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def read_xlsx(name: str, data: bytes) -> Workbook:
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 Excel 工作簿，无法读取。") from exc
+    except Exception as exc:  # openpyxl raises assorted errors on malformed XML
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 Excel 工作簿，无法读取。") from exc
+    grids: list[Grid] = []
+    suspects_by_sheet: dict[str, set[tuple[int, int]]] = {}
+    for ws in book.worksheets:
+        max_col = ws.max_column or 0
+        rows: list[list[Any]] = [list(r) for r in ws.iter_rows(values_only=True)]
+        fills: list[tuple[int, int, int, int]] = []
+        for rng in ws.merged_cells.ranges:
+            fills.append((rng.min_row, rng.max_row, rng.min_col, rng.max_col))
+        merged_cells = set()
+        for r1, r2, c1, c2 in fills:
+            top = rows[r1 - 1][c1 - 1] if r1 - 1 < len(rows) and c1 - 1 < len(rows[r1 - 1]) else None
+            for rr in range(r1, r2 + 1):
+                for cc in range(c1, c2 + 1):
+                    if (rr, cc) != (r1, c1):
+                        merged_cells.add((rr, cc))
+                    if rr - 1 < len(rows) and cc - 1 < len(rows[rr - 1]):
+                        rows[rr - 1][cc - 1] = top
+        # A formula without a cached value reads as None; only cells present in the sheet can be formulas.
+        suspects = {
+            (rr, cc)
+            for (rr, cc), cell in ws._cells.items()
+            if cell.value is None and (rr, cc) not in merged_cells
+        }
+        if suspects:
+            suspects_by_sheet[ws.title] = suspects
+        grids.append(
+            Grid(
+                label=f"工作表“{ws.title}”",
+                rows=[(i, [_plain(v) for v in row[:max_col]]) for i, row in enumerate(rows, start=1)],
+                column_letters=True,
+            )
+        )
+    if suspects_by_sheet:
+        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
+        for grid, ws in zip(grids, book.worksheets, strict=True):
+            suspects = suspects_by_sheet.get(ws.title)
+            if not suspects:
+                continue
+            wanted_rows = {rr for rr, _ in suspects}
+            for row in formulas[ws.title].iter_rows(min_row=min(wanted_rows), max_row=max(wanted_rows)):
+                for cell in row:
+                    if not hasattr(cell, "column") or (cell.row, cell.column) not in suspects:
+                        continue
+                    value = cell.value
+                    if (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in {
+                        "ArrayFormula",
+                        "DataTableFormula",
+                    }:
+                        ref = f"{get_column_letter(cell.column)}{cell.row}"
+                        grid.uncached_formulas[(cell.row, cell.column - 1)] = ref
+        formulas.close()
+    return Workbook(grids=grids)
+
+
+# ---- .xls -------------------------------------------------------------------------------------------
+
+
+def read_xls(name: str, data: bytes) -> Workbook:
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。") from exc
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
+    except Exception as exc:
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
+    grids = []
+    for sheet in book.sheets():
+        rows: list[list[Any]] = []
+        for rx in range(sheet.nrows):
+            values: list[Any] = []
+            for cx in range(sheet.ncols):
+                cell = sheet.cell(rx, cx)
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype == xlrd.XL_CELL_NUMBER:
+                    values.append(_plain(cell.value))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+                    values.append(None)
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    values.append(bool(cell.value))
+                else:
+                    values.append(cell.value)
+            rows.append(values)
+        for r1, r2, c1, c2 in sheet.merged_cells:  # half-open ranges
+            top = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else None
+            for rr in range(r1, min(r2, len(rows))):
+                for cc in range(c1, min(c2, len(rows[rr]))):
+                    rows[rr][cc] = top
+        grids.append(
+            Grid(
+                label=f"工作表“{sheet.name}”",
+                rows=[(i, row) for i, row in enumerate(rows, start=1)],
+                column_letters=True,
+            )
+        )
+    return Workbook(grids=grids)
+
+
+# ---- .csv -------------------------------------------------------------------------------------------
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030 — detected, never guessed from the name."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data, cp_isolation=["gb18030", "gbk", "big5", "utf_16"]).best()
+    encoding = best.encoding if best is not None else "gb18030"
+    if encoding in {"gbk", "gb2312", "cp936"}:
+        encoding = "gb18030"  # a superset: never fails on a rare character GBK lacks
+    return data.decode(encoding, errors="replace")
+
+
+def read_csv(name: str, data: bytes) -> Workbook:
+    text = decode_text(data)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [(i, [c if c != "" else None for c in row]) for i, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise ImportRefused(f"“{name}”不是有效的 CSV 文件：{exc}") from exc
+    return Workbook(grids=[Grid(label="CSV 文件", rows=rows, relative_numbering=True)])
+
+
+# ---- .docx ------------------------------------------------------------------------------------------
+
+INLINE = re.compile(r"^(?P<body>.*?)[（(](?P<note>[^（()）]*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：][^（()）]*)[）)]\s*[。；;]?\s*$")
+HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）)")
+
+
+def read_docx(name: str, data: bytes) -> Workbook:
+    import docx
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 Word 文件，无法读取。") from exc
+    grids = []
+    for t, table in enumerate(document.tables, start=1):
+        rows = []
+        for i, row in enumerate(table.rows, start=1):
+            rows.append((i, [cell.text.strip() or None for cell in row.cells]))
+        grids.append(Grid(label=f"表格{t}", rows=rows, relative_numbering=True))
+    inline: list[InlineItem] = []
+    heading = ""
+    title = ""
+    for number, paragraph in enumerate(document.paragraphs, start=1):
+        text = paragraph.text.strip()
+        if not text:
+            continue
+        if not title and len(text) <= 80:
+            title = text
+        m = INLINE.match(text)
+        if m and m.group("body").strip():
+            inline.append(InlineItem(number, m.group("body").strip(), m.group("note"), heading))
+        elif HEADING.match(text) and len(text) <= 40:
+            heading = text
+    return Workbook(grids=grids, inline=inline, title_hint=title)
+
+
+def cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()

@@ -1,0 +1,81 @@
+"""The import as one call for the command, the pages and the benchmark: read → parse → match → stage →
+(unless a dry run) commit. Reading and parsing happen before any transaction opens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from yingshang.core.office_settings import get_setting
+
+from ..models import PolicyDocument
+from . import commit as c
+from . import parser as p
+from . import readers
+from .units import DepartmentIndex
+
+
+@dataclass
+class ImportOutcome:
+    result: p.ParseResult
+    staged: c.Staged | None
+    committed: bool = False
+    counts: dict[str, int] = field(default_factory=lambda: {"created": 0, "updated": 0, "unchanged": 0})
+
+    def as_json(self) -> dict[str, Any]:
+        """Exactly the shape of the issue: {"rows": [...], "unknown_units": [...], "errors": [...]}."""
+        return self.result.as_json()
+
+
+def city_names() -> tuple[str, ...]:
+    raw = str(get_setting("ledger_import_city_names") or "")
+    return tuple(n.strip() for n in raw.replace("，", "、").replace(",", "、").split("、") if n.strip())
+
+
+def options_for(*, year: int | None = None, mapping: dict[str, str] | None = None) -> p.Options:
+    return p.Options(
+        year=year,
+        first_listed_leads=bool(get_setting("ledger_import_first_listed_leads")),
+        default_cycle=str(get_setting("ledger_default_cycle")),
+        city_names=city_names(),
+        mapping=dict(mapping or {}),
+    )
+
+
+def parse_file(
+    *, name: str, data: bytes, year: int | None = None, mapping: dict[str, str] | None = None
+) -> p.ParseResult:
+    """Read and parse; a file that cannot be read at all raises readers.ImportRefused."""
+    max_bytes = int(get_setting("ledger_import_max_mb")) * 1024 * 1024
+    workbook = readers.read(name, data, max_bytes=max_bytes)
+    options = options_for(year=year, mapping=mapping)
+    index = DepartmentIndex.from_db(options.city_names)
+    return p.parse(workbook, file_name=name, options=options, index=index)
+
+
+def ledger_import(
+    *,
+    actor: Any,
+    name: str,
+    data: bytes,
+    year: int | None = None,
+    dry_run: bool = True,
+    mapping: dict[str, str] | None = None,
+    categories: dict[int, str] | None = None,
+    document: PolicyDocument | None = None,
+    source_file: Any = None,
+) -> ImportOutcome:
+    """Preview (dry run) or commit a task-division file. With any error nothing is saved (`committed` stays
+    False and the errors are in `result`); a refusal by a ledger service while writing rolls back and raises."""
+    try:
+        result = parse_file(name=name, data=data, year=year, mapping=mapping)
+    except readers.ImportRefused as exc:
+        return ImportOutcome(result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None)
+    staged = c.stage(result, document=document, categories=categories)
+    outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
+    if dry_run or not result.ok:
+        return outcome
+    counts = c.commit(staged, actor=actor, file_name=name, source_file=source_file)
+    outcome.committed = True
+    outcome.counts = counts
+    return outcome

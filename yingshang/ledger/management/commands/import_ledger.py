@@ -1,0 +1,73 @@
+"""`python manage.py import_ledger PATH [--year Y] [--dry-run] [--json]`: import a task-division plan."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from yingshang.core.errors import ApplicationError
+from yingshang.ledger.importing.services import ledger_import
+
+
+class Command(BaseCommand):
+    help = "导入任务分工方案（.xlsx/.xls/.csv/.docx）：先检查全部行，无误后整体保存；--dry-run 只检查不保存。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument("--year", type=int, default=None, help="方案年份，用于“6月底完成”“年底前”等")
+        parser.add_argument("--dry-run", action="store_true", help="只检查、预览，不保存")
+        parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
+        parser.add_argument("--user", default="", help="记入审计的账号（营商办）")
+
+    def handle(self, *args, path: str, year: int | None, dry_run: bool, json: bool, user: str, **options):
+        file = Path(path)
+        if not file.is_file():
+            raise CommandError(f"找不到文件：{path}")
+        actor = None
+        if user:
+            from yingshang.org.models import User
+
+            actor = User.objects.filter(username=user).first()
+            if actor is None:
+                raise CommandError(f"账号“{user}”不存在。")
+        data = file.read_bytes()
+        commit_error = ""
+        try:
+            outcome = ledger_import(actor=actor, name=file.name, data=data, year=year, dry_run=dry_run)
+        except ApplicationError as exc:
+            # A ledger service refused a row while writing: everything was rolled back; show the preview.
+            commit_error = exc.message
+            outcome = ledger_import(actor=actor, name=file.name, data=data, year=year, dry_run=True)
+        result = outcome.result
+        failed = not result.ok
+        counts = outcome.counts
+        summary = (
+            f"{'检查' if dry_run else '导入'}《{file.name}》：{len(result.rows)} 行，"
+            f"新建 {counts['created']} 条，更新 {counts['updated']} 条，未变 {counts['unchanged']} 条"
+        )
+        if failed:
+            summary += f"；发现 {result.error_count()} 处问题，未保存任何内容"
+        elif commit_error:
+            summary += f"；保存失败，未保存任何内容：{commit_error}"
+        elif dry_run:
+            summary += "（未保存）"
+        if json:
+            self.stdout.write(_dumps(outcome.as_json()))
+            self.stderr.write(summary)
+        else:
+            for message in result.errors:
+                self.stdout.write(message)
+            for row in result.rows:
+                for message in row.errors:
+                    self.stdout.write(message)
+            if result.unknown_units:
+                self.stdout.write("未能匹配的单位：" + "、".join(result.unknown_units))
+            self.stdout.write(summary)
+        if commit_error or (failed and not dry_run):
+            raise CommandError(commit_error or "导入未完成，未保存任何内容。")
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False)
