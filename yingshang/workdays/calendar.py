@@ -429,11 +429,11 @@ def add_work_hours(start: datetime, hours: float, *, office_hours: OfficeHours |
     A limit that runs out exactly at the end of a session ends then (17:30), not the next morning."""
     if hours < 0:
         raise ValueError("工作时数不能为负。")
+    current = _localtime(start)
     oh = office_hours or OfficeHours.in_force(start)
     sessions = oh.sessions()
     if not sessions:
         raise ValueError("办公时间设置无效。")
-    current = _localtime(start)
     if hours == 0:
         return current
     remaining = hours * 3600.0

@@ -187,7 +187,7 @@ def calendar_year_mark(*, actor: Any, year: int, complete: bool, note: str = "")
 
 _LINE = re.compile(
     r"^(?P<first>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
-    r"(?:\s*(?:至|到|~|～|—|--)\s*(?P<last>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?))?"
+    r"(?:\s*(?:至|到|~|～|—|－|--|-)\s*(?P<last>\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?))?"
     r"\s*[,，:：]?\s*(?P<kind>休息|放假|休|上班|班|工作日)"
     r"\s*[,，:：]?\s*(?P<note>.*)$"
 )
