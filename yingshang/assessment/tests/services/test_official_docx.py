@@ -62,7 +62,7 @@ def test_page_is_a4_with_gb9704_margins():
         round(m.mm)
         for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     ] == [37, 35, 28, 26]
-    assert round((section.page_width - section.left_margin - section.right_margin).mm) == 156
+    assert round(section.page_width.mm - section.left_margin.mm - section.right_margin.mm) == 156
 
 
 def test_line_grid_is_22_lines_of_28_characters():
