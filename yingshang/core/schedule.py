@@ -15,3 +15,5 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
 ]
 PERIODIC_JOBS.append(PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", every_seconds=10))
+PERIODIC_JOBS.append(PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60))
+PERIODIC_JOBS.append(PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600))

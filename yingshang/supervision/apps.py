@@ -1,7 +1,20 @@
 from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
 
 
 class SupervisionConfig(AppConfig):
     name = "yingshang.supervision"
     label = "supervision"
     verbose_name = "督查督办"
+
+    def ready(self) -> None:
+        from yingshang.core.uploads import register_attachment_access
+
+        from . import permissions, targets
+
+        # Item types of every app (this one included) register in their `supervision_targets` modules;
+        # ledger and appeals fall back to a guessed registration until they provide theirs.
+        autodiscover_modules("supervision_targets")
+        targets.register_fallbacks()
+        register_attachment_access("supervision.inspection", permissions.can_view_inspection)
+        register_attachment_access("supervision.finding", permissions.finding_files_visible)
