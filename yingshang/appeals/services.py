@@ -169,18 +169,19 @@ def appeal_submit(
     received_at: datetime | None = None,
 ) -> Appeal:
     """Register a new appeal (state 待派单) with its attachments; link it to an earlier one it repeats."""
-    clean = validate_intake(data)
-    for uploaded in files:
-        check_upload(uploaded, allowed=ATTACHMENT_TYPES)
-    now = received_at or timezone.now()
     enterprise = None
     user_enterprise = (
         getattr(actor, "enterprise", None) if getattr(actor, "is_authenticated", False) else None
     )
     if user_enterprise is not None:
+        # An enterprise account always submits as its own enterprise, whatever the form says.
+        data = {**data, "credit_code": user_enterprise.credit_code, "enterprise_name": user_enterprise.name}
+    clean = validate_intake(data)
+    for uploaded in files:
+        check_upload(uploaded, allowed=ATTACHMENT_TYPES)
+    now = received_at or timezone.now()
+    if user_enterprise is not None:
         enterprise = user_enterprise
-        clean["credit_code"] = enterprise.credit_code
-        clean["enterprise_name"] = enterprise.name
     elif clean["credit_code"]:
         enterprise = Enterprise.objects.filter(credit_code=clean["credit_code"]).first()
     phone_hash = blind_index(clean["contact_phone"])
@@ -810,7 +811,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", last_error=error)
         return "failed"
     delay = int(get_setting("appeals.webhook_base_delay")) * 2 ** (attempts - 1)
-    next_at = timezone.now() + timedelta(seconds=delay)
+    next_at = max(now, timezone.now()) + timedelta(seconds=delay)
     WebhookDelivery.objects.filter(pk=delivery.pk).update(next_attempt_at=next_at, last_error=error)
     from .jobs import schedule_retry
 

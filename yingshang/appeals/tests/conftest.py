@@ -2,6 +2,7 @@
 through the services."""
 
 import itertools
+import random
 
 import pytest
 from django.core.cache import cache
@@ -58,6 +59,12 @@ def ent_user(make_user, enterprise):
     return make_user(r.ENTERPRISE, enterprise=enterprise)
 
 
+def random_text(seed: int, length: int = 40) -> str:
+    """Distinct Chinese text per seed, so unrelated test appeals are never linked as duplicates."""
+    rng = random.Random(seed)
+    return "诉求：" + "".join(chr(rng.randint(0x4E00, 0x9FA5)) for _ in range(length))
+
+
 def intake(**overrides):
     n = next(_serial)
     data = {
@@ -67,7 +74,7 @@ def intake(**overrides):
         "contact_phone": "13912345678",
         "category": "help",
         "title": f"诉求{n}",
-        "description": f"第{n}号测试诉求：厂区门前道路{n}年未修，货车进出困难，请求协调修复。序号{n * 7919}",
+        "description": random_text(n),
     }
     data.update(overrides)
     return data

@@ -13,7 +13,7 @@ from yingshang.org import roles as r
 
 STATES = ["submitted", "dispatched", "signed", "returned", "replied", "concluded", "closed"]
 ACTIONS = ["dispatch", "sign", "return", "reply", "conclude", "reopen", "close_invalid"]
-ROLES = sorted(r.ALL_ROLES) + ["anonymous"]
+ROLES = [*sorted(r.ALL_ROLES), "anonymous"]
 
 # Written out by hand from the design, not derived from the table under test.
 ALLOWED = {
@@ -146,7 +146,9 @@ def test_two_office_users_dispatching_at_once(walk, make_user, dept, other_dept)
     services.appeal_dispatch(actor=first, appeal=appeal, main_department=dept, seen_version=0)
     before = snapshot(appeal)
     with pytest.raises(ConcurrentChange):
-        services.appeal_dispatch(actor=second, appeal=seen_by_second, main_department=other_dept, seen_version=0)
+        services.appeal_dispatch(
+            actor=second, appeal=seen_by_second, main_department=other_dept, seen_version=0
+        )
     assert snapshot(appeal) == before
     assert list(Dispatch.objects.filter(appeal=appeal).values_list("department_id", flat=True)) == [dept.pk]
 
