@@ -154,13 +154,21 @@ _local = threading.local()
 _pending_markers: list[Any] = []  # commit markers of calendar changes this process made, not yet committed
 
 
+_UNSET = object()
+_recheck: Any = _UNSET
+
+
 def _recheck_seconds() -> float | None:
-    value = getattr(settings, "WORKDAYS_RECHECK_SECONDS", "unset")
-    if value == "unset":
-        # A test run is one process: nothing else changes the calendar behind its back, and a periodic
-        # version query would make pinned query counts depend on timing.
-        return None if getattr(settings, "YINGSHANG_ENVIRONMENT", "") == "test" else 1.0
-    return None if value is None else float(value)
+    """How long a thread trusts its calendar before comparing versions with the database (read once)."""
+    global _recheck
+    if _recheck is _UNSET:
+        value = getattr(settings, "WORKDAYS_RECHECK_SECONDS", _UNSET)
+        if value is _UNSET:
+            # A test run is one process: nothing else changes the calendar behind its back, and a periodic
+            # version query would make pinned query counts depend on timing.
+            value = None if getattr(settings, "YINGSHANG_ENVIRONMENT", "") == "test" else 1.0
+        _recheck = None if value is None else float(value)
+    return _recheck
 
 
 @contextmanager

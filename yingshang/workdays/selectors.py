@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -67,16 +68,18 @@ class SpecialDay:
     source: str  # "office" | "package"
 
 
-def special_days(year: int) -> list[SpecialDay]:
+def special_days(year: int, overrides: Iterable[CalendarOverride] | None = None) -> list[SpecialDay]:
     """Days of `year` that break the Monday–Friday pattern: holidays on weekdays and worked weekends, plus
-    every day the office overrode (even when it matches the pattern)."""
-    overrides = {o.date: o for o in CalendarOverride.objects.filter(date__year=year)}
+    every day the office overrode (even when it matches the pattern). `overrides`: the year's, if at hand."""
+    if overrides is None:
+        overrides = CalendarOverride.objects.filter(date__year=year)
+    by_date = {o.date: o for o in overrides}
     covered = calendar.package_covers(year)
     result = []
     d = date(year, 1, 1)
     while d.year == year:
         work = calendar.is_workday(d)
-        override = overrides.get(d)
+        override = by_date.get(d)
         if override is not None:
             result.append(SpecialDay(d, work, override.note, "office"))
         elif work != (d.weekday() < 5):

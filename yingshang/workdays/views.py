@@ -46,12 +46,13 @@ def _page(
     status: int = 200,
 ) -> HttpResponse:
     this_year = timezone.localdate().year
+    overrides = list(selectors.overrides_for_year(year))
     context = {
         "year": year,
         "years": list(range(this_year - 2, this_year + 3)),
         "status": selectors.year_status(year),
-        "overrides": list(selectors.overrides_for_year(year)),
-        "special_days": selectors.special_days(year),
+        "overrides": overrides,
+        "special_days": selectors.special_days(year, overrides),
         "override_form": override_form or OverrideForm(),
         "enter_form": enter_form or YearEnterForm(initial={"year": year, "complete": True}),
         "notice": selectors.provisional_notice(request.user),
