@@ -162,7 +162,7 @@ def _recheck_seconds() -> float | None:
     """How long a thread trusts its calendar before comparing versions with the database (read once)."""
     global _recheck
     if _recheck is _UNSET:
-        value = getattr(settings, "WORKDAYS_RECHECK_SECONDS", _UNSET)
+        value: Any = getattr(settings, "WORKDAYS_RECHECK_SECONDS", _UNSET)
         if value is _UNSET:
             # A test run is one process: nothing else changes the calendar behind its back, and a periodic
             # version query would make pinned query counts depend on timing.
