@@ -210,6 +210,10 @@ class TaskRow:
     missed: int
 
     @property
+    def active(self) -> bool:
+        return self.task.state in wf.ACTIVE
+
+    @property
     def level_label(self) -> str:
         return w.LEVEL_LABELS[self.level] if self.task.state in wf.ACTIVE else "—"
 

@@ -381,6 +381,19 @@ def _transition(
 
 
 @transaction.atomic
+def task_transition(
+    *, actor: Any, task: Task, action: str, data: dict[str, Any] | None = None, seen_version: int | None = None,
+    note: str = "",
+) -> Task:
+    """The one generic transition service: guard, compare-and-set, timeline, audit, then fresh thresholds.
+    Actions with side effects (reports, close-out requests and reviews) have their own services, which
+    call the same table."""
+    _transition(task, actor=actor, action=action, data=data, seen_version=seen_version, note=note)
+    _refresh_warning(task)
+    return task
+
+
+@transaction.atomic
 def task_start(*, actor: Any, task: Task, seen_version: int | None = None) -> Task:
     _transition(task, actor=actor, action="start", seen_version=seen_version)
     _refresh_warning(task)
