@@ -34,6 +34,7 @@ class Staged:
     plans: list[RowPlan]
     documents: dict[str, PolicyDocument | None]
     new_units: list[str]
+    tasks: dict[int, Task] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -53,7 +54,7 @@ def _categories() -> list[Category]:
 
 
 def match_category(text: str, categories: list[Category]) -> Category | None:
-    """"政务环境", "一、持续优化政务环境" and "政务" all find 政务环境."""
+    """ "政务环境", "一、持续优化政务环境" and "政务" all find 政务环境."""
     text = re.sub(r"\s+", "", text or "")
     if not text:
         return None
@@ -76,39 +77,89 @@ def _desired(plan: RowPlan, codes: dict[str, Department]) -> dict[str, Any]:
     return {"leads": leads, "cos": cos}
 
 
+def _load_roles(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
+    roles: dict[int, tuple[list[str], list[str]]] = {pk: ([], []) for pk in task_ids}
+    for i in range(0, len(task_ids), 900):
+        for task_id, code, role in (
+            TaskDepartment.objects.filter(task_id__in=task_ids[i : i + 900])
+            .order_by("task_id", "-is_primary", "sort_order", "id")
+            .values_list("task_id", "department__code", "role")
+        ):
+            roles[task_id][0 if role == TaskDepartment.Role.LEAD else 1].append(code)
+    return roles
+
+
+def _changes(row: ImportRow, task: Task, category: Category | None, leads: list[str], cos: list[str]) -> dict:
+    """What the row would change on its task; empty when the file says what the ledger already holds."""
+    changes: dict[str, Any] = {}
+    if task.title != row.task.strip():
+        changes["title"] = row.task.strip()
+    if row.seq and task.serial != row.seq:
+        changes["serial"] = row.seq
+    if row.deadline.ongoing:
+        if not task.ongoing:
+            changes["ongoing"] = True
+            changes["deadline"] = None
+        if row.deadline.cycle and task.cycle != row.deadline.cycle:
+            changes["cycle"] = row.deadline.cycle
+    else:
+        if task.ongoing:
+            changes["ongoing"] = False
+        if task.deadline != row.deadline.date:
+            changes["deadline"] = row.deadline.date
+    if "deadline" in changes or "ongoing" in changes:
+        changes["deadline_text"] = row.deadline.text[:100]
+    if category is not None and task.category_id != category.pk:
+        changes["category"] = category
+    lead_codes = list(dict.fromkeys(c for c in (row.matched.get(x.written) for x in row.lead) if c))
+    co_codes = [
+        c
+        for c in dict.fromkeys(c for c in (row.matched.get(x.written) for x in row.co) if c)
+        if c not in lead_codes
+    ]
+    if lead_codes and (lead_codes[0] != (leads[0] if leads else None) or set(lead_codes) != set(leads)):
+        changes["lead_codes"] = lead_codes
+    if set(co_codes) != set(cos):
+        changes["co_codes"] = co_codes
+    return changes
+
+
 def stage(
     result: ParseResult,
     *,
     document: PolicyDocument | None = None,
     categories: dict[int, str] | None = None,
 ) -> Staged:
-    """Decide per row: create, update (what changes) or unchanged. Reads only."""
+    """Decide per row: create, update (and what changes) or unchanged. Reads only.
+
+    A row finds its task by source key (document + task text + occurrence), else by the same text or the same
+    序号 in the same document (the text or the numbering changed). Rows of a file that names no known document —
+    such as the ledger's own export, titled "重点任务台账" — find their tasks by exact task text anywhere."""
     all_categories = _categories()
     by_code = {c.code: c for c in all_categories}
-    titles = sorted({r.document for r in result.rows})
     documents: dict[str, PolicyDocument | None] = {}
-    for title in titles:
+    for title in dict.fromkeys(r.document for r in result.rows):
         documents[title] = document or PolicyDocument.objects.filter(title=title).order_by("id").first()
     doc_ids = {d.pk for d in documents.values() if d is not None}
+    tasks: dict[int, Task] = {}
+    if doc_ids:
+        tasks.update({t.pk: t for t in Task.objects.filter(document_id__in=doc_ids)})
+    orphan_titles = sorted({r.task.strip() for r in result.rows if documents.get(r.document) is None})
+    by_text: dict[str, list[Task]] = {}
+    for i in range(0, len(orphan_titles), 500):
+        for t in Task.objects.filter(title__in=orphan_titles[i : i + 500]).order_by("id"):
+            tasks.setdefault(t.pk, t)
+            by_text.setdefault(t.title, []).append(t)
     existing: dict[str, Task] = {}
     by_serial: dict[tuple[int, str], list[Task]] = {}
     by_digest: dict[tuple[int, str], list[Task]] = {}
-    roles: dict[int, tuple[list[str], list[str]]] = {}
-    if doc_ids:
-        tasks = list(Task.objects.filter(document_id__in=doc_ids).select_related("category"))
-        for t in tasks:
-            if t.source_key:
-                existing[t.source_key] = t
-            if t.serial:
-                by_serial.setdefault((t.document_id, t.serial), []).append(t)
-            by_digest.setdefault((t.document_id, task_digest(t.title)), []).append(t)
-            roles[t.pk] = ([], [])
-        for task_id, code, role in (
-            TaskDepartment.objects.filter(task__document_id__in=doc_ids)
-            .order_by("task_id", "-is_primary", "sort_order", "id")
-            .values_list("task_id", "department__code", "role")
-        ):
-            roles[task_id][0 if role == TaskDepartment.Role.LEAD else 1].append(code)
+    for t in sorted(tasks.values(), key=lambda t: t.pk):
+        if t.source_key:
+            existing[t.source_key] = t
+        if t.serial:
+            by_serial.setdefault((t.document_id, t.serial), []).append(t)
+        by_digest.setdefault((t.document_id, task_digest(t.title)), []).append(t)
+    roles = _load_roles(sorted(tasks))
     claimed: set[int] = set()
     plans: list[RowPlan] = []
     for i, row in enumerate(result.rows):
@@ -116,57 +167,34 @@ def stage(
         category = by_code.get(chosen) if chosen else match_category(row.category, all_categories)
         plan = RowPlan(row=row, action="error" if row.errors else "create", category=category)
         plans.append(plan)
-        doc = documents.get(row.document)
-        if row.errors or doc is None:
+        if row.errors:
             continue
-        task = existing.get(row_key(doc.pk, row.task, row.occurrence))
-        if task is None or task.pk in claimed:
-            # The task text changed (or a re-export reordered rows): same 序号 in the same document.
-            candidates = [
-                t
-                for t in by_digest.get((doc.pk, task_digest(row.task)), []) + by_serial.get((doc.pk, row.seq), [])
-                if t.pk not in claimed
-            ]
-            task = candidates[0] if candidates else None
+        doc = documents.get(row.document)
+        task: Task | None = None
+        if doc is not None:
+            task = existing.get(row_key(doc.pk, row.task, row.occurrence))
+            if task is None or task.pk in claimed:
+                candidates = by_digest.get((doc.pk, task_digest(row.task)), []) + by_serial.get(
+                    (doc.pk, row.seq), []
+                )
+                task = next((t for t in candidates if t.pk not in claimed), None)
+        else:
+            task = next((t for t in by_text.get(row.task.strip(), []) if t.pk not in claimed), None)
         if task is None:
             continue
         claimed.add(task.pk)
         plan.task_id = task.pk
-        leads, cos = roles.get(task.pk, ([], []))
-        changes: dict[str, Any] = {}
-        if task.title != row.task.strip():
-            changes["title"] = row.task.strip()
-        if row.seq and task.serial != row.seq:
-            changes["serial"] = row.seq
-        if row.deadline.ongoing:
-            if not task.ongoing:
-                changes["ongoing"] = True
-                changes["deadline"] = None
-            if row.deadline.cycle and task.cycle != row.deadline.cycle:
-                changes["cycle"] = row.deadline.cycle
-        else:
-            if task.ongoing:
-                changes["ongoing"] = False
-            if task.deadline != row.deadline.date:
-                changes["deadline"] = row.deadline.date
-        if changes.get("deadline") is not None or changes.get("ongoing") is not None:
-            changes["deadline_text"] = row.deadline.text[:100]
-        if category is not None and task.category_id != category.pk:
-            changes["category"] = category
-        lead_codes = [row.matched[x.written] for x in row.lead]
-        co_codes = [row.matched[x.written] for x in row.co]
-        lead_codes = list(dict.fromkeys(c for c in lead_codes if c))
-        co_codes = [c for c in dict.fromkeys(c for c in co_codes if c) if c not in lead_codes]
-        if lead_codes and (lead_codes[0] != (leads[0] if leads else None) or set(lead_codes) != set(leads)):
-            changes["lead_codes"] = lead_codes
-        if set(co_codes) != set(cos):
-            changes["co_codes"] = co_codes
-        plan.changes = changes
-        plan.action = "update" if changes else "unchanged"
+        plan.changes = _changes(row, task, category, *roles.get(task.pk, ([], [])))
+        plan.action = "update" if plan.changes else "unchanged"
     new_units = sorted(
-        {code[len(NEW_UNIT) :] for r in result.rows for code in r.matched.values() if code and code.startswith(NEW_UNIT)}
+        {
+            code[len(NEW_UNIT) :]
+            for r in result.rows
+            for code in r.matched.values()
+            if code and code.startswith(NEW_UNIT)
+        }
     )
-    return Staged(result=result, plans=plans, documents=documents, new_units=new_units)
+    return Staged(result=result, plans=plans, documents=documents, new_units=new_units, tasks=tasks)
 
 
 def _new_department_code(taken: set[str]) -> str:
@@ -202,22 +230,24 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             )
             codes[NEW_UNIT + name] = department
         documents: dict[str, PolicyDocument] = {}
+        needs_document = {p.row.document for p in staged.plans if p.action == "create"}
         for title, doc in staged.documents.items():
-            if doc is None:
+            if doc is None and title in needs_document:
                 doc = ledger.policy_document_create(
                     actor=actor,
                     title=title[:300],
                     source_file_name=file_name or result.file_name,
                     source_file=source_file,
                 )
-            documents[title] = doc
+            if doc is not None:
+                documents[title] = doc
         measures: dict[tuple[int, str], Any] = {}
-        tasks = {t.pk: t for t in Task.objects.filter(pk__in=[p.task_id for p in staged.plans if p.task_id])}
+        tasks = staged.tasks
         for order, plan in enumerate(staged.plans, start=1):
             row = plan.row
-            doc = documents[row.document]
             who = _desired(plan, codes)
             if plan.action == "create":
+                doc = documents[row.document]
                 measure_title = row.measure or row.task
                 measure_key = (doc.pk, row.measure) if row.measure else None
                 measure = measures.get(measure_key) if measure_key else None
@@ -260,7 +290,9 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
                 try:
                     ledger.task_adjust(actor=actor, task=task, reason=reason, changes=changes)
                 except ApplicationError as exc:
-                    raise ValidationFailed(f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}") from exc
+                    raise ValidationFailed(
+                        f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}"
+                    ) from exc
         counts = staged.counts
         audit_record(
             actor=actor,

@@ -150,7 +150,9 @@ def parse_deadline(value: object, *, year: int | None, default_cycle: str = "mon
     try:
         dates = _dates_in(text, year)
     except NeedsYear:
-        return Deadline(text=text, error=f"时限“{text}”未写年份，请用 --year 或在文件标题中注明方案年份")
+        return Deadline(
+            text=text, error=f"时限“{text}”未写年份，请填写方案年份（命令行用 --year）或在文件标题中注明"
+        )
     except (ValueError, KeyError):
         return Deadline(text=text, error=f"时限“{text}”不是有效日期")
     for word, cycle in ONGOING_WORDS:

@@ -45,13 +45,18 @@ COLUMN_NAMES: list[tuple[str, tuple[str, ...]]] = [
             "工作事项",
         ),
     ),
-    ("deadline", ("完成时限", "时间节点", "完成时间", "完成期限", "截止时间", "时间安排", "进度安排", "时限")),
+    (
+        "deadline",
+        ("完成时限", "时间节点", "完成时间", "完成期限", "截止时间", "时间安排", "进度安排", "时限"),
+    ),
     ("category", ("类别", "维度", "领域", "任务组", "分类", "板块")),
     ("document", ("来源文件", "政策文件", "文件名称")),
 ]
 # Of two task columns, the broader one (重点任务) names the measure and the finer one (具体措施) the task.
 MEASURE_FIRST = ("重点任务", "主要任务", "工作任务", "改革任务", "重点工作")
-SECTION = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)")
+SECTION = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)"
+)
 NOTE = re.compile(r"^(?:注|备注|说明|附注|导出人|填表|制表|审核人)[:：\s]|^注[0-9一二三四五六七八九十]")
 
 
@@ -90,7 +95,9 @@ class ImportRow:
             "co": [x.written for x in self.co],
             "matched": dict(self.matched),
             "generic": list(self.generic),
-            "deadline": self.deadline.date.isoformat() if self.deadline.date and not self.deadline.ongoing else None,
+            "deadline": self.deadline.date.isoformat()
+            if self.deadline.date and not self.deadline.ongoing
+            else None,
             "ongoing": self.deadline.ongoing,
             "errors": list(self.errors),
         }
@@ -175,7 +182,7 @@ def _cell(values: list[Any], index: int | None) -> Any:
 def _column_label(grid: Grid, columns: Columns, kind: str) -> str:
     name = columns.names.get(kind, "")
     if grid.column_letters and kind in columns.index:
-        return f"{get_column_letter(columns.index[kind] + 1)} 列“{name}”"
+        return f" {get_column_letter(columns.index[kind] + 1)} 列“{name}”"
     return f"“{name}”列"
 
 
@@ -197,7 +204,8 @@ def row_key(document_id: int, task: str, occurrence: int) -> str:
 class Options:
     year: int | None = None
     first_listed_leads: bool = True
-    default_cycle: str = "month"
+    # "" keeps a cycle the file does not name open: new tasks take the office default, updates keep theirs.
+    default_cycle: str = ""
     city_names: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)  # unit as written -> department code
     categories: dict[str, str] = field(default_factory=dict)  # source key -> category name
@@ -334,7 +342,11 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
         matches = list(INLINE_PART.finditer(item.annotation))
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(item.annotation)
-            label = "lead" if m.group(1).startswith("牵头") else ("co" if m.group(1).startswith("配合") else "resp")
+            label = (
+                "lead"
+                if m.group(1).startswith("牵头")
+                else ("co" if m.group(1).startswith("配合") else "resp")
+            )
             parts[label] = item.annotation[m.end() : end].strip("；;，, ")
         deadline_text = ""
         # The deadline is the last comma-separated piece of the last part when it reads as a deadline.
@@ -348,9 +360,13 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
                 deadline_text = tail
                 parts[last_label] = "，".join(pieces[:-1])
         if "lead" in parts:
-            lead_cell = u.split_cell(parts["lead"], u.LEAD_COLUMN, first_listed_leads=options.first_listed_leads)
-            co_source = parts.get("resp", "") + ("，" if parts.get("resp") and parts.get("co") else "") + parts.get(
-                "co", ""
+            lead_cell = u.split_cell(
+                parts["lead"], u.LEAD_COLUMN, first_listed_leads=options.first_listed_leads
+            )
+            co_source = (
+                parts.get("resp", "")
+                + ("，" if parts.get("resp") and parts.get("co") else "")
+                + parts.get("co", "")
             )
         else:
             lead_cell = u.split_cell(

@@ -63,9 +63,13 @@ def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
     """The extension to read `data` as, or ImportRefused before anything is parsed."""
     ext = extension(name)
     if ext in MACRO_EXTENSIONS:
-        raise ImportRefused(f"“{name}”是含宏的文件（{ext}），出于安全考虑不予接收，请另存为 .xlsx 或 .docx 后上传。")
+        raise ImportRefused(
+            f"“{name}”是含宏的文件（{ext}），出于安全考虑不予接收，请另存为 .xlsx 或 .docx 后上传。"
+        )
     if ext not in ACCEPTED:
-        raise ImportRefused(f"不支持“{name}”的文件类型，请上传 .xlsx、.xls、.csv 或 .docx 格式的任务分工方案。")
+        raise ImportRefused(
+            f"不支持“{name}”的文件类型，请上传 .xlsx、.xls、.csv 或 .docx 格式的任务分工方案。"
+        )
     if len(data) > max_bytes:
         raise ImportRefused(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB 的上限，请拆分后分批导入。")
     if not data:
@@ -264,8 +268,12 @@ def read_csv(name: str, data: bytes) -> Workbook:
 
 # ---- .docx ------------------------------------------------------------------------------------------
 
-INLINE = re.compile(r"^(?P<body>.*?)[（(](?P<note>[^（()）]*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：][^（()）]*)[）)]\s*[。；;]?\s*$")
-HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）)")
+INLINE = re.compile(
+    r"^(?P<body>.*?)[（(](?P<note>[^（()）]*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：][^（()）]*)[）)]\s*[。；;]?\s*$"
+)
+HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）)"
+)
 
 
 def read_docx(name: str, data: bytes) -> Workbook:

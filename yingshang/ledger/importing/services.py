@@ -36,7 +36,6 @@ def options_for(*, year: int | None = None, mapping: dict[str, str] | None = Non
     return p.Options(
         year=year,
         first_listed_leads=bool(get_setting("ledger_import_first_listed_leads")),
-        default_cycle=str(get_setting("ledger_default_cycle")),
         city_names=city_names(),
         mapping=dict(mapping or {}),
     )
@@ -70,7 +69,9 @@ def ledger_import(
     try:
         result = parse_file(name=name, data=data, year=year, mapping=mapping)
     except readers.ImportRefused as exc:
-        return ImportOutcome(result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None)
+        return ImportOutcome(
+            result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
+        )
     staged = c.stage(result, document=document, categories=categories)
     outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
     if dry_run or not result.ok:

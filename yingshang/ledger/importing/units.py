@@ -200,7 +200,9 @@ def name_key(name: str, city_names: Iterable[str] = ()) -> str:
 class DepartmentIndex:
     """Full names first, then short names, then aliases; a key that names two departments matches none."""
 
-    def __init__(self, departments: Iterable[tuple[int, str, str, str, list[str]]], city_names: Iterable[str]):
+    def __init__(
+        self, departments: Iterable[tuple[int, str, str, str, list[str]]], city_names: Iterable[str]
+    ):
         self.city_names = [c for c in city_names if c]
         self.tiers: list[dict[str, set[DepartmentRef]]] = [{}, {}, {}]
         self.by_code: dict[str, DepartmentRef] = {}
