@@ -117,20 +117,6 @@ def test_bulk_entry_marks_the_year_known(client, login, office_user):
     assert wd.is_provisional(date(2027, 1, 1)) is True
 
 
-def test_notice_for_the_office_only_until_the_year_is_entered(make_user, office_user):
-    from yingshang.workdays.selectors import provisional_notice
-
-    november = date(2026, 11, 27)
-    notice = provisional_notice(office_user, today=november)
-    assert notice is not None
-    assert notice["years"] == [2027]
-    assert notice["url"] == f"{PAGE}?year=2027"
-    assert provisional_notice(office_user, today=date(2026, 5, 1)) is None  # before October: not yet
-    assert provisional_notice(make_user(r.LIAISON), today=november) is None
-    services.calendar_year_enter(actor=office_user, year=2027, text="2027-01-01 休")
-    assert provisional_notice(office_user, today=november) is None
-
-
 def test_notice_snippet_renders_for_the_office(office_user, make_user):
     from yingshang.workdays.selectors import provisional_notice
 

@@ -1,0 +1,48 @@
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from yingshang.org import roles as r
+from yingshang.workdays import services
+from yingshang.workdays.selectors import provisional_notice, special_days, year_status
+
+pytestmark = pytest.mark.django_db
+PAGE = reverse("workdays:calendar")
+
+
+def test_notice_for_the_office_only_until_the_year_is_entered(make_user, office_user):
+    november = date(2026, 11, 27)
+    notice = provisional_notice(office_user, today=november)
+    assert notice is not None
+    assert notice["years"] == [2027]
+    assert notice["url"] == f"{PAGE}?year=2027"
+    assert provisional_notice(office_user, today=date(2026, 5, 1)) is None  # before October: not yet
+    assert provisional_notice(make_user(r.LIAISON), today=november) is None
+    services.calendar_year_enter(actor=office_user, year=2027, text="2027-01-01 休")
+    assert provisional_notice(office_user, today=november) is None
+
+
+def test_year_status_by_source(office_user):
+    assert year_status(2026).source == "package"
+    assert year_status(2027).source == "provisional"
+    services.calendar_year_enter(actor=office_user, year=2027, text="2027-01-01 休")
+    assert year_status(2027).source == "office"
+
+
+def test_special_days_of_2026_october_and_office_days(office_user):
+    services.calendar_override_set(
+        actor=office_user, day=date(2026, 11, 30), is_workday=True, note="照常上班"
+    )
+    days = {d.day: (d.is_workday, d.name, d.source) for d in special_days(2026) if d.day.month >= 9}
+    assert days == {
+        date(2026, 9, 20): (True, "国庆节", "package"),
+        date(2026, 9, 25): (False, "中秋节", "package"),
+        date(2026, 10, 1): (False, "国庆节", "package"),
+        date(2026, 10, 2): (False, "国庆节", "package"),
+        date(2026, 10, 5): (False, "国庆节", "package"),
+        date(2026, 10, 6): (False, "国庆节", "package"),
+        date(2026, 10, 7): (False, "国庆节", "package"),
+        date(2026, 10, 10): (True, "国庆节", "package"),
+        date(2026, 11, 30): (True, "照常上班", "office"),
+    }
