@@ -93,30 +93,33 @@ def _seal_batch(
     rows = _sealable(rows, after_id=record_id, now=now or timezone.now(), delay=delay, gap_grace=gap_grace)
     if not rows:
         return 0
-    sealed_at = timezone.now()
+    sealed_at = connection.ops.adapt_datetimefield_value(timezone.now())
+    first_seq = seq + 1
     seals = []
     for row in rows:
         seq += 1
         digest = link(algorithm, prev_hash, row)
-        seals.append(
-            AuditSeal(
-                seq=seq,
-                record_id=row["id"],
-                prev_hash=prev_hash,
-                hash=digest,
-                algorithm=algorithm,
-                sealed_at=sealed_at,
-            )
-        )
+        seals.append((seq, row["id"], prev_hash, digest, algorithm, sealed_at))
         prev_hash = digest
     try:
         with transaction.atomic():
-            if _tip()[0] != seals[0].seq - 1:
+            if _tip()[0] != first_seq - 1:
                 return None
-            AuditSeal.objects.bulk_create(seals)
+            # A plain multi-row insert: the ORM's per-field preparation would cost more than the hashing.
+            with connection.cursor() as cursor:
+                cursor.executemany(_INSERT_SEAL, seals)
     except IntegrityError:
         return None
     return len(seals)
+
+
+_INSERT_SEAL = "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)".format(
+    connection.ops.quote_name(AuditSeal._meta.db_table),
+    ", ".join(
+        connection.ops.quote_name(AuditSeal._meta.get_field(name).column)
+        for name in ("seq", "record_id", "prev_hash", "hash", "algorithm", "sealed_at")
+    ),
+)
 
 
 def seal_pending(
