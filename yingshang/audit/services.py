@@ -116,8 +116,8 @@ def _seal_batch(
 _INSERT_SEAL = "INSERT INTO {} ({}) VALUES (%s, %s, %s, %s, %s, %s)".format(
     connection.ops.quote_name(AuditSeal._meta.db_table),
     ", ".join(
-        connection.ops.quote_name(AuditSeal._meta.get_field(name).column)
-        for name in ("seq", "record_id", "prev_hash", "hash", "algorithm", "sealed_at")
+        connection.ops.quote_name(column)
+        for column in ("seq", "record_id", "prev_hash", "hash", "algorithm", "sealed_at")
     ),
 )
 
