@@ -27,7 +27,7 @@ import math
 import threading
 import time as monotonic_time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -198,33 +198,40 @@ def _stamp_version() -> str:
 
 
 def _load() -> _Calendar:
-    from .models import CalendarOverride, CalendarStamp, CalendarYear, WorkCalendarDay
-
     end = table_end()
     try:
-        stamp = CalendarStamp.objects.filter(pk=1).first()
-        version = stamp.version if stamp else ""
-        overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
-        complete = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
-        if (
-            stamp is not None
-            and version
-            and stamp.table_version == version
-            and stamp.table_start is not None
-            and stamp.table_end is not None
-            and stamp.table_start <= EPOCH
-            and stamp.table_end >= end
-        ):
-            rows = list(
-                WorkCalendarDay.objects.filter(date__gte=EPOCH, date__lte=end)
-                .order_by("date")
-                .values_list("is_workday", "provisional")
-            )
-            if len(rows) == end.toordinal() - EPOCH.toordinal() + 1:
-                return _Calendar.from_days(version, EPOCH, rows, overrides, complete, "table")
+        # A savepoint when inside a transaction: on PostgreSQL a missing table must not poison the caller's.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            return _load_from_db(end)
     except DatabaseError:
         # Tables not there yet (before migrate): the official schedule alone.
-        version, overrides, complete = "", {}, frozenset()
+        days = ((w, p) for _, w, p in compute_days(EPOCH, end, {}, ()))
+        return _Calendar.from_days("", EPOCH, days, {}, frozenset(), "computed")
+
+
+def _load_from_db(end: date) -> _Calendar:
+    from .models import CalendarOverride, CalendarStamp, CalendarYear, WorkCalendarDay
+
+    stamp = CalendarStamp.objects.filter(pk=1).first()
+    version = stamp.version if stamp else ""
+    overrides = dict(CalendarOverride.objects.values_list("date", "is_workday"))
+    complete = frozenset(CalendarYear.objects.filter(complete=True).values_list("year", flat=True))
+    if (
+        stamp is not None
+        and version
+        and stamp.table_version == version
+        and stamp.table_start is not None
+        and stamp.table_end is not None
+        and stamp.table_start <= EPOCH
+        and stamp.table_end >= end
+    ):
+        rows = list(
+            WorkCalendarDay.objects.filter(date__gte=EPOCH, date__lte=end)
+            .order_by("date")
+            .values_list("is_workday", "provisional")
+        )
+        if len(rows) == end.toordinal() - EPOCH.toordinal() + 1:
+            return _Calendar.from_days(version, EPOCH, rows, overrides, complete, "table")
     days = ((w, p) for _, w, p in compute_days(EPOCH, end, overrides, complete))
     return _Calendar.from_days(version, EPOCH, days, overrides, complete, "computed")
 
@@ -312,6 +319,14 @@ def provisional_between(a: date, b: date) -> bool:
 def provisional_years(years: Iterable[int]) -> list[int]:
     cal = _calendar()
     return [y for y in years if cal.year_provisional(y)]
+
+
+def ordinal_of(d: date) -> int | None:
+    """Working days from EPOCH up to and including `d`: the `ordinal` column of `WorkCalendarDay`, for
+    comparing with `selectors.workday_ordinal(...)` in database filters. None outside the held range."""
+    cal = _calendar()
+    i = d.toordinal() - cal.start_ord
+    return cal.ordinals[i] if 0 <= i < len(cal.ordinals) else None
 
 
 def add_workdays(start: date, n: int) -> date:

@@ -8,12 +8,12 @@ from datetime import date, timedelta
 from typing import Any
 
 import chinese_calendar
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
 from . import calendar
-from .models import CalendarOverride, CalendarYear
+from .models import CalendarOverride, CalendarYear, WorkCalendarDay
 from .permissions import can_manage_calendar
 
 HOLIDAY_NAMES = {
@@ -116,3 +116,10 @@ def provisional_notice(user: Any, today: date | None = None) -> dict[str, Any] |
         "years_text": "、".join(f"{y}年" for y in years),
         "url": f"{reverse('workdays:calendar')}?year={years[-1]}",
     }
+
+
+def workday_ordinal(date_field: str) -> Subquery:
+    """The working-day ordinal of a date column, for database filters by deadline, e.g. items due within
+    3 working days: `qs.annotate(due_ord=workday_ordinal("due_date"))
+    .filter(due_ord__lte=calendar.ordinal_of(today) + 3)`. Dates outside the table give NULL."""
+    return Subquery(WorkCalendarDay.objects.filter(date=OuterRef(date_field)).values("ordinal")[:1])

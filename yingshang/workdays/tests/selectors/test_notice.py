@@ -4,8 +4,10 @@ import pytest
 from django.urls import reverse
 
 from yingshang.org import roles as r
+from yingshang.workdays import calendar as wd
 from yingshang.workdays import services
-from yingshang.workdays.selectors import provisional_notice, special_days, year_status
+from yingshang.workdays.models import CalendarOverride
+from yingshang.workdays.selectors import provisional_notice, special_days, workday_ordinal, year_status
 
 pytestmark = pytest.mark.django_db
 PAGE = reverse("workdays:calendar")
@@ -46,3 +48,24 @@ def test_special_days_of_2026_october_and_office_days(office_user):
         date(2026, 10, 10): (True, "国庆节", "package"),
         date(2026, 11, 30): (True, "照常上班", "office"),
     }
+
+
+def test_database_ordinals_filter_like_the_python_calendar(office_user):
+    for day in [
+        date(2026, 9, 30),
+        date(2026, 10, 8),
+        date(2026, 10, 9),
+        date(2026, 10, 12),
+        date(2027, 1, 4),
+    ]:
+        services.calendar_override_set(actor=office_user, day=day, is_workday=True)
+    services.calendar_override_set(actor=office_user, day=date(2026, 10, 9), is_workday=False)
+    rows = CalendarOverride.objects.annotate(ordinal=workday_ordinal("date")).order_by("date")
+    assert [(o.date, o.ordinal) for o in rows] == [(o.date, wd.ordinal_of(o.date)) for o in rows]
+    start = date(2026, 9, 30)
+    limit = wd.ordinal_of(start) + 2  # within 2 working days after 09-30 (10-08, Saturday 10-10)
+    due_soon = rows.filter(ordinal__gt=wd.ordinal_of(start), ordinal__lte=limit)
+    # 10-09 is now a day off and shares 10-08's ordinal; 10-12 lies beyond 10-10.
+    assert [o.date for o in due_soon] == [date(2026, 10, 8), date(2026, 10, 9)]
+    assert wd.add_workdays(start, 2) == date(2026, 10, 10)
+    assert wd.ordinal_of(date(2040, 1, 1)) is None
