@@ -107,7 +107,7 @@ def _write_concurrently(threads: int, per_thread: int, *, sealing: bool) -> dict
         nonlocal sealed
         try:
             while not stop.is_set():
-                sealed += services.seal_pending(delay_seconds=0, gap_grace_seconds=0, batch_size=200).sealed
+                sealed += services.seal_pending(delay_seconds=0, batch_size=200).sealed
                 time.sleep(0.01)
         finally:
             connection.close()
