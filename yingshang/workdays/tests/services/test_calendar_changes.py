@@ -222,3 +222,15 @@ def test_table_extend_only_when_short(office_user):
     assert services.calendar_table_extend() == 0
     CalendarStamp.objects.update(table_end=wd.table_end() - timedelta(days=365))
     assert services.calendar_table_extend() == (wd.table_end() - wd.EPOCH).days + 1
+
+
+def test_a_change_made_by_another_process_is_seen_after_the_recheck_interval(monkeypatch):
+    assert wd.is_workday(date(2027, 1, 1)) is True
+    # Another process writes an override and bumps the version (simulated by writing the rows directly).
+    CalendarOverride.objects.create(date=date(2027, 1, 1), is_workday=False)
+    CalendarStamp.objects.update(version="changed-elsewhere", table_version="")
+    monkeypatch.setattr(wd, "_recheck", 3600.0)
+    assert wd.is_workday(date(2027, 1, 1)) is True  # still trusting its copy within the interval
+    monkeypatch.setattr(wd, "_recheck", 0.0)
+    assert wd.is_workday(date(2027, 1, 1)) is False
+    assert wd.calendar_source() == "computed"  # the table was not rebuilt at that version
