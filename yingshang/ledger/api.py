@@ -6,15 +6,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.http import Http404, HttpRequest
-from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from yingshang.core.errors import ValidationFailed
 
 from . import permissions as perms
 from . import selectors, services
-from . import warnings as w
-from . import workflow as wf
 
 router = Router(tags=["台账"])
 
@@ -186,7 +183,4 @@ def submit_report(request: HttpRequest, task_id: int, payload: ReportIn):
         coordination=payload.coordination,
         seen_version=payload.version,
     )
-    return 201, _detail(request, task_id)
-
-
-__all__ = ["router", "timezone", "w", "wf"]
+    return Status(201, _detail(request, task_id))

@@ -13,4 +13,6 @@ class LedgerConfig(AppConfig):
 
         for model in ("ledger.progressreport", "ledger.closeoutrequest", "ledger.task"):
             register_attachment_access(model, permissions.can_view_attachment_item)
-        register_attachment_access("ledger.policydocument", lambda user, doc: permissions.can_read_ledger(user))
+        register_attachment_access(
+            "ledger.policydocument", lambda user, doc: permissions.can_read_ledger(user)
+        )

@@ -66,19 +66,28 @@ def run_export(job_id: int) -> None:
             name = f"台账导出-{stamp}.csv"
         else:
             content, _ = build_workbook(
-                title="重点任务台账", headers=selectors.EXPORT_HEADERS, rows=rows(), user=user,
+                title="重点任务台账",
+                headers=selectors.EXPORT_HEADERS,
+                rows=rows(),
+                user=user,
                 widths=[8, 60, 24, 24, 16, 12, 10, 10, 10, 14, 14],
             )
             name = f"台账导出-{stamp}.xlsx"
         with transaction.atomic():
             job.file.save(name, ContentFile(content), save=False)
             ExportJob.objects.filter(pk=job.pk).update(
-                status=ExportJob.Status.DONE, done=total, file=job.file.name, file_name=name,
+                status=ExportJob.Status.DONE,
+                done=total,
+                file=job.file.name,
+                file_name=name,
                 finished_at=timezone.now(),
             )
             audit_record(
-                actor=user, action="ledger.export", obj=job,
-                after={"rows": total, "filters": filters.as_dict(), "background": True}, detail=name,
+                actor=user,
+                action="ledger.export",
+                obj=job,
+                after={"rows": total, "filters": filters.as_dict(), "background": True},
+                detail=name,
             )
     except Exception as exc:  # the user sees the failure on the progress page
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:1000])

@@ -89,7 +89,7 @@ class Task(WorkflowItem):
     primary_lead = models.ForeignKey(
         "org.Department", on_delete=models.PROTECT, related_name="primary_tasks", verbose_name="主牵头单位"
     )
-    departments = models.ManyToManyField(
+    departments: models.ManyToManyField = models.ManyToManyField(
         "org.Department", through="TaskDepartment", related_name="ledger_tasks", verbose_name="单位"
     )
     metric = models.CharField("量化指标", max_length=200, blank=True)

@@ -33,7 +33,9 @@ from .models import (
 
 
 def scoped_tasks(user: Any) -> QuerySet[Task]:
-    roles = getattr(user, "role_codes", frozenset()) if getattr(user, "is_authenticated", False) else frozenset()
+    roles: frozenset[str] = (
+        getattr(user, "role_codes", frozenset()) if getattr(user, "is_authenticated", False) else frozenset()
+    )
     if roles & r.CITY_WIDE_ROLES:
         return Task.objects.all()
     if not roles & r.DEPARTMENT_ROLES:
@@ -72,8 +74,18 @@ class TaskFilters:
     priority: bool = False
     errors: dict[str, str] = field(default_factory=dict)
 
-    FIELDS = ("document", "department", "category", "state", "warning", "missing", "deadline_from",
-              "deadline_to", "q", "priority")
+    FIELDS = (
+        "document",
+        "department",
+        "category",
+        "state",
+        "warning",
+        "missing",
+        "deadline_from",
+        "deadline_to",
+        "q",
+        "priority",
+    )
 
     @classmethod
     def from_query(cls, params: QueryDict | dict[str, Any]) -> TaskFilters:
@@ -236,7 +248,8 @@ def task_rows(tasks: Any, on: date | None = None) -> list[TaskRow]:
     on = on or timezone.localdate()
     out = []
     for task in tasks:
-        leads, cos = [], []
+        leads: list[str] = []
+        cos: list[str] = []
         for td in task.task_departments.all():
             (leads if td.role == "lead" else cos).append(td.department.display_name)
         missed = 1 if task.missing_at and task.missing_at <= on else 0
@@ -284,7 +297,9 @@ def task_detail(task: Task) -> dict[str, Any]:
     reports = list(
         ProgressReport.objects.filter(task=task)
         .select_related("department", "submitted_by")
-        .prefetch_related(Prefetch("contributions", queryset=Contribution.objects.select_related("department")))
+        .prefetch_related(
+            Prefetch("contributions", queryset=Contribution.objects.select_related("department"))
+        )
         .order_by("-period_start")
     )
     return {
@@ -292,7 +307,9 @@ def task_detail(task: Task) -> dict[str, Any]:
         "cos": [d for d in departments if d.role == "co"],
         "reports": reports,
         "open_contributions": list(
-            Contribution.objects.filter(task=task, report__isnull=True).select_related("department", "submitted_by")
+            Contribution.objects.filter(task=task, report__isnull=True).select_related(
+                "department", "submitted_by"
+            )
         ),
         "close_outs": list(task.close_outs.select_related("requested_by", "reviewed_by", "head_by")),
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
@@ -304,7 +321,7 @@ def task_detail(task: Task) -> dict[str, Any]:
 def review_queue(user: Any) -> QuerySet[Task]:
     """待审核: for the office, close-outs awaiting review; for a department head, the department's
     close-outs awaiting their approval."""
-    roles = getattr(user, "role_codes", frozenset())
+    roles: frozenset[str] = getattr(user, "role_codes", frozenset())
     if r.OFFICE in roles:
         qs = Task.objects.filter(state=wf.CLOSE_REQUESTED)
     elif r.DEPT_HEAD in roles:
@@ -406,7 +423,7 @@ def implementation_report(document: PolicyDocument, on: date, user: Any) -> list
     until = timezone.make_aware(datetime.combine(on, time.max))
     tasks = list(
         scoped_tasks(user)
-        .filter(document=document, created_at__lte=until)
+        .filter(document=document, start_date__lte=on)
         .only("id", "state", "deadline", "ongoing", "cycle", "start_date", "closed_on")
     )
     ids = [t.id for t in tasks]

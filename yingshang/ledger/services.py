@@ -155,7 +155,11 @@ def measure_create(
 ) -> Measure:
     _require_office(actor)
     measure = Measure(
-        document=document, title=title.strip(), serial=str(serial).strip(), category=category, sort_order=sort_order
+        document=document,
+        title=title.strip(),
+        serial=str(serial).strip(),
+        category=category,
+        sort_order=sort_order,
     )
     _full_clean(measure)
     measure.save()
@@ -167,17 +171,21 @@ def measure_create(
 
 
 def _departments_plan(
-    lead_departments: Sequence[Department], primary_lead: Department | None, co_departments: Iterable[Department]
+    lead_departments: Sequence[Department],
+    primary_lead: Department | None,
+    co_departments: Iterable[Department],
 ) -> tuple[Department, list[tuple[Department, str, bool]]]:
     leads = list(dict.fromkeys(lead_departments))
     if not leads:
         raise ValidationFailed("请至少指定一个牵头单位。", fields={"lead_departments": ["请指定牵头单位。"]})
     primary = primary_lead or leads[0]
     if primary not in leads:
-        raise ValidationFailed("主牵头单位须是牵头单位之一。", fields={"primary_lead": ["须是牵头单位之一。"]})
+        raise ValidationFailed(
+            "主牵头单位须是牵头单位之一。", fields={"primary_lead": ["须是牵头单位之一。"]}
+        )
     cos = [d for d in dict.fromkeys(co_departments) if d not in leads]
-    plan = [(d, TaskDepartment.Role.LEAD, d == primary) for d in leads]
-    plan += [(d, TaskDepartment.Role.CO, False) for d in cos]
+    plan: list[tuple[Department, str, bool]] = [(d, "lead", d == primary) for d in leads]
+    plan += [(d, "co", False) for d in cos]
     return primary, plan
 
 
@@ -382,7 +390,12 @@ def _transition(
 
 @transaction.atomic
 def task_transition(
-    *, actor: Any, task: Task, action: str, data: dict[str, Any] | None = None, seen_version: int | None = None,
+    *,
+    actor: Any,
+    task: Task,
+    action: str,
+    data: dict[str, Any] | None = None,
+    seen_version: int | None = None,
     note: str = "",
 ) -> Task:
     """The one generic transition service: guard, compare-and-set, timeline, audit, then fresh thresholds.
@@ -403,7 +416,9 @@ def task_start(*, actor: Any, task: Task, seen_version: int | None = None) -> Ta
 @transaction.atomic
 def task_cancel(*, actor: Any, task: Task, reason: str, seen_version: int | None = None) -> Task:
     _close_pending_requests(task, actor=actor, note=reason)
-    _transition(task, actor=actor, action="cancel", data={"reason": reason}, seen_version=seen_version, note=reason)
+    _transition(
+        task, actor=actor, action="cancel", data={"reason": reason}, seen_version=seen_version, note=reason
+    )
     _refresh_warning(task)
     return task
 
@@ -482,7 +497,8 @@ def progress_report_submit(
     period = w.period_start(period_start, task.cycle) if period_start else default_report_period(task, on)
     if ProgressReport.objects.filter(task=task, period_start=period).exists():
         raise ValidationFailed(
-            f"{w.period_label(period, task.cycle)}已反馈，请勿重复提交。", fields={"period_start": ["本期已反馈。"]}
+            f"{w.period_label(period, task.cycle)}已反馈，请勿重复提交。",
+            fields={"period_start": ["本期已反馈。"]},
         )
     department = _acting_department(actor, task)
     report = ProgressReport(
@@ -514,7 +530,7 @@ def progress_report_submit(
     if task.state == wf.NOT_STARTED:
         _transition(task, actor=actor, action="start", note="首次反馈进展")
     newest = task.last_period is None or period >= task.last_period
-    fields = {"last_report_on": on}
+    fields: dict[str, Any] = {"last_report_on": on}
     if newest:
         fields.update(percent=report.percent, last_period=period)
     elif task.last_report_on and task.last_report_on > on:
@@ -592,9 +608,12 @@ def close_out_request(
     if annual and not task.ongoing:
         raise ValidationFailed("只有长期任务可以申请年度销号。", fields={"annual": ["非长期任务。"]})
     year = (year or timezone.localdate().year) if annual else None
-    if annual and CloseOutRequest.objects.filter(
-        task=task, kind="annual", year=year, outcome=CloseOutRequest.Outcome.APPROVED
-    ).exists():
+    if (
+        annual
+        and CloseOutRequest.objects.filter(
+            task=task, kind="annual", year=year, outcome=CloseOutRequest.Outcome.APPROVED
+        ).exists()
+    ):
         raise ValidationFailed(f"{year}年度已销号。", fields={"year": ["该年度已销号。"]})
     action = "request_close_to_head" if get_setting("ledger_head_approval") else "request_close"
     _transition(
@@ -641,7 +660,9 @@ def close_out_head_decide(
 ) -> Task:
     """部门负责人 approves the department's close-out request on to the office, or returns it."""
     action = "head_approve" if approve else "head_reject"
-    _transition(task, actor=actor, action=action, data={"reason": reason}, seen_version=seen_version, note=reason)
+    _transition(
+        task, actor=actor, action=action, data={"reason": reason}, seen_version=seen_version, note=reason
+    )
     request = pending_close_out(task)
     if request is not None:
         request.head_by = actor
@@ -787,7 +808,9 @@ def _refresh_warning(task: Task, rules: w.Rules | None = None) -> None:
     t = task_thresholds(task, rules)
     if (task.yellow_at, task.red_at, task.missing_at) != (t.yellow_at, t.red_at, t.missing_at):
         task.yellow_at, task.red_at, task.missing_at = t.yellow_at, t.red_at, t.missing_at
-        Task.objects.filter(pk=task.pk).update(yellow_at=t.yellow_at, red_at=t.red_at, missing_at=t.missing_at)
+        Task.objects.filter(pk=task.pk).update(
+            yellow_at=t.yellow_at, red_at=t.red_at, missing_at=t.missing_at
+        )
 
 
 def warnings_refresh_all(*, batch: int = 2000) -> int:
@@ -796,7 +819,16 @@ def warnings_refresh_all(*, batch: int = 2000) -> int:
     rules = w.Rules.current()
     changed = 0
     qs = Task.objects.filter(state__in=wf.ACTIVE | {wf.CLOSED, wf.CANCELLED}).only(
-        "id", "state", "deadline", "ongoing", "cycle", "start_date", "last_period", "yellow_at", "red_at", "missing_at"
+        "id",
+        "state",
+        "deadline",
+        "ongoing",
+        "cycle",
+        "start_date",
+        "last_period",
+        "yellow_at",
+        "red_at",
+        "missing_at",
     )
     last_id = 0
     while True:
@@ -825,7 +857,9 @@ def saved_filter_save(*, actor: Any, name: str, query: str) -> SavedFilter:
     name = name.strip()
     if not name:
         raise ValidationFailed("请为常用筛选起个名称。", fields={"name": ["请填写名称。"]})
-    row, _ = SavedFilter.objects.update_or_create(user=actor, name=name[:50], defaults={"query": query[:1000]})
+    row, _ = SavedFilter.objects.update_or_create(
+        user=actor, name=name[:50], defaults={"query": query[:1000]}
+    )
     return row
 
 

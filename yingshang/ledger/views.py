@@ -154,7 +154,9 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
     today = timezone.localdate()
     tasks = list(selectors.my_tasks(request.user)[:500])
-    due, late, other = [], [], []
+    due: list[dict] = []
+    late: list[dict] = []
+    other: list[dict] = []
     rules = w.Rules.current()
     for task in tasks:
         level = w.level(task.yellow_at, task.red_at, today)
@@ -163,8 +165,14 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
             "level": level,
             "state_label": wf.TASK_STATES.get(task.state, task.state),
             "missed": w.missed_count(
-                state=task.state, cycle=task.cycle, start_date=task.start_date, last_period=task.last_period,
-                deadline=task.deadline, ongoing=task.ongoing, on=today, rules=rules,
+                state=task.state,
+                cycle=task.cycle,
+                start_date=task.start_date,
+                last_period=task.last_period,
+                deadline=task.deadline,
+                ongoing=task.ongoing,
+                on=today,
+                rules=rules,
             ),
             "period": w.period_label(services.default_report_period(task, today), task.cycle)
             if task.state in wf.OPEN
@@ -187,7 +195,9 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
     if not request.user.has_role("office", "dept_head"):
         raise Http404
     tasks = list(selectors.review_queue(request.user))
-    pending = {c.task_id: c for c in services.CloseOutRequest.objects.filter(task__in=tasks, outcome="pending")}
+    pending = {
+        c.task_id: c for c in services.CloseOutRequest.objects.filter(task__in=tasks, outcome="pending")
+    }
     return render(
         request,
         "ledger/review_queue.html",
@@ -261,7 +271,9 @@ def _act(request: AuthedRequest, task_pk: int, success: str, fn: Any) -> HttpRes
         fn()
     except ApplicationError as exc:
         detail = "；".join(m for msgs in exc.fields.values() for m in msgs) if exc.fields else ""
-        messages.error(request, exc.message + (f"（{detail}）" if detail and detail not in exc.message else ""))
+        messages.error(
+            request, exc.message + (f"（{detail}）" if detail and detail not in exc.message else "")
+        )
     else:
         messages.success(request, success)
     return _back(task_pk)
@@ -285,7 +297,9 @@ def _percent(raw: str) -> int:
     try:
         value = int((raw or "").strip())
     except ValueError:
-        raise ValidationFailed("完成进度应为 0–100 的整数。", fields={"percent": ["应为 0–100 的整数。"]}) from None
+        raise ValidationFailed(
+            "完成进度应为 0–100 的整数。", fields={"percent": ["应为 0–100 的整数。"]}
+        ) from None
     if not 0 <= value <= 100:
         raise ValidationFailed("完成进度应为 0–100 的整数。", fields={"percent": ["应为 0–100 的整数。"]})
     return value
@@ -440,7 +454,10 @@ def task_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
         if "is_priority" in p:
             changes["is_priority"] = p.get("is_priority") == "1"
         services.task_adjust(
-            actor=request.user, task=task, reason=p.get("reason", ""), changes=changes,
+            actor=request.user,
+            task=task,
+            reason=p.get("reason", ""),
+            changes=changes,
             seen_version=_version(request),
         )
 
@@ -458,7 +475,9 @@ def extension_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         try:
             requested = date.fromisoformat(request.POST.get("requested_deadline", ""))
         except ValueError:
-            raise ValidationFailed("请填写申请延期至的日期。", fields={"requested_deadline": ["日期无效。"]}) from None
+            raise ValidationFailed(
+                "请填写申请延期至的日期。", fields={"requested_deadline": ["日期无效。"]}
+            ) from None
         services.extension_request(
             actor=request.user, task=task, requested_deadline=requested, reason=request.POST.get("reason", "")
         )
@@ -477,7 +496,10 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
         extension.task_id,
         "已同意延期。" if approve else "已不同意延期。",
         lambda: services.extension_decide(
-            actor=request.user, extension=extension, approve=approve, note=request.POST.get("note", ""),
+            actor=request.user,
+            extension=extension,
+            approve=approve,
+            note=request.POST.get("note", ""),
             seen_version=_version(request),
         ),
     )
@@ -490,7 +512,9 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def document_list(request: AuthedRequest) -> HttpResponse:
     _require_reader(request)
-    return render(request, "ledger/document_list.html", {"documents": list(selectors.documents(request.user))})
+    return render(
+        request, "ledger/document_list.html", {"documents": list(selectors.documents(request.user))}
+    )
 
 
 def _access_document(request: AuthedRequest, pk: int) -> PolicyDocument:
@@ -527,7 +551,11 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def implementation_report(request: AuthedRequest, pk: int) -> HttpResponse:
     document = _access_document(request, pk)
     try:
-        on = date.fromisoformat(request.GET.get("date", "")) if request.GET.get("date") else timezone.localdate()
+        on = (
+            date.fromisoformat(request.GET.get("date", ""))
+            if request.GET.get("date")
+            else timezone.localdate()
+        )
     except ValueError:
         on = timezone.localdate()
         messages.error(request, "日期格式应为 YYYY-MM-DD，已按今天统计。")
@@ -549,11 +577,15 @@ def implementation_report(request: AuthedRequest, pk: int) -> HttpResponse:
     if fmt == "docx":
         return _report_docx(request, document, on, title, rows)
     return render(
-        request, "ledger/implementation_report.html", {"document": document, "on": on, "rows": rows, "title": title}
+        request,
+        "ledger/implementation_report.html",
+        {"document": document, "on": on, "rows": rows, "title": title},
     )
 
 
-def _report_docx(request: AuthedRequest, document: PolicyDocument, on: date, title: str, rows: list) -> HttpResponse:
+def _report_docx(
+    request: AuthedRequest, document: PolicyDocument, on: date, title: str, rows: list
+) -> HttpResponse:
     """A plain draft; the official-format bulletin (GB/T 9704) comes with the assessment issue."""
     from docx import Document
 
@@ -589,7 +621,8 @@ def _report_docx(request: AuthedRequest, document: PolicyDocument, on: date, tit
         detail=title,
     )
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'落实情况-{on:%Y%m%d}.docx')}"
     return response
@@ -623,7 +656,9 @@ def category_list(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, "类别已保存。")
         return redirect("ledger:categories")
-    return render(request, "ledger/categories.html", {"categories": list(selectors.categories(active_only=False))})
+    return render(
+        request, "ledger/categories.html", {"categories": list(selectors.categories(active_only=False))}
+    )
 
 
 __all__ = ["XLSX_TYPE"]

@@ -151,8 +151,16 @@ def level(yellow_at: date | None, red_at: date | None, on: date) -> str:
 
 
 def missed_count(
-    *, state: str, cycle: str, start_date: date, last_period: date | None, deadline: date | None,
-    ongoing: bool, on: date, rules: Rules, limit: int = 60,
+    *,
+    state: str,
+    cycle: str,
+    start_date: date,
+    last_period: date | None,
+    deadline: date | None,
+    ongoing: bool,
+    on: date,
+    rules: Rules,
+    limit: int = 60,
 ) -> int:
     """Reports missing in a row since the last one, as of `on` (for display and the report)."""
     if state not in OPEN_STATES:

@@ -51,13 +51,23 @@ TASK = Workflow(
             requires={"summary": "完成情况", "evidence": "证明材料"},
             check="is_lead_with_head_approval",
         ),
-        transition("head_approve", "部门负责人审核通过", [HEAD_REVIEW], CLOSE_REQUESTED, {DEPT_HEAD}, check="is_lead"),
         transition(
-            "head_reject", "部门负责人退回", [HEAD_REVIEW], IN_PROGRESS, {DEPT_HEAD}, requires=REASON, check="is_lead"
+            "head_approve", "部门负责人审核通过", [HEAD_REVIEW], CLOSE_REQUESTED, {DEPT_HEAD}, check="is_lead"
+        ),
+        transition(
+            "head_reject",
+            "部门负责人退回",
+            [HEAD_REVIEW],
+            IN_PROGRESS,
+            {DEPT_HEAD},
+            requires=REASON,
+            check="is_lead",
         ),
         transition("approve_close", "同意销号", [CLOSE_REQUESTED], CLOSED, {OFFICE}, check="final_request"),
         # An approved annual close-out (年度销号) of an ongoing task: the year is done, the task goes on.
-        transition("approve_annual", "同意年度销号", [CLOSE_REQUESTED], IN_PROGRESS, {OFFICE}, check="annual_request"),
+        transition(
+            "approve_annual", "同意年度销号", [CLOSE_REQUESTED], IN_PROGRESS, {OFFICE}, check="annual_request"
+        ),
         transition("reject_close", "退回销号申请", [CLOSE_REQUESTED], IN_PROGRESS, {OFFICE}, requires=REASON),
         transition("reopen", "重新打开", [CLOSED, CANCELLED], IN_PROGRESS, {OFFICE}, requires=REASON),
         transition("cancel", "取消任务", ACTIVE, CANCELLED, {OFFICE}, requires=REASON),

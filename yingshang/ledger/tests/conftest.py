@@ -26,9 +26,14 @@ def ledger(db, make_department, make_user):
     other_liaison = make_user(r.LIAISON, department=other)
     category = Category.objects.get(code="government")
     document = services.policy_document_create(
-        actor=office, title="示例市优化营商环境若干措施", doc_number="示政办发〔2026〕1号", issued_on=date(2026, 1, 5)
+        actor=office,
+        title="示例市优化营商环境若干措施",
+        doc_number="示政办发〔2026〕1号",
+        issued_on=date(2026, 1, 5),
     )
-    measure = services.measure_create(actor=office, document=document, title="压缩企业开办时间", serial="1", category=category)
+    measure = services.measure_create(
+        actor=office, document=document, title="压缩企业开办时间", serial="1", category=category
+    )
 
     def make_task(**kw):
         params = dict(
@@ -45,7 +50,16 @@ def ledger(db, make_department, make_user):
         return services.task_create(**params)
 
     return {
-        "office": office, "lead": lead, "co": co, "other": other, "liaison": liaison, "head": head,
-        "co_liaison": co_liaison, "other_liaison": other_liaison, "category": category,
-        "document": document, "measure": measure, "make_task": make_task,
+        "office": office,
+        "lead": lead,
+        "co": co,
+        "other": other,
+        "liaison": liaison,
+        "head": head,
+        "co_liaison": co_liaison,
+        "other_liaison": other_liaison,
+        "category": category,
+        "document": document,
+        "measure": measure,
+        "make_task": make_task,
     }

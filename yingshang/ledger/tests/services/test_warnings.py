@@ -21,8 +21,13 @@ def test_report_due_counts_working_days_over_qingming():
 
 def test_thresholds_without_reports():
     t = w.thresholds(
-        state="in_progress", deadline=date(2026, 12, 31), ongoing=False, cycle="quarter",
-        start_date=date(2026, 1, 5), last_period=None, rules=RULES,
+        state="in_progress",
+        deadline=date(2026, 12, 31),
+        ongoing=False,
+        cycle="quarter",
+        start_date=date(2026, 1, 5),
+        last_period=None,
+        rules=RULES,
     )
     # Yellow the day after the Q1 report was due; missing after the Q2 due date (7 July);
     # red after the Q3 due date (National Day holiday 1–7 October, 10 October a working Saturday).
@@ -31,8 +36,13 @@ def test_thresholds_without_reports():
 
 def test_thresholds_with_last_cycle_reported_fall_back_to_deadline():
     t = w.thresholds(
-        state="in_progress", deadline=date(2026, 12, 31), ongoing=False, cycle="quarter",
-        start_date=date(2026, 1, 5), last_period=date(2026, 7, 1), rules=RULES,
+        state="in_progress",
+        deadline=date(2026, 12, 31),
+        ongoing=False,
+        cycle="quarter",
+        start_date=date(2026, 1, 5),
+        last_period=date(2026, 7, 1),
+        rules=RULES,
     )
     # Ten working days before 31 December is 17 December; overdue from 1 January.
     assert t.yellow_at == date(2026, 12, 17)
@@ -40,8 +50,15 @@ def test_thresholds_with_last_cycle_reported_fall_back_to_deadline():
 
 
 def test_ongoing_monthly_and_missed_count():
-    kwargs = dict(state="in_progress", deadline=None, ongoing=True, cycle="month", start_date=date(2026, 1, 5),
-                  last_period=date(2026, 9, 1), rules=RULES)
+    kwargs = dict(
+        state="in_progress",
+        deadline=None,
+        ongoing=True,
+        cycle="month",
+        start_date=date(2026, 1, 5),
+        last_period=date(2026, 9, 1),
+        rules=RULES,
+    )
     t = w.thresholds(**kwargs)
     assert t == w.Thresholds(date(2026, 11, 7), date(2027, 1, 8), date(2026, 12, 8))
     assert w.missed_count(on=date(2026, 11, 27), **{k: v for k, v in kwargs.items()}) == 0
@@ -51,8 +68,18 @@ def test_ongoing_monthly_and_missed_count():
 
 def test_closed_and_review_states_have_no_warning():
     for state in ("closed", "cancelled", "close_requested", "head_review"):
-        assert w.thresholds(state=state, deadline=date(2020, 1, 1), ongoing=False, cycle="month",
-                            start_date=date(2019, 1, 1), last_period=None, rules=RULES) == w.NONE
+        assert (
+            w.thresholds(
+                state=state,
+                deadline=date(2020, 1, 1),
+                ongoing=False,
+                cycle="month",
+                start_date=date(2019, 1, 1),
+                last_period=None,
+                rules=RULES,
+            )
+            == w.NONE
+        )
 
 
 def test_level():

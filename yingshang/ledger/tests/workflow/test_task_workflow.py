@@ -33,9 +33,7 @@ EXPECTED_HEAD_OFF = {
     (wf.CANCELLED, "reopen"): ({"office"}, wf.IN_PROGRESS),
 }
 # With the department-head setting on, the request goes to the head instead.
-EXPECTED_HEAD_ON = {
-    k: v for k, v in EXPECTED_HEAD_OFF.items() if k[1] != "request_close"
-} | {
+EXPECTED_HEAD_ON = {k: v for k, v in EXPECTED_HEAD_OFF.items() if k[1] != "request_close"} | {
     (wf.NOT_STARTED, "request_close_to_head"): (LEADS, wf.HEAD_REVIEW),
     (wf.IN_PROGRESS, "request_close_to_head"): (LEADS, wf.HEAD_REVIEW),
 }
@@ -78,7 +76,9 @@ def test_every_state_action_role(ledger, actors, head_on):
             assert (fresh.state, fresh.version) == (target, 1), (state, action, who)
         else:
             with pytest.raises(ApplicationError):
-                services.task_transition(actor=actors[who], task=task, action=action, data=DATA, seen_version=0)
+                services.task_transition(
+                    actor=actors[who], task=task, action=action, data=DATA, seen_version=0
+                )
             fresh = Task.objects.get(pk=task.pk)
             assert (fresh.state, fresh.version) == (state, 0), (state, action, who)
         walked += 1
@@ -87,10 +87,18 @@ def test_every_state_action_role(ledger, actors, head_on):
 
 def test_required_inputs_refused_and_nothing_changes(ledger):
     task = _task_in(ledger, wf.IN_PROGRESS)
-    for action, data in [("request_close", {"summary": "已完成"}), ("cancel", {}), ("adjust", {"reason": " "})]:
+    for action, data in [
+        ("request_close", {"summary": "已完成"}),
+        ("cancel", {}),
+        ("adjust", {"reason": " "}),
+    ]:
         with pytest.raises(ApplicationError):
-            services.task_transition(actor=ledger["liaison" if action == "request_close" else "office"],
-                                     task=task, action=action, data=data)
+            services.task_transition(
+                actor=ledger["liaison" if action == "request_close" else "office"],
+                task=task,
+                action=action,
+                data=data,
+            )
         fresh = Task.objects.get(pk=task.pk)
         assert (fresh.state, fresh.version) == (wf.IN_PROGRESS, 0)
 
@@ -108,11 +116,13 @@ def test_concurrent_change_loses(ledger):
     from yingshang.core.errors import ConcurrentChange
 
     task = _task_in(ledger, wf.IN_PROGRESS)
-    services.task_transition(actor=ledger["office"], task=Task.objects.get(pk=task.pk), action="adjust",
-                             data={"reason": "先调整"})
+    services.task_transition(
+        actor=ledger["office"], task=Task.objects.get(pk=task.pk), action="adjust", data={"reason": "先调整"}
+    )
     with pytest.raises(ConcurrentChange):
-        services.task_transition(actor=ledger["office"], task=task, action="cancel", data={"reason": "后取消"},
-                                 seen_version=0)
+        services.task_transition(
+            actor=ledger["office"], task=task, action="cancel", data={"reason": "后取消"}, seen_version=0
+        )
     assert Task.objects.get(pk=task.pk).state == wf.IN_PROGRESS
 
 
@@ -121,17 +131,22 @@ def test_extension_workflow_every_triple(ledger, actors):
 
     for state, action, who in itertools.product(wf.EXTENSION.states, wf.EXTENSION.actions, WHO):
         task = ledger["make_task"]()
-        ext = services.extension_request(actor=ledger["liaison"], task=task, requested_deadline=date(2027, 6, 30),
-                                         reason="理由")
+        ext = services.extension_request(
+            actor=ledger["liaison"], task=task, requested_deadline=date(2027, 6, 30), reason="理由"
+        )
         type(ext).objects.filter(pk=ext.pk).update(state=state)
         ext.refresh_from_db()
         ok = state == "pending" and who == "office"
         if ok:
-            services.extension_decide(actor=actors[who], extension=ext, approve=action == "approve", note="意见")
+            services.extension_decide(
+                actor=actors[who], extension=ext, approve=action == "approve", note="意见"
+            )
             ext.refresh_from_db()
             assert ext.state == ("approved" if action == "approve" else "refused")
         else:
             with pytest.raises(ApplicationError):
-                services.extension_decide(actor=actors[who], extension=ext, approve=action == "approve", note="意见")
+                services.extension_decide(
+                    actor=actors[who], extension=ext, approve=action == "approve", note="意见"
+                )
             ext.refresh_from_db()
             assert (ext.state, ext.version) == (state, 0)
