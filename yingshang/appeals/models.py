@@ -151,6 +151,10 @@ class Appeal(WorkflowItem):
     def __str__(self) -> str:
         return f"{self.tracking_code} {self.title}"
 
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label if self.state in self.State.values else self.state
+
 
 class Dispatch(models.Model):
     """One department's part in one round of an appeal (主办 or 协办)."""
@@ -234,6 +238,10 @@ class ExtensionRequest(WorkflowItem):
     class Meta:
         verbose_name = verbose_name_plural = "延期申请"
         ordering = ["requested_at", "id"]
+
+    @property
+    def state_label(self) -> str:
+        return self.State(self.state).label if self.state in self.State.values else self.state
 
 
 class Reply(models.Model):

@@ -173,12 +173,15 @@ def composite_score(
     }
     out: dict[int, float | None] = {}
     for dept in set().union(*(parts[name].keys() for name in weights)):
-        values = [parts[name].get(dept, RateFigure(0, 0)).value for name in weights]
-        out[dept] = (
-            None
-            if any(v is None for v in values)
-            else sum(weights[name] * v for name, v in zip(weights, values, strict=True))  # type: ignore[operator]
-        )
+        values = {name: parts[name].get(dept, RateFigure(0, 0)).value for name in weights}
+        total = 0.0
+        for name, value in values.items():
+            if value is None:
+                out[dept] = None
+                break
+            total += weights[name] * value
+        else:
+            out[dept] = total
     return out
 
 

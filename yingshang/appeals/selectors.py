@@ -26,7 +26,7 @@ def appeals_visible(user: Any) -> QuerySet[Appeal]:
     ids = department_ids(user)
     if ids is None:
         return qs
-    condition = Q(pk__in=[])
+    condition: Any = Q(pk__in=[])
     if ids:
         condition |= Q(main_department_id__in=ids) | Exists(
             Dispatch.objects.filter(appeal=OuterRef("pk"), department_id__in=ids)

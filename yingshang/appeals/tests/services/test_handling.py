@@ -138,9 +138,11 @@ def test_status_changes_are_pushed_back_with_retries(
     )
     assert created and appeal.source_system == hotline
     failing = mock.Mock(status_code=503)
-    with mock.patch("requests.post", return_value=failing) as post:
-        with django_capture_on_commit_callbacks(execute=True):
-            services.appeal_dispatch(actor=office_user, appeal=appeal, main_department=dept)
+    with (
+        mock.patch("requests.post", return_value=failing) as post,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.appeal_dispatch(actor=office_user, appeal=appeal, main_department=dept)
     delivery = WebhookDelivery.objects.get(appeal=appeal)
     assert post.call_count == 1
     assert (delivery.status, delivery.attempts, delivery.last_error) == ("pending", 1, "HTTP 503")
@@ -168,9 +170,11 @@ def test_gives_up_after_max_attempts(walk, hotline, office_user, dept, django_ca
     )
     import requests
 
-    with mock.patch("requests.post", side_effect=requests.ConnectionError("refused")):
-        with django_capture_on_commit_callbacks(execute=True):
-            services.appeal_dispatch(actor=office_user, appeal=appeal, main_department=dept)
+    with (
+        mock.patch("requests.post", side_effect=requests.ConnectionError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.appeal_dispatch(actor=office_user, appeal=appeal, main_department=dept)
     assert WebhookDelivery.objects.get(appeal=appeal).status == "failed"
 
 
