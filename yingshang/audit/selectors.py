@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .chain import DEFAULT_ALGORITHM, sm3_source
+from .chain import DEFAULT_ALGORITHM, FIELDS, link, sm3_source
 from .models import AuditRecord, AuditSeal, AuditVerification
 from .permissions import can_view_audit_log
 
@@ -46,13 +46,19 @@ def audit_records(
     return qs
 
 
-def audit_record_detail(user: Any, pk: int) -> tuple[AuditRecord, AuditSeal | None] | None:
+def audit_record_detail(user: Any, pk: int) -> tuple[AuditRecord, AuditSeal | None, bool | None] | None:
+    """(record, its seal, whether the record still matches its seal) — None when not visible."""
     if not can_view_audit_log(user):
         return None
     record = AuditRecord.objects.filter(pk=pk).first()
     if record is None:
         return None
-    return record, AuditSeal.objects.filter(record_id=pk).first()
+    seal = AuditSeal.objects.filter(record_id=pk).first()
+    intact = None
+    if seal is not None:
+        values = AuditRecord.objects.filter(pk=pk).values(*FIELDS).get()
+        intact = link(seal.algorithm, seal.prev_hash, values) == seal.hash
+    return record, seal, intact
 
 
 @dataclass(frozen=True)

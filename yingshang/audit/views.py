@@ -93,11 +93,17 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     found = selectors.audit_record_detail(request.user, pk)
     if found is None:
         raise Http404
-    record, seal = found
+    record, seal, intact = found
     return render(
         request,
         "audit/record_detail.html",
-        {"record": record, "seal": seal, "before": _json(record.before), "after": _json(record.after)},
+        {
+            "record": record,
+            "seal": seal,
+            "intact": intact,
+            "before": _json(record.before),
+            "after": _json(record.after),
+        },
     )
 
 

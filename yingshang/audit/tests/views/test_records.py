@@ -148,7 +148,17 @@ def test_the_record_page_shows_values_and_seal(as_auditor, auditor):
     assert "org.user_update" in page
     assert "&quot;乙&quot;" in page
     assert seal.hash in page
+    assert "与封存一致" in page
     assert as_auditor.get(reverse("audit:record", args=[10**9])).status_code == 404
+
+
+def test_the_record_page_flags_a_record_changed_behind_the_application(as_auditor, auditor, tamper):
+    record = events.record(actor=auditor, action="org.user_update", after={"name": "乙"})
+    seal_all()
+    tamper("UPDATE audit_auditrecord SET after = %s WHERE id = %s", ['{"name": "丙"}', record.pk])
+    page = as_auditor.get(reverse("audit:record", args=[record.pk])).content.decode()
+    assert "与封存不符：内容已被改动" in page
+    assert "与封存一致" not in page
 
 
 def test_export_is_the_filtered_list_and_is_audited(as_auditor, auditor, make_user):
