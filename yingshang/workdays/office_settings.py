@@ -30,13 +30,3 @@ define(
     group=GROUP,
     help="格式 HH:MM。按工作日计的期限截止于最后一个工作日的下午下班时间。",
 )
-define(
-    "workdays_notice_from_month",
-    "提示录入下一年度放假安排的起始月份",
-    10,
-    kind="int",
-    group=GROUP,
-    minimum=1,
-    maximum=12,
-    help="自该月起，若下一年度放假安排尚未录入，在营商办页面顶部提示。",
-)

@@ -92,14 +92,17 @@ def special_days(year: int, overrides: Iterable[CalendarOverride] | None = None)
     return result
 
 
-def notice_years(today: date | None = None) -> list[int]:
-    """Years the office should enter now: this year when provisional, and next year from the month set in
-    `workdays_notice_from_month`."""
-    from yingshang.core.office_settings import get_setting
+# The State Council usually publishes next year's schedule between late October and December; from
+# October the office is reminded to enter it (long limits started then already reach into next year).
+NOTICE_NEXT_YEAR_FROM_MONTH = 10
 
+
+def notice_years(today: date | None = None) -> list[int]:
+    """Years the office should have entered by now: this year when provisional, and next year from October.
+    Answered from the in-memory calendar: no query, so the notice can sit in the base layout."""
     today = today or timezone.localdate()
     years = [today.year]
-    if today.month >= int(get_setting("workdays_notice_from_month")):
+    if today.month >= NOTICE_NEXT_YEAR_FROM_MONTH:
         years.append(today.year + 1)
     return calendar.provisional_years(years)
 

@@ -53,7 +53,7 @@ def test_office_sees_the_year_and_its_days(client, login, office_user, django_as
     services.calendar_override_set(actor=office_user, day=date(2026, 6, 1), is_workday=False, note="地方节日")
     login(office_user)
     wd.is_workday(date(2026, 1, 1))  # calendar warm, as in a running process
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(9):
         response = client.get(PAGE, {"year": "2026"})
     assert response.status_code == 200
     page = response.content.decode()
@@ -117,11 +117,13 @@ def test_bulk_entry_marks_the_year_known(client, login, office_user):
     assert wd.is_provisional(date(2027, 1, 1)) is True
 
 
-def test_notice_snippet_renders_for_the_office(office_user, make_user):
+def test_notice_snippet_renders_for_the_office(office_user, make_user, django_assert_num_queries):
     from yingshang.workdays.selectors import provisional_notice
 
     template = Template("{% load workdays_tags %}{% workdays_notice %}")
-    html = template.render(Context({"user": office_user}))
+    provisional_notice(office_user)  # calendar warm
+    with django_assert_num_queries(0):
+        html = template.render(Context({"user": office_user}))
     expected = provisional_notice(office_user)
     if expected is not None:
         assert f"{expected['years_text']}的法定节假日安排尚未录入" in html
