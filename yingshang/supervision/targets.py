@@ -7,8 +7,8 @@ Other apps register their own types in a `supervision_targets.py` module (autodi
     from yingshang.supervision.targets import TargetType, register_target
     register_target(TargetType(model_label="ledger.task", label="重点任务", ...))
 
-Where an app has not registered yet, `register_fallbacks` registers ledger.Task and appeals.Appeal if
-those models exist and have recognisable fields, so this module works whether or not they are built."""
+Where an app has not registered yet, `register_fallbacks` registers ledger.Task and appeals.Appeal when
+those apps import, so this module works whether or not they are built."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -94,85 +93,82 @@ def safe_reverse(name: str, *args: Any) -> str:
         return ""
 
 
-# --- fallbacks for the ledger and appeals apps, used only until they register themselves -------------
-
-DEADLINE_FIELDS = ("deadline", "due_date", "due_at", "reply_deadline", "time_limit_at", "deadline_at")
-DEPARTMENT_FIELDS = ("lead_department", "primary_department", "main_department", "department", "handler")
-TITLE_FIELDS = ("title", "name", "summary", "subject", "content")
-CLOSED_STATES = {"closed", "concluded", "cancelled", "canceled", "done", "archived", "finished", "resolved"}
+# --- the ledger's tasks and the appeals, registered here until those apps register themselves ----------
 
 
-def _field(model: type[models.Model], names: tuple[str, ...]) -> models.Field | None:
-    for name in names:
-        try:
-            f = model._meta.get_field(name)
-        except FieldDoesNotExist:
-            continue
-        if isinstance(f, models.Field):
-            return f
-    return None
-
-
-def _guess(model_label: str, label: str, url_name: str) -> TargetType | None:
+def _register_ledger_task() -> None:
     try:
-        model = apps.get_model(model_label)
-    except LookupError:
-        return None
-    deadline = _field(model, DEADLINE_FIELDS)
-    department = _field(model, DEPARTMENT_FIELDS)
-    title = _field(model, TITLE_FIELDS)
-    if not (deadline and department and title and isinstance(department, models.ForeignKey)):
-        return None
-    if not any(f.name == "state" for f in model._meta.get_fields()):
-        return None
-    is_datetime = isinstance(deadline, models.DateTimeField)
-
-    def deadline_of(obj: Any) -> dt.date | None:
-        value = getattr(obj, deadline.name)
-        if value is None:
-            return None
-        return timezone.localdate(value) if is_datetime else value
+        from yingshang.ledger import workflow as ledger_workflow
+        from yingshang.ledger.models import Task
+        from yingshang.ledger.permissions import can_view_task
+    except ImportError:
+        return
+    open_states = frozenset(getattr(ledger_workflow, "OPEN", {"not_started", "in_progress"}))
+    finished = {getattr(ledger_workflow, "CLOSED", "closed"), getattr(ledger_workflow, "CANCELLED", "cancelled")}
 
     def due_rows(until: dt.date) -> Iterable[DueRow]:
-        if is_datetime:
-            bound = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-            cond = {f"{deadline.name}__lt": bound}
-        else:
-            cond = {f"{deadline.name}__lte": until}
         rows = (
-            model._default_manager.filter(**cond)
-            .exclude(state__in=CLOSED_STATES)
-            .values_list("pk", department.attname, deadline.name, title.name)
+            Task.objects.filter(state__in=open_states, deadline__lte=until)
+            .values_list("pk", "primary_lead_id", "deadline", "title")
             .iterator(chunk_size=2000)
         )
-        for pk, dept, when, text in rows:
-            yield pk, dept, (timezone.localdate(when) if is_datetime else when), str(text or "")[:200]
+        for pk, dept, deadline, title in rows:
+            yield pk, dept, deadline, title[:200]
 
-    def can_view(user: Any, obj: Any) -> bool:
-        from yingshang.org.scope import department_ids
+    register_target(
+        TargetType(
+            model_label="ledger.task",
+            label="重点任务",
+            department_id_of=lambda t: t.primary_lead_id,
+            deadline_of=lambda t: t.deadline,
+            is_closed=lambda t: t.state in finished,
+            url_for=lambda pk: safe_reverse("ledger:task", pk),
+            title_of=lambda t: str(t.title)[:200],
+            can_view=can_view_task,
+            due_rows=due_rows,
+        )
+    )
 
-        ids = department_ids(user)
-        return ids is None or getattr(obj, department.attname) in ids
 
-    return TargetType(
-        model_label=model_label.lower(),
-        label=label,
-        department_id_of=lambda obj: getattr(obj, department.attname),
-        deadline_of=deadline_of,
-        is_closed=lambda obj: obj.state in CLOSED_STATES,
-        url_for=lambda pk: safe_reverse(url_name, pk),
-        title_of=lambda obj: str(getattr(obj, title.name) or "")[:200],
-        can_view=can_view,
-        due_rows=due_rows,
+def _register_appeal() -> None:
+    try:
+        from yingshang.appeals.models import Appeal
+        from yingshang.appeals.permissions import can_view_appeal
+    except ImportError:
+        return
+    state = Appeal.State
+    # Reminders while the department holds the appeal (to sign, or to answer), on its reply deadline.
+    in_hand = {state.DISPATCHED, state.SIGNED}
+    finished = {state.CONCLUDED, state.CLOSED}
+
+    def due_rows(until: dt.date) -> Iterable[DueRow]:
+        bound = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
+        rows = (
+            Appeal.objects.filter(state__in=in_hand, reply_deadline__lt=bound)
+            .values_list("pk", "main_department_id", "reply_deadline", "title")
+            .iterator(chunk_size=2000)
+        )
+        for pk, dept, deadline, title in rows:
+            yield pk, dept, timezone.localdate(deadline), title[:200]
+
+    register_target(
+        TargetType(
+            model_label="appeals.appeal",
+            label="企业诉求",
+            department_id_of=lambda a: a.main_department_id,
+            deadline_of=lambda a: timezone.localdate(a.reply_deadline) if a.reply_deadline else None,
+            is_closed=lambda a: a.state in finished,
+            url_for=lambda pk: safe_reverse("appeals:detail", pk),
+            title_of=lambda a: str(a.title)[:200],
+            can_view=can_view_appeal,
+            due_rows=due_rows,
+        )
     )
 
 
 def register_fallbacks() -> None:
-    for model_label, label, url_name in (
-        ("ledger.task", "重点任务", "ledger:task_detail"),
-        ("appeals.appeal", "企业诉求", "appeals:detail"),
-    ):
-        if model_label not in REGISTRY:
-            guessed = _guess(model_label, label, url_name)
-            if guessed is not None:
-                register_target(guessed)
+    """Register ledger.Task and appeals.Appeal unless their apps registered them (supervision_targets.py)."""
+    if "ledger.task" not in REGISTRY:
+        _register_ledger_task()
+    if "appeals.appeal" not in REGISTRY:
+        _register_appeal()
