@@ -1,0 +1,64 @@
+import numpy as np
+import pytest
+
+from yingshang.routing import modelstore
+from yingshang.routing.textmodel import TextRouter, check_text, cross_validate, normalize, prepare
+
+
+@pytest.mark.parametrize(
+    "text, ok",
+    [
+        ("", False),
+        ("   ", False),
+        ("路", False),
+        ("？！", False),
+        ("The road outside our factory is broken", False),
+        ("Road broken 路坏", False),
+        ("A3区道路破损", True),
+        ("厂区门口道路破损 please fix", True),
+    ],
+)
+def test_check_text_refuses_empty_short_and_foreign_text(text, ok):
+    assert check_text(text).ok is ok
+
+
+def test_normalize_folds_place_codes_and_digits():
+    assert normalize("A7县星沙2019年道路，破损！") == "〇星沙0年道路 破损"
+
+
+def test_prepare_leaves_out_rare_labels_and_names_them():
+    data = prepare(["道路破损严重", "公交站台缺失", "工资被拖欠", "", "x"], ["交通", "交通", "人社", "交通", "人社"], min_examples=2)
+    assert data.labels == ["交通", "交通"]
+    assert data.left_out == {"人社": 1}
+    assert data.unusable == 2
+
+
+def test_model_round_trip_gives_identical_scores(corpus, model_dir):
+    texts, labels = corpus({"交通": 30, "环保": 30, "人社": 30})
+    router = TextRouter().fit(texts, labels)
+    path = modelstore.models_dir() / "m.joblib"
+    modelstore.save(path, router=router, support=None, meta={"version": "v1", "labels": router.labels})
+    bundle = modelstore.load(path)
+    probe = ["公交站拥堵严重", "工厂排放污水", "拖欠工资三个月"]
+    assert bundle.version == "v1"
+    assert bundle.labels == sorted(["交通", "环保", "人社"])
+    np.testing.assert_allclose(bundle.router.scores(probe), router.scores(probe))
+    assert [bundle.router.rank(t, k=1)[0][0] for t in probe] == ["交通", "环保", "人社"]
+
+
+def test_confidences_are_probabilities_ranked_best_first(corpus):
+    texts, labels = corpus({"交通": 30, "环保": 30, "人社": 30, "教育": 30})
+    ranked = TextRouter().fit(texts, labels).rank("学校食堂补课收费", k=3)
+    assert len(ranked) == 3
+    assert ranked[0][0] == "教育"
+    assert ranked[0][1] > ranked[1][1] >= ranked[2][1] > 0
+    assert 0 < sum(c for _, c in ranked) <= 1.0 + 1e-9
+
+
+def test_cross_validation_scores_every_text_once(corpus):
+    texts, labels = corpus({"交通": 20, "环保": 20, "人社": 20})
+    result = cross_validate(texts, labels, k=4)
+    assert result["n_test"] == 60
+    assert result["n_train"] == 45
+    assert sum(v["support"] for v in result["per_label"].values()) == 60
+    assert result["macro_f1"] > 0.8
