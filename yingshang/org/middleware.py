@@ -1,9 +1,9 @@
 """Session and sign-in policy: idle timeout, forced password change and expiry, required second factor."""
 
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -29,13 +29,13 @@ class IdleTimeoutMiddleware:
             if last is not None and now - last > settings.SESSION_IDLE_TIMEOUT_SECONDS:
                 audit_record(actor=user, action="auth.session_timeout", obj=user)
                 logout(request)
-                messages.info(request, "您已超过30分钟未操作，请重新登录。")
+                # MessageMiddleware runs after this one, so the login page is told by a query flag.
                 login_url = reverse(settings.LOGIN_URL)
                 if request.headers.get("HX-Request"):
                     response = HttpResponse(status=204)
                     response["HX-Redirect"] = login_url
                     return response
-                return redirect(f"{login_url}?next={request.path}")
+                return redirect(f"{login_url}?{urlencode({'next': request.get_full_path(), 'timeout': 1})}")
             if not request.headers.get(BACKGROUND_HEADER):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)

@@ -78,7 +78,17 @@ class Enterprise(models.Model):
 
 
 class AccountManager(UserManager):
-    pass
+    def create_superuser(self, username, email=None, password=None, **extra_fields):  # type: ignore[override]
+        """A Django superuser bypasses the three separated duties, so it exists only in development
+        (`createsuperuser` and any other caller are refused elsewhere)."""
+        from django.conf import settings
+        from django.core.management.base import CommandError
+
+        if settings.YINGSHANG_ENVIRONMENT != "development":
+            raise CommandError(
+                "只有开发环境可以创建超级用户；其他环境请由系统管理员、安全管理员、审计管理员分别管理。"
+            )
+        return super().create_superuser(username, email, password, **extra_fields)
 
 
 class User(AbstractUser):

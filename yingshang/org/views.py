@@ -26,6 +26,13 @@ class LoginView(auth_views.LoginView):
     authentication_form = LoginForm
     redirect_authenticated_user = True
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.request.GET.get("timeout"):
+            minutes = settings.SESSION_IDLE_TIMEOUT_SECONDS // 60
+            context["timeout_message"] = f"您已超过 {minutes} 分钟未操作，请重新登录。"
+        return context
+
 
 def locked_out(request: HttpRequest, credentials=None, *args, **kwargs) -> HttpResponse:
     minutes = int(settings.AXES_COOLOFF_TIME * 60)
