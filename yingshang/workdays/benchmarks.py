@@ -75,4 +75,56 @@ def bench_add_work_hours(scale: str) -> Iterator[dict[str, Any]]:
     }
 
 
-BENCHMARKS = [bench_add_workdays, bench_add_work_hours]
+class _Rollback(Exception):
+    pass
+
+
+def bench_calendar_change(scale: str) -> Iterator[dict[str, Any]]:
+    """One override (table rows of the day plus the ordinal shift of every later day) and one whole year
+    entered in bulk, timed inside a transaction that is rolled back: the database is left as it was."""
+    from django.db import transaction
+
+    from yingshang.org.models import User
+    from yingshang.org.roles import OFFICE
+
+    from . import services
+
+    actor = next(
+        (u for u in User.objects.filter(is_active=True).order_by("pk")[:200] if u.has_role(OFFICE)), None
+    )
+    if actor is None:
+        return
+    repeats = 5 if scale == "small" else 20
+    year = calendar.table_end().year
+    text = "\n".join(f"{year}-{m:02d}-15 休" for m in range(1, 13))
+    single: list[float] = []
+    bulk: list[float] = []
+    try:
+        with transaction.atomic():
+            for k in range(repeats):
+                started = time.perf_counter()
+                services.calendar_override_set(actor=actor, day=date(year, 3, 1 + k), is_workday=k % 2 == 0)
+                single.append((time.perf_counter() - started) * 1000)
+                started = time.perf_counter()
+                services.calendar_year_enter(actor=actor, year=year, text=text, complete=k % 2 == 0)
+                bulk.append((time.perf_counter() - started) * 1000)
+            raise _Rollback
+    except _Rollback:
+        pass
+    calendar.invalidate()
+    meta = {"scale": scale, "repeats": repeats}
+    yield {
+        "bench": "workdays.override_set",
+        "metric": "p50_ms",
+        "value": round(sorted(single)[len(single) // 2], 2),
+        "scale": meta,
+    }
+    yield {
+        "bench": "workdays.year_enter",
+        "metric": "p50_ms",
+        "value": round(sorted(bulk)[len(bulk) // 2], 2),
+        "scale": meta,
+    }
+
+
+BENCHMARKS = [bench_add_workdays, bench_add_work_hours, bench_calendar_change]

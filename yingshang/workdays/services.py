@@ -65,7 +65,9 @@ def _refresh_table(stamp: CalendarStamp, first: date, last: date) -> None:
     for d, work, provisional in calendar.compute_days(first, last, overrides, complete):
         ordinal += work
         rows.append(WorkCalendarDay(date=d, is_workday=work, ordinal=ordinal, provisional=provisional))
-    WorkCalendarDay.objects.bulk_update(rows, ["is_workday", "ordinal", "provisional"], batch_size=500)
+    # Replacing the range is one DELETE and one INSERT: far cheaper than a CASE-per-row bulk update.
+    WorkCalendarDay.objects.filter(date__gte=first, date__lte=last).delete()
+    WorkCalendarDay.objects.bulk_create(rows, batch_size=500)
     delta = ordinal - old_last
     if delta:
         WorkCalendarDay.objects.filter(date__gt=last).update(ordinal=F("ordinal") + delta)
