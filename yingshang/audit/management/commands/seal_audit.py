@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand
 
 from yingshang.audit.services import SEAL_DELAY_SECONDS, seal_pending
@@ -15,8 +17,17 @@ class Command(BaseCommand):
             default=SEAL_DELAY_SECONDS,
             help="seal only records at least this many seconds old",
         )
+        parser.add_argument(
+            "--loop",
+            type=float,
+            default=0,
+            help="keep sealing, pausing this many seconds between runs, until stopped",
+        )
 
-    def handle(self, *args, delay: float, **options):
+    def handle(self, *args, delay: float, loop: float, **options):
+        while loop:
+            seal_pending(delay_seconds=delay)
+            time.sleep(loop)
         outcome = seal_pending(delay_seconds=delay)
         if outcome.busy and not outcome.sealed:
             self.stdout.write("另一封存进程正在运行，本次跳过。")
