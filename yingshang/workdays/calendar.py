@@ -284,8 +284,7 @@ class _CommitMarker:
 def calendar_changed() -> None:
     """Called by the services inside the transaction of every calendar change (after bumping the version)."""
     marker = _CommitMarker()
-    _pending_markers.append(marker)
-    # Keep the list short when changes are rolled back (their markers never fire).
+    # Forget markers of rolled-back changes (they never fire), keeping the list short.
     queued = _queued_ids()
     _pending_markers[:] = [m for m in _pending_markers if id(m) in queued] + [marker]
     invalidate()

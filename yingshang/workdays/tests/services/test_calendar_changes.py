@@ -234,3 +234,12 @@ def test_a_change_made_by_another_process_is_seen_after_the_recheck_interval(mon
     monkeypatch.setattr(wd, "_recheck", 0.0)
     assert wd.is_workday(date(2027, 1, 1)) is False
     assert wd.calendar_source() == "computed"  # the table was not rebuilt at that version
+
+
+def test_periodic_job_extends_the_table_when_short():
+    from yingshang.workdays.jobs import extend_calendar_table
+
+    assert extend_calendar_table.enqueue().return_value == 0
+    CalendarStamp.objects.update(table_end=date(2026, 12, 31))
+    assert extend_calendar_table.enqueue().return_value == (wd.table_end() - wd.EPOCH).days + 1
+    assert WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first() == wd.table_end()
