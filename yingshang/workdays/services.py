@@ -17,7 +17,7 @@ from django.db.models import F
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 
-from . import calendar
+from . import calendar, hooks
 from .models import CalendarOverride, CalendarStamp, CalendarYear, WorkCalendarDay
 from .permissions import can_manage_calendar
 
@@ -83,6 +83,7 @@ def _calendar_changed(stamp: CalendarStamp, first: date, last: date) -> None:
         stamp.table_version = stamp.version
     stamp.save(update_fields=["version", "table_version", "updated_at"])
     calendar.calendar_changed()
+    hooks.enqueue_recompute(first, last)
 
 
 def _require_office(actor: Any) -> None:

@@ -243,3 +243,26 @@ def test_periodic_job_extends_the_table_when_short():
     CalendarStamp.objects.update(table_end=date(2026, 12, 31))
     assert extend_calendar_table.enqueue().return_value == (wd.table_end() - wd.EPOCH).days + 1
     assert WorkCalendarDay.objects.order_by("-date").values_list("date", flat=True).first() == wd.table_end()
+
+
+def test_registered_recompute_tasks_run_after_commit(
+    office_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from yingshang.workdays import hooks
+    from yingshang.workdays.tests.services import recompute_probe
+
+    monkeypatch.setattr(hooks, "RECOMPUTE_TASKS", [])
+    hooks.register_recompute("yingshang.workdays.tests.services.recompute_probe.record_recompute")
+    recompute_probe.CALLS.clear()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.calendar_override_set(actor=office_user, day=date(2027, 1, 1), is_workday=False)
+        services.calendar_year_enter(actor=office_user, year=2027, text="2027-02-14 班")
+    assert recompute_probe.CALLS == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert recompute_probe.CALLS == [("2027-01-01", "2027-01-01"), ("2027-01-01", "2027-12-31")]
+    # A refused change enqueues nothing.
+    recompute_probe.CALLS.clear()
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ValidationFailed):
+        services.calendar_year_enter(actor=office_user, year=2027, text="nonsense")
+    assert recompute_probe.CALLS == []
