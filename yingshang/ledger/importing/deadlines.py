@@ -6,6 +6,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
 CYCLES = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
 
@@ -142,7 +143,12 @@ def parse_deadline(value: object, *, year: int | None, default_cycle: str = "mon
             d = excel_serial_to_date(value)
             return Deadline(date=d, text=str(value))
         return Deadline(text=str(value), error=f"无法识别的时限“{value}”")
-    text = re.sub(r"\s+", "", str(value)).translate(_FULLWIDTH)
+    return _parse_text(str(value), year, default_cycle)
+
+
+@lru_cache(maxsize=8192)
+def _parse_text(value: str, year: int | None, default_cycle: str) -> Deadline:
+    text = re.sub(r"\s+", "", value).translate(_FULLWIDTH)
     if not text:
         return Deadline()
     if re.fullmatch(r"\d{5}(\.\d+)?", text):

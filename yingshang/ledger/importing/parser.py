@@ -17,6 +17,7 @@ from .readers import Grid, InlineItem, Workbook, cell_text
 HEADER_SCAN_ROWS = 30
 NEW_UNIT = "new:"  # mapping value: create this unit as a new department on commit
 HEADER_CELL_MAX = 20
+SEQ_MAX = 32
 
 # Column kinds and the header names that announce them, tried in this order on each header cell.
 COLUMN_NAMES: list[tuple[str, tuple[str, ...]]] = [
@@ -85,6 +86,7 @@ class ImportRow:
     errors: list[str] = field(default_factory=list)
     matched: dict[str, str | None] = field(default_factory=dict)
     occurrence: int = 1
+    parse_errors: list[str] = field(default_factory=list)  # the row's own problems; `errors` adds matching
     lead_column: str = ""
     co_column: str = ""
 
@@ -240,7 +242,7 @@ def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.Depa
         return result
     if not result.rows and not result.errors:
         result.errors.append("表头下没有任务行。")
-    _match(result, options, index)
+    match(result, options, index)
     _assign_keys(result)
     return result
 
@@ -256,34 +258,42 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
     section = ""
     lead_kind = "lead" if "lead" in columns.index else "responsible"
     lead_mode = u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN
+    header_task = header_values[columns.index["task"]]
+    header_lead = header_values[columns.index[lead_kind]]
+    formulas_by_row: dict[int, list[tuple[int, str]]] = {}
+    for (fr, fc), ref in grid.uncached_formulas.items():
+        formulas_by_row.setdefault(fr, []).append((fc, ref))
+    lead_label = _column_label(grid, columns, lead_kind)
+    co_label = _column_label(grid, columns, "co") if "co" in columns.index else lead_label
+    deadline_label = _column_label(grid, columns, "deadline")
+    task_index, lead_index = columns.index["task"], columns.index[lead_kind]
     for number, values in grid.rows[columns.header_row + 1 :]:
         shown = number - header_number + 1 if grid.relative_numbering else number
-        texts = [cell_text(v) for v in values]
-        if [t for t in texts if t] == [t for t in header_values if t]:
+        task = cell_text(_cell(values, task_index))
+        lead_text = cell_text(_cell(values, lead_index))
+        if not task or task == lead_text:
+            # Not a task row: blank, a section heading ("一、优化政务环境", often merged across), a note.
+            texts = [t for t in (cell_text(v) for v in values) if t]
+            if not texts or NOTE.match(texts[0]):
+                continue
+            heading = SECTION.match(texts[0])
+            if (len(set(texts)) == 1 and (not lead_text or task == lead_text)) or heading:
+                section = SECTION.sub("", texts[0]).strip() or texts[0]
+            continue
+        if task == header_task and lead_text == header_lead:
             continue  # the header repeated on a new page
-        task = cell_text(_cell(values, columns.index["task"]))
-        lead_text = cell_text(_cell(values, columns.index[lead_kind]))
-        distinct = {t for t in texts if t}
-        if not distinct:
-            continue
-        first = next(t for t in texts if t)
-        if NOTE.match(first):
-            continue
-        if len(distinct) == 1 and (not lead_text or SECTION.match(first)):
-            section = SECTION.sub("", first).strip() or first
-            continue
-        if not task:
-            if SECTION.match(first) and not lead_text:
-                section = SECTION.sub("", first).strip()
-            continue
         errors: list[str] = []
-        for (fr, fc), ref in grid.uncached_formulas.items():
-            if fr == number:
-                header = header_values[fc] if fc < len(header_values) else ""
-                errors.append(
-                    f"第{shown}行 {ref} 单元格{('“' + header + '”') if header else ''}是公式但没有计算结果，"
-                    "请在 Excel 中打开并保存后重新上传。"
-                )
+        for fc, ref in sorted(formulas_by_row.get(number, [])):
+            header = header_values[fc] if fc < len(header_values) else ""
+            errors.append(
+                f"第{shown}行 {ref} 单元格{('“' + header + '”') if header else ''}是公式但没有计算结果，"
+                "请在 Excel 中打开并保存后重新上传。"
+            )
+        seq = cell_text(_cell(values, columns.index.get("seq")))
+        if len(seq) > SEQ_MAX:
+            errors.append(
+                f"第{shown}行{_column_label(grid, columns, 'seq')}过长（最多 {SEQ_MAX} 个字），请只填写编号。"
+            )
         document = cell_text(_cell(values, columns.index.get("document"))) or title
         year = options.year or dl.plan_year(document) or dl.plan_year(title) or dl.plan_year(stem)
         lead_cell = u.split_cell(lead_text, lead_mode, first_listed_leads=options.first_listed_leads)
@@ -293,7 +303,6 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         cos = [x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads]
         cos = list(dict.fromkeys(cos))
         generic = list(dict.fromkeys(lead_cell.generic + co_cell.generic))
-        lead_label = _column_label(grid, columns, lead_kind)
         if not leads:
             if lead_cell.generic:
                 errors.append(
@@ -305,7 +314,7 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         raw_deadline = _cell(values, columns.index.get("deadline"))
         deadline = dl.parse_deadline(raw_deadline, year=year, default_cycle=options.default_cycle)
         if deadline.error:
-            errors.append(f"第{shown}行{_column_label(grid, columns, 'deadline')}：{deadline.error}。")
+            errors.append(f"第{shown}行{deadline_label}：{deadline.error}。")
         elif deadline.date is None and not deadline.ongoing:
             # No deadline written: a standing task, reported on every cycle.
             deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
@@ -315,7 +324,7 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
             ImportRow(
                 row=shown,
                 table=grid.label,
-                seq=cell_text(_cell(values, columns.index.get("seq"))),
+                seq=seq,
                 task=task,
                 measure=measure,
                 category=category,
@@ -325,9 +334,9 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
                 co=cos,
                 generic=generic,
                 deadline=deadline,
-                errors=errors,
+                parse_errors=errors,
                 lead_column=lead_label,
-                co_column=_column_label(grid, columns, "co") if "co" in columns.index else lead_label,
+                co_column=co_label,
             )
         )
 
@@ -402,16 +411,19 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
                 co=cos,
                 generic=list(dict.fromkeys(lead_cell.generic + co_cell.generic)),
                 deadline=deadline,
-                errors=errors,
+                parse_errors=errors,
                 lead_column=f"第{item.number}段{label}",
                 co_column=f"第{item.number}段“责任单位”",
             )
         )
 
 
-def _match(result: ParseResult, options: Options, index: u.DepartmentIndex) -> None:
+def match(result: ParseResult, options: Options, index: u.DepartmentIndex) -> None:
+    """(Re)match every row's units, e.g. after the user mapped or created unknown units in the preview."""
     unknown: dict[str, None] = {}
     for row in result.rows:
+        row.errors = list(row.parse_errors)
+        row.matched = {}
         for unit, column in [(x, row.lead_column) for x in row.lead] + [(x, row.co_column) for x in row.co]:
             target = options.mapping.get(unit.written, "")
             if target.startswith(NEW_UNIT):

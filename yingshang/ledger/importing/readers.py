@@ -117,68 +117,79 @@ def _plain(value: Any) -> Any:
     return value
 
 
+_MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_CELL_OPEN = re.compile(rb'<c\s[^>]*?r="([A-Z]+)(\d+)"')
+_CACHED = re.compile(rb"<v>[^<]+</v>|<is>")
+
+
+def _col_index(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n
+
+
+def _sheet_xml_facts(xml: bytes) -> tuple[list[tuple[int, int, int, int]], dict[tuple[int, int], str]]:
+    """Merged ranges (rows and columns 1-based, inclusive) and formula cells without a cached value, read from
+    the sheet's XML: one pass over the text instead of loading the workbook a second time with formulas."""
+    merges = []
+    for m in _MERGE.finditer(xml):
+        c1, r1 = _col_index(m.group(1)), int(m.group(2))
+        c2, r2 = (_col_index(m.group(3)), int(m.group(4))) if m.group(3) else (c1, r1)
+        merges.append((r1, r2, c1, c2))
+    uncached: dict[tuple[int, int], str] = {}
+    pos = xml.find(b"<f", 0)
+    while pos >= 0:
+        if xml[pos + 2 : pos + 3] in (b">", b" ", b"/"):
+            start = xml.rfind(b"<c ", 0, pos)
+            end = xml.find(b"</c>", pos)
+            m = _CELL_OPEN.match(xml, start) if start >= 0 else None
+            if m and end >= 0 and not _CACHED.search(xml, pos, end):
+                ref = (m.group(1) + m.group(2)).decode()
+                uncached[(int(m.group(2)), _col_index(m.group(1)) - 1)] = ref
+        pos = xml.find(b"<f", pos + 2)
+    return merges, uncached
+
+
 def read_xlsx(name: str, data: bytes) -> Workbook:
     import openpyxl
-    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, read_only=True)
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        grids: list[Grid] = []
+        for ws in book.worksheets:
+            ws.reset_dimensions()  # some writers store a wrong <dimension>; read every row there is
+            rows: list[list[Any]] = [[_plain(v) for v in r] for r in ws.iter_rows(values_only=True)]
+            xml = archive.read(ws._worksheet_path.lstrip("/"))  # type: ignore[union-attr]
+            merges, uncached = _sheet_xml_facts(xml)
+            width = max((len(r) for r in rows), default=0)
+            for row in rows:
+                if len(row) < width:
+                    row.extend([None] * (width - len(row)))
+            for r1, r2, c1, c2 in merges:
+                if r1 - 1 >= len(rows) or c1 - 1 >= width:
+                    continue
+                top = rows[r1 - 1][c1 - 1]
+                for rr in range(r1, min(r2, len(rows)) + 1):
+                    for cc in range(c1, min(c2, width) + 1):
+                        rows[rr - 1][cc - 1] = top
+            grids.append(
+                Grid(
+                    label=f"工作表“{ws.title}”",
+                    rows=list(enumerate(rows, start=1)),
+                    column_letters=True,
+                    uncached_formulas=uncached,
+                )
+            )
+        book.close()
+    except ImportRefused:
+        raise
     except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise ImportRefused(f"“{name}”已损坏或不是有效的 Excel 工作簿，无法读取。") from exc
     except Exception as exc:  # openpyxl raises assorted errors on malformed XML
         raise ImportRefused(f"“{name}”已损坏或不是有效的 Excel 工作簿，无法读取。") from exc
-    grids: list[Grid] = []
-    suspects_by_sheet: dict[str, set[tuple[int, int]]] = {}
-    for ws in book.worksheets:
-        max_col = ws.max_column or 0
-        rows: list[list[Any]] = [list(r) for r in ws.iter_rows(values_only=True)]
-        fills: list[tuple[int, int, int, int]] = []
-        for rng in ws.merged_cells.ranges:
-            fills.append((rng.min_row, rng.max_row, rng.min_col, rng.max_col))
-        merged_cells = set()
-        for r1, r2, c1, c2 in fills:
-            top = rows[r1 - 1][c1 - 1] if r1 - 1 < len(rows) and c1 - 1 < len(rows[r1 - 1]) else None
-            for rr in range(r1, r2 + 1):
-                for cc in range(c1, c2 + 1):
-                    if (rr, cc) != (r1, c1):
-                        merged_cells.add((rr, cc))
-                    if rr - 1 < len(rows) and cc - 1 < len(rows[rr - 1]):
-                        rows[rr - 1][cc - 1] = top
-        # A formula without a cached value reads as None; only cells present in the sheet can be formulas.
-        suspects = {
-            (rr, cc)
-            for (rr, cc), cell in ws._cells.items()
-            if cell.value is None and (rr, cc) not in merged_cells
-        }
-        if suspects:
-            suspects_by_sheet[ws.title] = suspects
-        grids.append(
-            Grid(
-                label=f"工作表“{ws.title}”",
-                rows=[(i, [_plain(v) for v in row[:max_col]]) for i, row in enumerate(rows, start=1)],
-                column_letters=True,
-            )
-        )
-    if suspects_by_sheet:
-        formulas = openpyxl.load_workbook(io.BytesIO(data), data_only=False, read_only=True)
-        for grid, ws in zip(grids, book.worksheets, strict=True):
-            suspects = suspects_by_sheet.get(ws.title)
-            if not suspects:
-                continue
-            wanted_rows = {rr for rr, _ in suspects}
-            for row in formulas[ws.title].iter_rows(min_row=min(wanted_rows), max_row=max(wanted_rows)):
-                for cell in row:
-                    if not hasattr(cell, "column") or (cell.row, cell.column) not in suspects:
-                        continue
-                    value = cell.value
-                    if (isinstance(value, str) and value.startswith("=")) or type(value).__name__ in {
-                        "ArrayFormula",
-                        "DataTableFormula",
-                    }:
-                        ref = f"{get_column_letter(cell.column)}{cell.row}"
-                        grid.uncached_formulas[(cell.row, cell.column - 1)] = ref
-        formulas.close()
     return Workbook(grids=grids)
 
 

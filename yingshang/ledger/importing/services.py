@@ -63,15 +63,22 @@ def ledger_import(
     categories: dict[int, str] | None = None,
     document: PolicyDocument | None = None,
     source_file: Any = None,
+    parsed: p.ParseResult | None = None,
 ) -> ImportOutcome:
     """Preview (dry run) or commit a task-division file. With any error nothing is saved (`committed` stays
     False and the errors are in `result`); a refusal by a ledger service while writing rolls back and raises."""
-    try:
-        result = parse_file(name=name, data=data, year=year, mapping=mapping)
-    except readers.ImportRefused as exc:
-        return ImportOutcome(
-            result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
-        )
+    if parsed is not None:
+        # The preview's parse, kept with the staged file: only matching and staging are redone.
+        result = parsed
+        options = options_for(year=year, mapping=mapping)
+        p.match(result, options, DepartmentIndex.from_db(options.city_names))
+    else:
+        try:
+            result = parse_file(name=name, data=data, year=year, mapping=mapping)
+        except readers.ImportRefused as exc:
+            return ImportOutcome(
+                result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
+            )
     staged = c.stage(result, document=document, categories=categories)
     outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
     if dry_run or not result.ok:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 LEAD = "lead"
 CO = "co"
@@ -57,8 +58,16 @@ def normalise_text(text: str) -> str:
     return re.sub(r"\s+", "", text).strip("、，,；;。")
 
 
+_SPLITTERS: dict[str, re.Pattern[str]] = {}
+
+
 def _split_top(text: str, separators: str) -> list[str]:
     """Split on separators outside brackets (a bracket may hold "、": "（含A、B）")."""
+    if OPEN not in text:
+        splitter = _SPLITTERS.get(separators)
+        if splitter is None:
+            splitter = _SPLITTERS[separators] = re.compile("[" + re.escape(separators) + "]")
+        return [p for p in (s.strip() for s in splitter.split(text)) if p]
     parts: list[str] = []
     depth = 0
     current: list[str] = []
@@ -128,6 +137,18 @@ def _bracket(item: str) -> tuple[str, tuple[str, ...], str | None]:
 
 def split_cell(text: str, column: str, *, first_listed_leads: bool = True) -> CellUnits:
     """Units of one cell, each with its role. Generic phrases are returned apart, never as units."""
+    lead, co, generic = _split_cell(str(text or ""), column, first_listed_leads)
+    return CellUnits(list(lead), list(co), list(generic))
+
+
+@lru_cache(maxsize=65536)
+def _split_cell(text: str, column: str, first_listed_leads: bool) -> tuple[tuple[Unit, ...], ...]:
+    # Plans repeat the same unit cells on many rows: each distinct cell is read once.
+    cell = _read_cell(text, column, first_listed_leads)
+    return tuple(cell.lead), tuple(cell.co), tuple(cell.generic)  # type: ignore[arg-type]
+
+
+def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
     result = CellUnits()
     text = normalise_text(text)
     if not text:
@@ -186,6 +207,11 @@ class DepartmentRef:
 
 
 def name_key(name: str, city_names: Iterable[str] = ()) -> str:
+    return _name_key(name, tuple(city_names))
+
+
+@lru_cache(maxsize=65536)
+def _name_key(name: str, city_names: tuple[str, ...]) -> str:
     """Comparable form of a unit name: no spaces, one bracket style, without the city's own name or "市"."""
     key = normalise_text(name).replace("人民政府", "政府")
     for city in sorted((c for c in city_names if c), key=len, reverse=True):
@@ -203,7 +229,8 @@ class DepartmentIndex:
     def __init__(
         self, departments: Iterable[tuple[int, str, str, str, list[str]]], city_names: Iterable[str]
     ):
-        self.city_names = [c for c in city_names if c]
+        self.city_names = tuple(c for c in city_names if c)
+        self._cache: dict[Unit, tuple[DepartmentRef | None, bool]] = {}
         self.tiers: list[dict[str, set[DepartmentRef]]] = [{}, {}, {}]
         self.by_code: dict[str, DepartmentRef] = {}
         for pk, code, name, short_name, aliases in departments:
@@ -237,6 +264,12 @@ class DepartmentIndex:
     def match(self, unit: Unit, mapping: dict[str, str] | None = None) -> tuple[DepartmentRef | None, bool]:
         if mapping and unit.written in mapping and mapping[unit.written] in self.by_code:
             return self.by_code[mapping[unit.written]], False
+        cached = self._cache.get(unit)
+        if cached is None:
+            cached = self._cache[unit] = self._match(unit)
+        return cached
+
+    def _match(self, unit: Unit) -> tuple[DepartmentRef | None, bool]:
         ambiguous = False
         for candidate in (unit.written, unit.name, *unit.aliases):
             ref, amb = self.lookup(candidate)
