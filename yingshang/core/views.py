@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -58,16 +58,29 @@ def office_settings(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _api_error(request: HttpRequest, status: int, code: str, message: str) -> HttpResponse | None:
+    """Under /api/ every error keeps the API's shape {code, message, fields}, even outside a router."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": code, "message": message, "fields": {}}, status=status)
+    return None
+
+
 def error_403(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "403.html", status=403)
+    return _api_error(request, 403, "forbidden", "您没有执行该操作的权限。") or render(
+        request, "403.html", status=403
+    )
 
 
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
-    return render(request, "404.html", status=404)
+    return _api_error(request, 404, "not_found", "记录不存在或无权查看。") or render(
+        request, "404.html", status=404
+    )
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    return _api_error(request, 500, "server_error", "服务器出错了，请稍后再试。") or render(
+        request, "500.html", status=500
+    )
 
 
 @login_required
