@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 
-ROWS = {"small": 1_000, "design": 10_000}
+ROWS = {"tiny": 120, "small": 1_000, "design": 10_000}
 DEPARTMENTS = 150
 DEADLINES = [
     "2026年6月底前",
