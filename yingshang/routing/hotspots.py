@@ -27,6 +27,7 @@ JOIN_HIGH = 0.45  # much common wording (title and body) and no conflicting plac
 JOIN_TITLE = 0.3
 JOIN_WITH_PLACE = 0.08  # same specific place and some common wording
 JOIN_TITLE_WITH_PLACE = 0.2
+COMMON_SHARE = 0.01  # a title word in more than 1% of the window's appeals names no particular matter
 MAX_BUCKET = 60  # a band/place bucket bigger than this is boilerplate, not a matter
 
 _DISTRICT = re.compile(r"[A-Z]\d{0,2}(?:市|县|区)")
@@ -63,6 +64,7 @@ PLACE_SUFFIXES = (
     "湾",
     "府",
 )
+GENERIC_PREFIXES = {"住宅", "居民", "安置", "公立", "私立", "民办", "普惠性", "附近", "周边", "本", "该", "我们", "这个"}
 NOT_PLACES = ("政府", "道路", "马路", "公路", "线路", "出路", "思路", "进城", "全城", "县城", "省城")
 STOPWORDS = set(
     "关于 反映 投诉 举报 咨询 建议 请求 要求 希望 请问 问题 情况 有关 相关 恳请 严重 一个 什么 为什么 怎么 如何 "
@@ -82,7 +84,8 @@ def places_in(text: str) -> list[str]:
     for code in _DISTRICT.findall(text or ""):
         if code not in found:
             found.append(code)
-    tokens = _segment(text)
+    # Blanks and punctuation stay in as tokens here: a place name never runs across them.
+    tokens = _jieba().lcut(_CODES.sub(r" \1 ", text or ""))
     for i, token in enumerate(tokens):
         if not token.endswith(PLACE_SUFFIXES) or _DISTRICT.fullmatch(token):
             continue
@@ -95,7 +98,12 @@ def places_in(text: str) -> list[str]:
             parts.insert(0, prev)
             j -= 1
         name = "".join(parts)
-        if len(name) >= 3 and name not in found and not name.endswith(NOT_PLACES):
+        suffix = next(x for x in PLACE_SUFFIXES if name.endswith(x))
+        prefix = name[: -len(suffix)]
+        # "幼儿园", "住宅小区": a kind of place, not a named one.
+        if len(prefix) < 2 or prefix in GENERIC_PREFIXES:
+            continue
+        if name not in found and not name.endswith(NOT_PLACES):
             found.append(name)
     return found
 
@@ -212,10 +220,28 @@ def _candidate_pairs(docs: Sequence[HotDoc]) -> set[tuple[int, int]]:
     return pairs
 
 
+GENERIC_WORDS = set(
+    "附近 小区 业主 居民 周边 旁边 门口 开发商 物业 问题 部门 相关 反映 投诉 举报 请求 建议 咨询 "
+    "希望 严重 能否 何时 什么 为何 怎么 违法 违规 不合理 影响 生活".split()
+)
+
+
+def _matter_words(doc: HotDoc, common: set[str]) -> set[str]:
+    """The title words naming the matter: not generic, not common in the window, not part of a place."""
+    return {
+        w
+        for w in doc.words
+        if w not in GENERIC_WORDS and w not in common and len(w) >= 2 and not any(w in p for p in doc.places)
+    }
+
+
 def group(docs: Sequence[HotDoc]) -> list[list[int]]:
     """Indices of `docs` grouped by similarity (every doc in exactly one group)."""
     uf = _UnionFind(len(docs))
     places = [specific_places(d.places) for d in docs]
+    df = Counter(w for d in docs for w in set(d.words))
+    common = {w for w, n in df.items() if n > max(10, len(docs) * COMMON_SHARE)}
+    matters = [_matter_words(d, common) for d in docs]
     for a, b in _candidate_pairs(docs):
         if uf.find(a) == uf.find(b):
             continue
@@ -223,15 +249,15 @@ def group(docs: Sequence[HotDoc]) -> list[list[int]]:
         if da.category and db.category and da.category != db.category:
             continue
         score = estimated_jaccard(da.signature, db.signature)
-        if score < JOIN_WITH_PLACE:
-            continue
         title_score = jaccard(da.title, db.title)
         shared = places[a] & places[b]
         disjoint = bool(places[a] and places[b] and not shared)
         if (
             score >= JOIN_DUPLICATE
             or (score >= JOIN_HIGH and title_score >= JOIN_TITLE and not disjoint)
-            or (shared and title_score >= JOIN_TITLE_WITH_PLACE)
+            # Same compound or project and the same matter: a common title word that is not the place.
+            or (shared and title_score >= JOIN_TITLE_WITH_PLACE and score >= JOIN_WITH_PLACE)
+            or (shared and matters[a] & matters[b])
         ):
             uf.union(a, b)
     groups: dict[int, list[int]] = defaultdict(list)
