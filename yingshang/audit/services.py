@@ -129,21 +129,22 @@ def seal_pending(
     gap_grace_seconds: float | None = None,
     batch_size: int = 1000,
     limit: int | None = None,
-    algorithm: str = DEFAULT_ALGORITHM,
+    algorithm: str | None = None,
 ) -> SealOutcome:
     """Chain every record old enough, in id order, in short batches (each its own transaction, so writers
     of new records wait at most one small insert). Safe to run from many places at once."""
     delay = SEAL_DELAY_SECONDS if delay_seconds is None else delay_seconds
     gap_grace = GAP_GRACE_SECONDS if gap_grace_seconds is None else gap_grace_seconds
+    # Each seal names its algorithm, so a deployment may switch (say, to SHA-256 where only the slow
+    # pure-Python SM3 is available) without breaking the chain already written.
+    chosen: str = algorithm or getattr(settings, "AUDIT_HASH_ALGORITHM", DEFAULT_ALGORITHM)
     with _sealer_lock() as acquired:
         if not acquired:
             return SealOutcome(0, busy=True)
         total = races = 0
         while limit is None or total < limit:
             size = batch_size if limit is None else min(batch_size, limit - total)
-            sealed = _seal_batch(
-                now=now, delay=delay, gap_grace=gap_grace, batch_size=size, algorithm=algorithm
-            )
+            sealed = _seal_batch(now=now, delay=delay, gap_grace=gap_grace, batch_size=size, algorithm=chosen)
             if sealed is None:
                 races += 1
                 if races > 10:

@@ -122,3 +122,21 @@ def test_verification_walks_in_batches(sealed):
 def test_the_database_type_is_what_it_seems():
     # The tamper fixture relies on it; a third backend would need its own way in.
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_verify_audit_works_where_openssl_lacks_sm3(sealed, capsys, monkeypatch):
+    monkeypatch.setattr(chain, "OPENSSL_SM3", False)
+    assert "SM3 实现：gmssl（纯Python）" in verify(capsys)
+
+
+def test_a_chain_may_change_algorithm_part_way(write_records, capsys, settings):
+    write_records(2)
+    settings.AUDIT_HASH_ALGORITHM = "sha256"
+    assert seal_all().sealed == 3
+    settings.AUDIT_HASH_ALGORITHM = "sm3"
+    write_records(2)
+    assert seal_all().sealed == 2
+    assert list(AuditSeal.objects.values_list("algorithm", flat=True)) == ["sha256"] * 3 + ["sm3"] * 2
+    result = chain.verify_chain()
+    assert (result.ok, result.checked, result.algorithms) == (True, 5, {"sha256", "sm3"})
+    assert "算法 SHA256、SM3" in verify(capsys)
