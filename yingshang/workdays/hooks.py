@@ -7,6 +7,7 @@ those marked provisional) through its own services. It must be safe to run twice
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.utils.module_loading import import_string
@@ -24,4 +25,4 @@ def enqueue_recompute(first: date, last: date) -> None:
     """Called by the services inside the change's transaction: the tasks are enqueued once it commits."""
     for path in RECOMPUTE_TASKS:
         task = import_string(path)
-        transaction.on_commit(lambda task=task: task.enqueue(first.isoformat(), last.isoformat()))
+        transaction.on_commit(partial(task.enqueue, first.isoformat(), last.isoformat()))
