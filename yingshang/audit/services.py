@@ -137,7 +137,7 @@ def seal_pending(
     gap_grace = GAP_GRACE_SECONDS if gap_grace_seconds is None else gap_grace_seconds
     # Each seal names its algorithm, so a deployment may switch (say, to SHA-256 where only the slow
     # pure-Python SM3 is available) without breaking the chain already written.
-    chosen: str = algorithm or getattr(settings, "AUDIT_HASH_ALGORITHM", DEFAULT_ALGORITHM)
+    chosen = str(algorithm or getattr(settings, "AUDIT_HASH_ALGORITHM", None) or DEFAULT_ALGORITHM)
     with _sealer_lock() as acquired:
         if not acquired:
             return SealOutcome(0, busy=True)
