@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
 
 from yingshang.core.office_settings import get_setting
 from yingshang.workdays.calendar import add_workdays
@@ -53,8 +52,8 @@ def period_label(start: date, cycle: str) -> str:
     return f"{start.year}年度"
 
 
-@lru_cache(maxsize=4096)
 def _due(end: date, workdays: int) -> date:
+    # Not cached here: the workdays calendar caches itself and drops its copy when the office edits it.
     return add_workdays(end, workdays)
 
 
@@ -89,7 +88,6 @@ class Thresholds:
 NONE = Thresholds(None, None, None)
 
 
-@lru_cache(maxsize=8192)
 def _before_workdays(deadline: date, n: int) -> date:
     return add_workdays(deadline, -n)
 
