@@ -10,13 +10,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from yingshang.core.errors import PermissionRefused
 
 from . import events
-from .chain import DEFAULT_ALGORITHM, FIELDS, GENESIS, link, verify_chain
+from .chain import ALGORITHMS, DEFAULT_ALGORITHM, FIELDS, GENESIS, link, verify_chain
 from .models import AuditRecord, AuditSeal, AuditVerification
 from .permissions import can_verify_audit_chain
 
@@ -138,6 +139,8 @@ def seal_pending(
     # Each seal names its algorithm, so a deployment may switch (say, to SHA-256 where only the slow
     # pure-Python SM3 is available) without breaking the chain already written.
     chosen = str(algorithm or getattr(settings, "AUDIT_HASH_ALGORITHM", None) or DEFAULT_ALGORITHM)
+    if chosen not in ALGORITHMS:
+        raise ImproperlyConfigured(f"AUDIT_HASH_ALGORITHM must be one of {ALGORITHMS}, not {chosen!r}")
     with _sealer_lock() as acquired:
         if not acquired:
             return SealOutcome(0, busy=True)
