@@ -38,6 +38,8 @@ class Staged:
     documents: dict[str, PolicyDocument | None]
     new_units: list[str]
     tasks: dict[int, Task] = field(default_factory=dict)
+    # Units the user mapped to an existing department in the preview: kept as that department's aliases.
+    aliases: dict[str, str] = field(default_factory=dict)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -149,6 +151,7 @@ def stage(
     *,
     document: PolicyDocument | None = None,
     categories: dict[int, str] | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> Staged:
     """Decide per row: create, update (and what changes) or unchanged. Reads only.
 
@@ -214,7 +217,15 @@ def stage(
             if code and code.startswith(NEW_UNIT)
         }
     )
-    return Staged(result=result, plans=plans, documents=documents, new_units=new_units, tasks=tasks)
+    used = {name for r in result.rows for name in r.matched}
+    aliases = {
+        name: code
+        for name, code in (mapping or {}).items()
+        if name in used and code and not code.startswith(NEW_UNIT)
+    }
+    return Staged(
+        result=result, plans=plans, documents=documents, new_units=new_units, tasks=tasks, aliases=aliases
+    )
 
 
 def _new_department_code(taken: set[str]) -> str:
@@ -249,6 +260,12 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
                 actor=actor, code=_new_department_code(taken), name=name, kind=_kind_for(name)
             )
             codes[NEW_UNIT + name] = department
+        for name, code in sorted(staged.aliases.items()):
+            department = codes.get(code)
+            if department is not None and name not in department.all_names():
+                org_services.department_update(
+                    actor=actor, department=department, aliases=[*department.aliases, name]
+                )
         documents: dict[str, PolicyDocument] = {}
         needs_document = {p.row.document for p in staged.plans if p.action == "create"}
         for title, doc in staged.documents.items():
@@ -261,6 +278,7 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
                 )
             if doc is not None:
                 documents[title] = doc
+                staged.documents[title] = doc
         tasks = staged.tasks
         creates = [
             (order, plan) for order, plan in enumerate(staged.plans, start=1) if plan.action == "create"

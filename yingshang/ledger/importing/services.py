@@ -79,7 +79,7 @@ def ledger_import(
             return ImportOutcome(
                 result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
             )
-    staged = c.stage(result, document=document, categories=categories)
+    staged = c.stage(result, document=document, categories=categories, mapping=mapping)
     outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
     if dry_run or not result.ok:
         return outcome

@@ -1,0 +1,293 @@
+"""Import pages (营商办 only): upload → preview (units, matches, deadlines, categories, errors) → map or create
+unknown units, assign categories → commit all rows or none. Thin: every rule lives in services/parser/commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from yingshang.core.errors import ApplicationError
+from yingshang.core.http import AuthedRequest
+from yingshang.core.office_settings import get_setting
+from yingshang.org.models import Department
+
+from .. import permissions as perms
+from ..models import Category, PolicyDocument
+from . import readers, staging
+from .deadlines import CYCLES
+from .parser import NEW_UNIT
+from .services import ImportOutcome, ledger_import, parse_file
+
+PREVIEW_PAGE_SIZE = 100
+ATTACHABLE = {".xlsx", ".xls", ".docx"}  # the source file is kept with a new policy document
+ACTION_LABELS = {"create": "新建", "update": "更新", "unchanged": "不变", "error": "有误"}
+
+
+def _require_office(request: AuthedRequest) -> None:
+    if not perms.can_manage_ledger(request.user):
+        raise PermissionDenied
+
+
+def _redirect(request: AuthedRequest, url: str) -> HttpResponse:
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request: AuthedRequest) -> HttpResponse:
+    _require_office(request)
+    documents = PolicyDocument.objects.order_by("-id").only("id", "title")[:200]
+    ctx: dict[str, Any] = {
+        "documents": documents,
+        "max_mb": int(get_setting("ledger_import_max_mb")),
+        "error": "",
+        "values": request.POST if request.method == "POST" else {},
+    }
+    if request.method == "POST":
+        uploaded = request.FILES.get("file")
+        year = _int(request.POST.get("year"))
+        document_id = _int(request.POST.get("document"))
+        if uploaded is None:
+            ctx["error"] = "请选择要导入的任务分工方案文件。"
+        elif request.POST.get("year") and (year is None or not 2000 <= year <= 2100):
+            ctx["error"] = "方案年份应为 2000—2100 之间的四位数字。"
+        elif document_id is not None and not PolicyDocument.objects.filter(pk=document_id).exists():
+            ctx["error"] = "所选政策文件不存在。"
+        else:
+            limit = int(get_setting("ledger_import_max_mb")) * 1024 * 1024
+            if uploaded.size > limit:  # before reading it into memory
+                ctx["error"] = (
+                    f"文件“{uploaded.name}”超过 {limit // (1024 * 1024)} MB 的上限，请拆分后分批导入。"
+                )
+            else:
+                data = uploaded.read()
+                try:
+                    ext = readers.check_file(uploaded.name, data, max_bytes=limit)
+                    result = parse_file(name=uploaded.name, data=data, year=year)
+                except ApplicationError as exc:
+                    ctx["error"] = exc.message
+                else:
+                    staged = staging.stage_upload(
+                        request.session,
+                        name=uploaded.name,
+                        ext=readers.extension(uploaded.name) or ext,
+                        data=data,
+                        result=result,
+                        year=year,
+                        document_id=document_id,
+                    )
+                    return _redirect(request, reverse("ledger:import_preview", args=[staged.token]))
+    template = (
+        "ledger/import/upload.html#form" if getattr(request, "htmx", False) else "ledger/import/upload.html"
+    )
+    return render(request, template, ctx, status=422 if ctx["error"] else 200)
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+
+
+def _staged(request: AuthedRequest, token: str) -> staging.Staging:
+    staged = staging.load(request.session, token)
+    if staged is None:
+        raise Http404
+    return staged
+
+
+def _outcome(
+    staged: staging.Staging, *, actor: Any = None, dry_run: bool = True, source_file: Any = None
+) -> ImportOutcome:
+    parsed = staged.read_parse()
+    document = PolicyDocument.objects.filter(pk=staged.document_id).first() if staged.document_id else None
+    categories = dict(staged.categories)
+    if staged.default_category and parsed is not None:
+        for i, row in enumerate(parsed.rows):
+            if i not in categories and not row.category:
+                categories[i] = staged.default_category
+    return ledger_import(
+        actor=actor,
+        name=staged.name,
+        data=b"" if parsed is not None else staged.read_file(),
+        year=staged.year,
+        dry_run=dry_run,
+        mapping=staged.mapping,
+        categories=categories,
+        document=document,
+        parsed=parsed,
+        source_file=source_file,
+    )
+
+
+@login_required
+@require_http_methods(["GET"])
+def preview(request: AuthedRequest, token: str) -> HttpResponse:
+    _require_office(request)
+    staged = _staged(request, token)
+    return _render_preview(request, staged, _outcome(staged))
+
+
+def _render_preview(
+    request: AuthedRequest, staged: staging.Staging, outcome: ImportOutcome, error: str = ""
+) -> HttpResponse:
+    result = outcome.result
+    plans = outcome.staged.plans if outcome.staged else []
+    only_errors = request.GET.get("only") == "errors"
+    indexed = [(i, p) for i, p in enumerate(plans) if not only_errors or p.action == "error"]
+    page = Paginator(indexed, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
+    categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "id"))
+    rows = []
+    for i, plan in page.object_list:
+        row = plan.row
+        rows.append(
+            {
+                "index": i,
+                "row": row,
+                "action": plan.action,
+                "action_label": ACTION_LABELS[plan.action],
+                "changes": sorted(k for k in plan.changes if k not in {"deadline_text"}),
+                "category": plan.category,
+                "chosen": staged.categories.get(i, ""),
+                "cycle": CYCLES.get(row.deadline.cycle, ""),
+                "leads": [(u.written, row.matched.get(u.written)) for u in row.lead],
+                "cos": [(u.written, row.matched.get(u.written)) for u in row.co],
+            }
+        )
+    unknown_rows: dict[str, list[int]] = {}
+    for plan in plans:
+        for name, code in plan.row.matched.items():
+            if code is None:
+                unknown_rows.setdefault(name, []).append(plan.row.row)
+    ctx = {
+        "staged": staged,
+        "result": result,
+        "outcome": outcome,
+        "rows": rows,
+        "page": page,
+        "only_errors": only_errors,
+        "counts": outcome.counts,
+        "error_count": result.error_count(),
+        "unknown": [(name, unknown_rows.get(name, [])[:10]) for name in result.unknown_units],
+        "created_units": [name for name, target in staged.mapping.items() if target.startswith(NEW_UNIT)],
+        "departments": Department.objects.filter(is_active=True)
+        .order_by("sort_order", "code")
+        .only("code", "name", "short_name"),
+        "categories": categories,
+        "document": PolicyDocument.objects.filter(pk=staged.document_id).first()
+        if staged.document_id
+        else None,
+        "titles": sorted(outcome.staged.documents) if outcome.staged else [],
+        "error": error,
+        "can_commit": result.ok and bool(result.rows),
+    }
+    template = (
+        "ledger/import/preview.html#body" if getattr(request, "htmx", False) else "ledger/import/preview.html"
+    )
+    return render(request, template, ctx)
+
+
+@login_required
+@require_POST
+def map_unit(request: AuthedRequest, token: str) -> HttpResponse:
+    """Map an unknown unit to an existing department, mark it to be created on commit, or undo that."""
+    _require_office(request)
+    staged = _staged(request, token)
+    unit = request.POST.get("unit", "").strip()
+    target = request.POST.get("target", "").strip()
+    if not unit:
+        raise Http404
+    if target == "new":
+        staged.mapping[unit] = NEW_UNIT
+    elif target:
+        if not Department.objects.filter(code=target, is_active=True).exists():
+            raise Http404
+        staged.mapping[unit] = target
+    else:
+        staged.mapping.pop(unit, None)
+    staging.save(request.session, staged)
+    return _back_to_preview(request, staged)
+
+
+@login_required
+@require_POST
+def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
+    """Categories for rows the file leaves without one: one for all such rows, or row by row."""
+    _require_office(request)
+    staged = _staged(request, token)
+    codes = set(Category.objects.filter(is_active=True).values_list("code", flat=True))
+    default = request.POST.get("default_category", None)
+    if default is not None:
+        staged.default_category = default if default in codes else ""
+    for key, value in request.POST.items():
+        if key.startswith("category_"):
+            index = _int(key.removeprefix("category_"))
+            if index is None:
+                continue
+            if value in codes:
+                staged.categories[index] = value
+            else:
+                staged.categories.pop(index, None)
+    staging.save(request.session, staged)
+    return _back_to_preview(request, staged)
+
+
+def _back_to_preview(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    url = reverse("ledger:import_preview", args=[staged.token])
+    query = request.POST.get("return_query", "")
+    return _redirect(request, f"{url}?{query}" if query else url)
+
+
+@login_required
+@require_POST
+def commit(request: AuthedRequest, token: str) -> HttpResponse:
+    _require_office(request)
+    staged = _staged(request, token)
+    source_file = None
+    if staged.document_id is None and staged.ext in ATTACHABLE:
+        source_file = SimpleUploadedFile(staged.name, staged.read_file())
+    try:
+        outcome = _outcome(staged, actor=request.user, dry_run=False, source_file=source_file)
+    except ApplicationError as exc:
+        return _render_preview(request, staged, _outcome(staged), error=exc.message)
+    if not outcome.committed:
+        return _render_preview(
+            request,
+            staged,
+            outcome,
+            error=f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。",
+        )
+    staging.drop(request.session, staged)
+    counts = outcome.counts
+    messages.success(
+        request,
+        f"《{staged.name}》已导入：新建 {counts['created']} 条，更新 {counts['updated']} 条，未变 {counts['unchanged']} 条。",
+    )
+    documents = {d.pk for d in (outcome.staged.documents.values() if outcome.staged else []) if d is not None}
+    if len(documents) == 1:
+        return _redirect(request, reverse("ledger:document", args=[documents.pop()]))
+    return _redirect(request, reverse("ledger:documents"))
+
+
+@login_required
+@require_POST
+def cancel(request: AuthedRequest, token: str) -> HttpResponse:
+    _require_office(request)
+    staged = _staged(request, token)
+    staging.drop(request.session, staged)
+    messages.info(request, f"已放弃导入《{staged.name}》，未保存任何内容。")
+    return _redirect(request, reverse("ledger:import_upload"))
