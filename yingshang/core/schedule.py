@@ -12,8 +12,9 @@ class PeriodicJob:
 
 
 PERIODIC_JOBS: list[PeriodicJob] = [
+    PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", 10),
+    PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
+    PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
+    PeriodicJob("workdays.extend_calendar_table", "yingshang.workdays.jobs.extend_calendar_table", 86400),
 ]
-PERIODIC_JOBS.append(PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", every_seconds=10))
-PERIODIC_JOBS.append(PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60))
-PERIODIC_JOBS.append(PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600))
