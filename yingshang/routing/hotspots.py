@@ -185,6 +185,11 @@ class Hotspot:
     last_at: datetime
     category: str = ""
 
+    @property
+    def anchor(self) -> int:
+        """A stable name for the group while it grows: its smallest appeal id."""
+        return min(self.ids)
+
 
 class _UnionFind:
     def __init__(self, n: int):

@@ -121,10 +121,10 @@ def hotspot_list(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def hotspot_detail(request: AuthedRequest, anchor: int) -> HttpResponse:
-    """A hotspot is named by its earliest appeal (hotspots are recomputed, not stored)."""
+    """A hotspot is named by its smallest appeal id (hotspots are recomputed, not stored)."""
     _require(can_view_hotspots(request.user))
     days = _window(request)
-    hotspot = next((h for h in selectors.hotspots_now(window_days=days) if h.ids[0] == anchor), None)
+    hotspot = next((h for h in selectors.hotspots_now(window_days=days) if h.anchor == anchor), None)
     if hotspot is None:
         raise Http404
     appeals = selectors.appeals_of(hotspot.ids, request.user)
