@@ -92,8 +92,8 @@ def match_category(text: str, categories: list[Category]) -> Category | None:
 
 def _desired(plan: RowPlan, codes: dict[str, Department]) -> dict[str, Any]:
     row = plan.row
-    leads = [codes[row.matched[x.written]] for x in row.lead if row.matched.get(x.written) in codes]
-    cos = [codes[row.matched[x.written]] for x in row.co if row.matched.get(x.written) in codes]
+    leads = [codes[c] for c in (row.matched.get(x.written) for x in row.lead) if c is not None and c in codes]
+    cos = [codes[c] for c in (row.matched.get(x.written) for x in row.co) if c is not None and c in codes]
     leads = list(dict.fromkeys(leads))
     cos = [d for d in dict.fromkeys(cos) if d not in leads]
     return {"leads": leads, "cos": cos}
@@ -261,10 +261,10 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             )
             codes[NEW_UNIT + name] = department
         for name, code in sorted(staged.aliases.items()):
-            department = codes.get(code)
-            if department is not None and name not in department.all_names():
+            mapped = codes.get(code)
+            if mapped is not None and name not in mapped.all_names():
                 org_services.department_update(
-                    actor=actor, department=department, aliases=[*department.aliases, name]
+                    actor=actor, department=mapped, aliases=[*mapped.aliases, name]
                 )
         documents: dict[str, PolicyDocument] = {}
         needs_document = {p.row.document for p in staged.plans if p.action == "create"}
@@ -379,7 +379,7 @@ def _create_tasks(
         ongoing = row.deadline.ongoing
         deadline = None if ongoing else row.deadline.date
         cycle = row.deadline.cycle or default_cycle
-        key = row_key(measure.document_id, row.task, row.occurrence)
+        source_key = row_key(measure.document_id, row.task, row.occurrence)
         t = w.thresholds(
             state=wf.NOT_STARTED,
             deadline=deadline,
@@ -402,7 +402,7 @@ def _create_tasks(
             ongoing=ongoing,
             cycle=cycle,
             start_date=today,
-            source_key=key,
+            source_key=source_key,
             sort_order=order,
             state=wf.NOT_STARTED,
             yellow_at=t.yellow_at,
@@ -410,7 +410,7 @@ def _create_tasks(
             missing_at=t.missing_at,
         )
         rows.append(tuple(values[f] for f in fields))
-        keys.append(key)
+        keys.append(source_key)
         plans.append(department_plan)
     try:
         with transaction.atomic():
@@ -419,7 +419,10 @@ def _create_tasks(
         raise ValidationFailed("导入的任务与已有任务的来源标识重复，请刷新预览后重试。") from exc
     ids: dict[str, int] = {}
     for i in range(0, len(keys), 500):
-        ids.update(Task.objects.filter(source_key__in=keys[i : i + 500]).values_list("source_key", "id"))
+        for found_key, found_id in Task.objects.filter(source_key__in=keys[i : i + 500]).values_list(
+            "source_key", "id"
+        ):
+            ids[str(found_key)] = found_id
     task_ids = [ids[k] for k in keys]
     _insert_rows(
         TaskDepartment,

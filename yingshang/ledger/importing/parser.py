@@ -394,9 +394,9 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
             errors.append(f"第{item.number}段“完成时限”：{deadline.error}。")
         elif deadline.date is None and not deadline.ongoing:
             deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
-        m = SEQ_PREFIX.match(item.text)
-        seq = m.group(1) if m else ""
-        task = item.text[m.end() :] if m else item.text
+        numbered = SEQ_PREFIX.match(item.text)
+        seq = numbered.group(1) if numbered else ""
+        task = item.text[numbered.end() :] if numbered else item.text
         result.rows.append(
             ImportRow(
                 row=item.number,

@@ -143,10 +143,10 @@ def _sheet_xml_facts(xml: bytes) -> tuple[list[tuple[int, int, int, int]], dict[
         if xml[pos + 2 : pos + 3] in (b">", b" ", b"/"):
             start = xml.rfind(b"<c ", 0, pos)
             end = xml.find(b"</c>", pos)
-            m = _CELL_OPEN.match(xml, start) if start >= 0 else None
-            if m and end >= 0 and not _CACHED.search(xml, pos, end):
-                ref = (m.group(1) + m.group(2)).decode()
-                uncached[(int(m.group(2)), _col_index(m.group(1)) - 1)] = ref
+            cell = _CELL_OPEN.match(xml, start) if start >= 0 else None
+            if cell and end >= 0 and not _CACHED.search(xml, pos, end):
+                ref = (cell.group(1) + cell.group(2)).decode()
+                uncached[(int(cell.group(2)), _col_index(cell.group(1)) - 1)] = ref
         pos = xml.find(b"<f", pos + 2)
     return merges, uncached
 

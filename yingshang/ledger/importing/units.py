@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 LEAD = "lead"
 CO = "co"
@@ -142,10 +143,10 @@ def split_cell(text: str, column: str, *, first_listed_leads: bool = True) -> Ce
 
 
 @lru_cache(maxsize=65536)
-def _split_cell(text: str, column: str, first_listed_leads: bool) -> tuple[tuple[Unit, ...], ...]:
+def _split_cell(text: str, column: str, first_listed_leads: bool) -> tuple[tuple[Any, ...], ...]:
     # Plans repeat the same unit cells on many rows: each distinct cell is read once.
     cell = _read_cell(text, column, first_listed_leads)
-    return tuple(cell.lead), tuple(cell.co), tuple(cell.generic)  # type: ignore[arg-type]
+    return tuple(cell.lead), tuple(cell.co), tuple(cell.generic)
 
 
 def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:

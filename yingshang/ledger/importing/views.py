@@ -58,32 +58,31 @@ def upload(request: AuthedRequest) -> HttpResponse:
     }
     if request.method == "POST":
         uploaded = request.FILES.get("file")
+        file_name = str(getattr(uploaded, "name", "") or "")
         year = _int(request.POST.get("year"))
         document_id = _int(request.POST.get("document"))
         if uploaded is None:
             ctx["error"] = "请选择要导入的任务分工方案文件。"
-        elif request.POST.get("year") and (year is None or not 2000 <= year <= 2100):
+        elif request.POST.get("year") and not (year is not None and 2000 <= year <= 2100):
             ctx["error"] = "方案年份应为 2000—2100 之间的四位数字。"
         elif document_id is not None and not PolicyDocument.objects.filter(pk=document_id).exists():
             ctx["error"] = "所选政策文件不存在。"
         else:
             limit = int(get_setting("ledger_import_max_mb")) * 1024 * 1024
-            if uploaded.size > limit:  # before reading it into memory
-                ctx["error"] = (
-                    f"文件“{uploaded.name}”超过 {limit // (1024 * 1024)} MB 的上限，请拆分后分批导入。"
-                )
+            if (uploaded.size or 0) > limit:  # before reading it into memory
+                ctx["error"] = f"文件“{file_name}”超过 {limit // (1024 * 1024)} MB 的上限，请拆分后分批导入。"
             else:
                 data = uploaded.read()
                 try:
-                    ext = readers.check_file(uploaded.name, data, max_bytes=limit)
-                    result = parse_file(name=uploaded.name, data=data, year=year)
+                    ext = readers.check_file(file_name, data, max_bytes=limit)
+                    result = parse_file(name=file_name, data=data, year=year)
                 except ApplicationError as exc:
                     ctx["error"] = exc.message
                 else:
                     staged = staging.stage_upload(
                         request.session,
-                        name=uploaded.name,
-                        ext=readers.extension(uploaded.name) or ext,
+                        name=file_name,
+                        ext=readers.extension(file_name) or ext,
                         data=data,
                         result=result,
                         year=year,
@@ -238,7 +237,7 @@ def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
             index = _int(key.removeprefix("category_"))
             if index is None:
                 continue
-            if value in codes:
+            if isinstance(value, str) and value in codes:
                 staged.categories[index] = value
             else:
                 staged.categories.pop(index, None)
