@@ -2,6 +2,8 @@ from datetime import timedelta
 from itertools import pairwise
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -113,3 +115,20 @@ def test_the_scheduled_job_seals(write_records, monkeypatch):
     result = jobs.seal_pending.enqueue()
     assert result.return_value == {"sealed": 2, "busy": False}
     assert AuditSeal.objects.count() == 2
+
+
+def test_the_seal_audit_command(write_records, capsys):
+    write_records(1)
+    call_command("seal_audit")
+    assert capsys.readouterr().out.strip() == "本次封存 0 条审计记录。"  # too young yet
+    call_command("seal_audit", "--delay", "0")
+    assert capsys.readouterr().out.strip() == "本次封存 2 条审计记录。"
+    assert AuditSeal.objects.count() == 2
+
+
+def test_an_unknown_algorithm_setting_is_refused(write_records, settings):
+    write_records(1)
+    settings.AUDIT_HASH_ALGORITHM = "md5"
+    with pytest.raises(ImproperlyConfigured):
+        seal_all()
+    assert AuditSeal.objects.count() == 0

@@ -211,3 +211,14 @@ def test_the_verify_button_runs_a_verification(
     assert "通过" in page
     assert verification.message in page
     assert as_auditor.get(VERIFY).status_code == 405
+
+
+def test_export_records_its_time_filters(as_auditor, auditor):
+    write(auditor, "ledger.update")
+    response = as_auditor.get(EXPORT, {"start": "2026-01-01T08:30", "action": "ledger.update"})
+    assert response.status_code == 200
+    exported = AuditRecord.objects.filter(action="audit.export").get()
+    assert exported.after == {
+        "rows": 1,
+        "filters": {"start": "2026-01-01T08:30:00+08:00", "action": "ledger.update"},
+    }
