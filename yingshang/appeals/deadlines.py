@@ -1,29 +1,19 @@
-"""Time limits of appeals, counted on the city's working calendar only (`yingshang.workdays.calendar`).
+"""Time limits of appeals, counted only through `yingshang.workdays.calendar` (working days, office hours,
+the city-wide counting rule). Sign-off limits are in working hours, reply limits in working days.
 
-Sign-off limits are in working hours inside the office's working time; reply limits are in working days,
-counted from receipt or from the next working day (office setting)."""
+The counting rule for appeals is an office setting (`appeals.count_from`): follow the city-wide rule of
+the workdays app (default), count from receipt, or count from the next working day."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from yingshang.core.office_settings import get_setting
 from yingshang.workdays import calendar
-
-
-def _clock(key: str, at: datetime | None) -> time:
-    return datetime.strptime(str(get_setting(key, at)), "%H:%M").time()
-
-
-def _local(moment: datetime) -> datetime:
-    return timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)
-
-
-def _at(day: date, clock: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, clock))
 
 
 def limits_for(category: str, urgent: bool, at: datetime | None = None) -> tuple[int, int]:
@@ -34,52 +24,71 @@ def limits_for(category: str, urgent: bool, at: datetime | None = None) -> tuple
     )
 
 
-def add_working_hours(start: datetime, hours: float, at: datetime | None = None) -> datetime:
-    """The moment `hours` of working time after `start`, working time being the office hours of working
-    days. A start outside working time begins counting at the next opening."""
-    opening, closing = _clock("appeals.office_open", at), _clock("appeals.office_close", at)
-    moment = _local(start)
-    remaining = timedelta(hours=hours)
-    day = moment.date()
-    while True:
-        if calendar.is_workday(day):
-            day_open, day_close = _at(day, opening), _at(day, closing)
-            begin = max(moment, day_open)
-            if begin < day_close:
-                available = day_close - begin
-                if remaining <= available:
-                    return begin + remaining
-                remaining -= available
-        day += timedelta(days=1)
-        moment = _at(day, opening)
+@dataclass(frozen=True)
+class Rules:
+    """Everything a deadline depends on, read once (bulk callers reuse one instance)."""
+
+    rule: str  # "calendar" | "receipt" | "next_workday"
+    office_hours: calendar.OfficeHours
+
+    @classmethod
+    def in_force(cls, at: datetime | None = None) -> Rules:
+        return cls(str(get_setting("appeals.count_from", at)), calendar.OfficeHours.in_force(at))
 
 
-def reply_deadline(received_at: datetime, days: int, at: datetime | None = None) -> datetime:
-    """End of the office day on which a limit of `days` working days runs out."""
-    rule = get_setting("appeals.count_from", at)
+def _local(moment: datetime) -> datetime:
+    return timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)
+
+
+def _at(day: Any, clock: Any) -> datetime:
+    return timezone.make_aware(datetime.combine(day, clock))
+
+
+def add_working_hours(start: datetime, hours: float, rules: Rules | None = None) -> datetime:
+    """`hours` of office time after `start` (a start outside office hours begins at the next opening)."""
+    rules = rules or Rules.in_force(start)
+    return calendar.add_work_hours(start, hours, office_hours=rules.office_hours)
+
+
+def sign_deadline(received_at: datetime, hours: int, rules: Rules | None = None) -> datetime:
+    rules = rules or Rules.in_force(received_at)
+    if rules.rule == "calendar":
+        return calendar.deadline_from_receipt(received_at, hours=hours, office_hours=rules.office_hours).at
+    start = _local(received_at)
+    if rules.rule == "next_workday":
+        start = _at(calendar.add_workdays(start.date(), 1), rules.office_hours.day_start())
+    return calendar.add_work_hours(start, hours, office_hours=rules.office_hours)
+
+
+def reply_deadline(received_at: datetime, days: int, rules: Rules | None = None) -> datetime:
+    """End of office hours on the day a limit of `days` working days runs out."""
+    rules = rules or Rules.in_force(received_at)
+    if rules.rule == "calendar":
+        return calendar.deadline_from_receipt(received_at, days=days, office_hours=rules.office_hours).at
     received = _local(received_at).date()
-    if rule == "receipt" and calendar.is_workday(received):
-        last = calendar.add_workdays(received, days - 1)
-    else:
-        last = calendar.add_workdays(received, days)
-    return _at(last, _clock("appeals.office_close", at))
+    counts = rules.rule == "receipt" and calendar.is_workday(received)
+    due = calendar.add_workdays(received, days - 1 if counts else days)
+    return _at(due, rules.office_hours.day_end())
 
 
 def extend(deadline: datetime, days: int) -> datetime:
-    return _at(
-        calendar.add_workdays(_local(deadline).date(), days), _local(deadline).timetz().replace(tzinfo=None)
-    )
+    local = _local(deadline)
+    return _at(calendar.add_workdays(local.date(), days), local.time())
 
 
 def time_left(deadline: datetime | None, now: datetime | None = None) -> dict[str, Any] | None:
-    """For the queue: hours left (negative when overdue) and a short Chinese label."""
+    """For the queues: hours left (negative when overdue) and a short Chinese label."""
     if deadline is None:
         return None
     now = now or timezone.now()
     seconds = (deadline - now).total_seconds()
-    hours = seconds / 3600
     label = f"已超时 {_span(-seconds)}" if seconds < 0 else f"剩余 {_span(seconds)}"
-    return {"hours": round(hours, 1), "overdue": seconds < 0, "soon": 0 <= seconds < 8 * 3600, "label": label}
+    return {
+        "hours": round(seconds / 3600, 1),
+        "overdue": seconds < 0,
+        "soon": 0 <= seconds < 8 * 3600,
+        "label": label,
+    }
 
 
 def _span(seconds: float) -> str:
@@ -89,3 +98,14 @@ def _span(seconds: float) -> str:
         return f"{days}天{hours}小时"
     minutes = (rest % 3600) // 60
     return f"{hours}小时{minutes}分" if hours else f"{minutes}分钟"
+
+
+__all__ = [
+    "Rules",
+    "add_working_hours",
+    "extend",
+    "limits_for",
+    "reply_deadline",
+    "sign_deadline",
+    "time_left",
+]

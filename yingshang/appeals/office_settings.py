@@ -44,15 +44,17 @@ define("appeals.sign_hours.urgent", "紧急诉求签收时限（工作小时）"
 define("appeals.reply_days.urgent", "紧急诉求答复时限（工作日）", 1, kind="int", group=GROUP, minimum=1)
 define(
     "appeals.count_from",
-    "时限起算规则",
-    "receipt",
+    "诉求时限起算规则",
+    "calendar",
     kind="choice",
     group=GROUP,
-    choices=(("receipt", "自受理之时起算"), ("next_workday", "自受理次一工作日起算")),
-    help="答复时限按工作日计算：自受理当日起算，或自受理后的下一个工作日起算。",
+    choices=(
+        ("calendar", "按工作日设置中的收件当日规则"),
+        ("receipt", "自派单之时起算（当日计入）"),
+        ("next_workday", "自派单次一工作日起算"),
+    ),
+    help="签收时限（工作小时）和答复时限（工作日）自派单时起算；办公时间取工作日设置中的上下午作息时间。",
 )
-define("appeals.office_open", "计时工作时间（上班）", "09:00", kind="time", group=GROUP)
-define("appeals.office_close", "计时工作时间（下班）", "17:00", kind="time", group=GROUP)
 define("appeals.description_max", "诉求内容字数上限", 5000, kind="int", group=GROUP, minimum=100)
 define("appeals.extension_max_days", "单次延期最长（工作日）", 10, kind="int", group=GROUP, minimum=1)
 define("appeals.max_reopens", "不满意重办次数上限", 2, kind="int", group=GROUP, minimum=0, maximum=10)

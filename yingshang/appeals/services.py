@@ -315,8 +315,9 @@ def _create_dispatches(
     now: datetime,
 ) -> tuple[datetime, datetime]:
     sign_hours, reply_days = deadlines.limits_for(appeal.category, appeal.urgent, now)
-    sign_deadline = deadlines.add_working_hours(now, sign_hours, now)
-    reply_deadline = deadlines.reply_deadline(now, reply_days, now)
+    rules = deadlines.Rules.in_force(now)
+    sign_deadline = deadlines.sign_deadline(now, sign_hours, rules)
+    reply_deadline = deadlines.reply_deadline(now, reply_days, rules)
     Dispatch.objects.filter(appeal=appeal, is_current=True).update(is_current=False)
     rows = [
         Dispatch(
@@ -360,8 +361,9 @@ def appeal_dispatch(
     sign_hours, reply_days = deadlines.limits_for(appeal.category, appeal.urgent, now)
     changes: dict[str, Any] = {"main_department": main_department, "round": round_no}
     if main_department is not None:
-        changes["sign_deadline"] = deadlines.add_working_hours(now, sign_hours, now)
-        changes["reply_deadline"] = deadlines.reply_deadline(now, reply_days, now)
+        rules = deadlines.Rules.in_force(now)
+        changes["sign_deadline"] = deadlines.sign_deadline(now, sign_hours, rules)
+        changes["reply_deadline"] = deadlines.reply_deadline(now, reply_days, rules)
     apply_transition(
         appeal,
         workflow=APPEAL_WORKFLOW,
@@ -509,8 +511,8 @@ def appeal_follow_up(
         changes: dict[str, Any] = {
             "round": appeal.round + 1,
             "reopen_count": appeal.reopen_count + 1,
-            "sign_deadline": deadlines.add_working_hours(now, sign_hours, now),
-            "reply_deadline": deadlines.reply_deadline(now, reply_days, now),
+            "sign_deadline": deadlines.sign_deadline(now, sign_hours),
+            "reply_deadline": deadlines.reply_deadline(now, reply_days),
         }
         action = "reopen"
     else:

@@ -18,11 +18,12 @@ def at(month, day, hour, minute=0):
 @pytest.fixture
 def example(office_user, dept, other_dept, liaison, other_liaison, make_user):
     """Department A (`dept`), help appeals (sign within 8 working hours, reply within 5 working days).
-    Dispatched Monday 7-06 10:00: sign limit 7-07 10:00, reply limit 7-10 17:00.
+    Counting from dispatch (rule "receipt"), office hours 09:00–12:00 and 13:30–17:30.
+    Dispatched Monday 7-06 10:00: sign limit 7-07 11:00, reply limit 7-10 17:30.
 
       a1  signed on time, replied on time, satisfied + solved
       a2  signed late (7-08), replied late (7-20), basically satisfied + solved
-      a3  on time; unsatisfied + unsolved → reopened 7-13 10:00 (round 2, limits 7-14 10:00 / 7-17 17:00);
+      a3  on time; unsatisfied + unsolved → reopened 7-13 10:00 (round 2, limits 7-14 11:00 / 7-17 17:30);
           signed and replied on time; satisfied + solved
       a4  returned (left out of A's figures) → dispatched to B 7-07 10:00, on time, satisfied + solved
       a5  repeats a1 (same phone, same text) → linked duplicate, left out although signed late
@@ -35,6 +36,14 @@ def example(office_user, dept, other_dept, liaison, other_liaison, make_user):
        composite 0.1 × 2/3 + 0.5 × 0.75 + 0.4 × 0.725 = 0.731666…
     B: 1/1 everywhere, composite 1.0
     """
+    from yingshang.core.office_settings import office_setting_change
+
+    office_setting_change(
+        actor=office_user,
+        key="appeals.count_from",
+        raw_value="receipt",
+        effective_from=timezone.make_aware(datetime(2026, 1, 1)),
+    )
     text = "我公司厂区门前的市政道路破损严重，雨天积水，货车进出困难，请求尽快维修。"
     with at(7, 3, 9):
         a = {
