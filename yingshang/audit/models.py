@@ -26,8 +26,10 @@ class AuditRecord(models.Model):
         ordering = ["-id"]
         indexes = [
             models.Index(fields=["object_type", "object_id"], name="audit_object"),
-            models.Index(fields=["actor_username", "id"], name="audit_account"),
-            models.Index(fields=["ip", "id"], name="audit_ip"),
+            # The search page filters on one of these and lists newest first (time, then id).
+            models.Index(fields=["actor_username", "at"], name="audit_account"),
+            models.Index(fields=["ip", "at"], name="audit_ip"),
+            models.Index(fields=["action", "at"], name="audit_action"),
         ]
 
     def __str__(self) -> str:

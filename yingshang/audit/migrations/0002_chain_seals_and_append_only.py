@@ -83,11 +83,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='auditrecord',
-            index=models.Index(fields=['actor_username', 'id'], name='audit_account'),
+            index=models.Index(fields=['actor_username', 'at'], name='audit_account'),
         ),
         migrations.AddIndex(
             model_name='auditrecord',
-            index=models.Index(fields=['ip', 'id'], name='audit_ip'),
+            index=models.Index(fields=['ip', 'at'], name='audit_ip'),
+        ),
+        migrations.AddIndex(
+            model_name='auditrecord',
+            index=models.Index(fields=['action', 'at'], name='audit_action'),
         ),
         migrations.AddConstraint(
             model_name='auditseal',
