@@ -1,27 +1,18 @@
-"""Timeline writers of supervision beyond the generic ones. The reminder scan writes many entries at once;
-`timeline_many` does that with one insert (the same rows `core.events.record_timeline` writes)."""
+"""Timeline writers of supervision beyond the generic ones. The reminder scan writes thousands of entries at
+once; `timeline_many` writes the same rows `core.events.record_timeline` would, with one multi-row INSERT.
+Each row: (content_type_id, object_id, at, action, label, from_state, to_state, note, data) with `at` and
+`data` already adapted for the database (yingshang.notify.bulk)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from yingshang.core.models import TimelineEntry
+from yingshang.notify.bulk import insert_rows
+
+COLUMNS = ["content_type_id", "object_id", "at", "action", "label", "from_state", "to_state", "note", "data"]
 
 
-def timeline_entry(
-    *, content_type_id: int, object_id: int, action: str, label: str, note: str = "", data: dict[str, Any] | None = None
-) -> TimelineEntry:
-    return TimelineEntry(
-        content_type_id=content_type_id,
-        object_id=object_id,
-        actor=None,
-        action=action,
-        label=label[:200],
-        note=note,
-        data=data or {},
-    )
-
-
-def timeline_many(entries: list[TimelineEntry]) -> None:
-    if entries:
-        TimelineEntry.objects.bulk_create(entries, batch_size=1000)
+def timeline_many(rows: Sequence[Sequence[Any]]) -> None:
+    insert_rows(TimelineEntry, COLUMNS, rows)
