@@ -56,6 +56,49 @@ def generated(scale: str) -> bool:
     )
 
 
+def top_up_reports(scale: str, *, rnd: random.Random | None = None) -> int:
+    """Add reports for cycles before a task's start (older history) until the scale's report count is
+    reached; they do not change any task's last reported cycle, so the thresholds stay as computed."""
+    rnd = rnd or random.Random(1)
+    prefix = f"GEN-{scale}:"
+    missing = (
+        SCALES[scale]["reports"] - ProgressReport.objects.filter(task__source_key__startswith=prefix).count()
+    )
+    if missing <= 0:
+        return 0
+    liaison_id = User.objects.get(username="gen_liaison").pk
+    tasks = list(
+        Task.objects.filter(source_key__startswith=prefix).only(
+            "id", "cycle", "start_date", "primary_lead_id"
+        )
+    )
+    rnd.shuffle(tasks)
+    reports = []
+    for i in range(missing):
+        task = tasks[i % len(tasks)]
+        back = i // len(tasks) + 1
+        period = task.start_date
+        for _ in range(back):
+            period = w.previous_period(period, task.cycle)
+        reports.append(
+            ProgressReport(
+                task_id=task.pk,
+                period_start=period,
+                department_id=task.primary_lead_id,
+                text=f"{w.period_label(period, task.cycle)}工作进展（历史）。",
+                percent=0,
+                is_late=False,
+                submitted_by_id=liaison_id,
+                submitted_at=timezone.make_aware(
+                    datetime.combine(w.period_end(period, task.cycle), time(10))
+                ),
+            )
+        )
+    with transaction.atomic():
+        ProgressReport.objects.bulk_create(reports, batch_size=5000)
+    return len(reports)
+
+
 def bench_users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__startswith="gen_")}
 
@@ -182,7 +225,11 @@ def generate(scale: str, *, seed: int = 20260101, log: Callable[[str], None] = p
                 for i, li in enumerate(leads):
                     links.append(
                         TaskDepartment(
-                            task=task, department=departments[li], role="lead", is_primary=i == 0, sort_order=i
+                            task=task,
+                            department=departments[li],
+                            role="lead",
+                            is_primary=i == 0,
+                            sort_order=i,
                         )
                     )
                 for i, ci in enumerate(cos):
@@ -250,6 +297,7 @@ def generate(scale: str, *, seed: int = 20260101, log: Callable[[str], None] = p
             )
             reports_left -= len(reports)
         log(f"document {doc_i + 1}/{n['documents']}: {len(tasks)} tasks, {len(reports)} reports")
+    top_up_reports(scale, rnd=rnd)
     return {
         "departments": len(departments),
         "tasks": Task.objects.filter(source_key__startswith=f"GEN-{scale}:").count(),

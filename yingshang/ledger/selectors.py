@@ -4,6 +4,7 @@ see all. Warning filters are database comparisons of the stored threshold dates 
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -140,6 +141,9 @@ class TaskFilters:
         return out
 
 
+SERIAL = re.compile(r"[0-9]+(?:[.．-][0-9]+)*")
+
+
 def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> QuerySet[Task]:
     on = on or timezone.localdate()
     if f.document:
@@ -161,7 +165,11 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
     if f.deadline_to:
         qs = qs.filter(deadline__lte=f.deadline_to)
     if f.keyword:
-        qs = qs.filter(Q(title__icontains=f.keyword) | Q(serial=f.keyword))
+        # A 序号 ("3", "12.4") matches the serial; anything else searches the title (trigram index on PG).
+        if SERIAL.fullmatch(f.keyword):
+            qs = qs.filter(serial=f.keyword)
+        else:
+            qs = qs.filter(title__icontains=f.keyword)
     if f.priority:
         qs = qs.filter(is_priority=True)
     return qs

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from yingshang.ledger.generate import SCALES, generate, generated
+from yingshang.ledger.generate import SCALES, generate, generated, top_up_reports
 
 
 class Command(BaseCommand):
@@ -12,7 +12,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale: str, if_missing: bool, **options):
         if if_missing and generated(scale):
-            self.stdout.write(f"{scale} 规模测试数据已存在，跳过。")
+            added = top_up_reports(scale)
+            self.stdout.write(f"{scale} 规模测试数据已存在，跳过（补充历史反馈 {added} 条）。")
             return
         counts = generate(scale, log=self.stdout.write)
         self.stdout.write(self.style.SUCCESS(f"已生成：{counts}"))
