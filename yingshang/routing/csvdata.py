@@ -27,7 +27,9 @@ def columns(rows: list[dict[str, str]], path: str | Path, *names: str) -> None:
     present = set(rows[0].keys()) if rows else set()
     missing = [n for n in names if n not in present]
     if missing:
-        raise CommandError(f"{path} 缺少列：{'、'.join(missing)}（现有列：{'、'.join(sorted(present)) or '无'}）")
+        raise CommandError(
+            f"{path} 缺少列：{'、'.join(missing)}（现有列：{'、'.join(sorted(present)) or '无'}）"
+        )
 
 
 def texts_and_labels(path: str | Path, text_column: str, label_column: str) -> tuple[list[str], list[str]]:
@@ -38,7 +40,14 @@ def texts_and_labels(path: str | Path, text_column: str, label_column: str) -> t
 
 def parse_time(value: str) -> datetime | None:
     value = (value or "").strip()
-    for fmt in ("%Y/%m/%d %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M", "%Y/%m/%d", "%Y-%m-%d"):
+    for fmt in (
+        "%Y/%m/%d %H:%M:%S",
+        "%Y-%m-%d %H:%M:%S",
+        "%Y/%m/%d %H:%M",
+        "%Y-%m-%d %H:%M",
+        "%Y/%m/%d",
+        "%Y-%m-%d",
+    ):
         try:
             return datetime.strptime(value, fmt)
         except ValueError:

@@ -64,14 +64,32 @@ PLACE_SUFFIXES = (
     "湾",
     "府",
 )
-GENERIC_PREFIXES = {"住宅", "居民", "安置", "公立", "私立", "民办", "普惠性", "附近", "周边", "本", "该", "我们", "这个"}
+GENERIC_PREFIXES = {
+    "住宅",
+    "居民",
+    "安置",
+    "公立",
+    "私立",
+    "民办",
+    "普惠性",
+    "附近",
+    "周边",
+    "本",
+    "该",
+    "我们",
+    "这个",
+}
 NOT_PLACES = ("政府", "道路", "马路", "公路", "线路", "出路", "思路", "进城", "全城", "县城", "省城")
-STOPWORDS = set(
-    "关于 反映 投诉 举报 咨询 建议 请求 要求 希望 请问 问题 情况 有关 相关 恳请 严重 一个 什么 为什么 怎么 如何 "
-    "能否 是否 可以 不能 没有 已经 还是 我们 他们 你们 自己 这个 那个 这些 进行 存在 对于 目前 现在 何时 "
-    "领导 政府 部门 市民 群众 业主 居民 的 了 在 和 与 及 或 有 是 被 把 将 对 给 请 让 从 向 为 就 都 也 "
-    "还 又 再 很 太 多 少 不 没 能 会 要 想 该 吗 呢 吧 啊 呀 嘛 市 县 区 省 西地省".split()
+_STOPWORDS_TEXT = (
+    "关于 反映 投诉 举报 咨询 建议 请求 要求 希望 请问 问题 情况 有关 "
+    "相关 恳请 严重 一个 什么 为什么 怎么 如何 能否 是否 可以 不能 没有 "
+    "已经 还是 我们 他们 你们 自己 这个 那个 这些 进行 存在 对于 目前 "
+    "现在 何时 领导 政府 部门 市民 群众 业主 居民 的 了 在 和 与 及 "
+    "或 有 是 被 把 将 对 给 请 让 从 向 为 就 都 也 还 又 再 很 "
+    "太 多 少 不 没 能 会 要 想 该 吗 呢 吧 啊 呀 嘛 市 县 区 省 "
+    "西地省 "
 )
+STOPWORDS = set(_STOPWORDS_TEXT.split())
 
 
 def _segment(text: str) -> list[str]:
@@ -139,7 +157,10 @@ def top_words_of(text: str, n: int = 8) -> list[str]:
     counts = Counter(
         w
         for w in _segment(text)
-        if len(w) >= 2 and w not in STOPWORDS and not _DISTRICT.fullmatch(w) and not w.isdigit()
+        if len(w) >= 2
+        and w not in STOPWORDS
+        and not _DISTRICT.fullmatch(w)
+        and not w.isdigit()
         and re.search(r"[\u4e00-\u9fff]", w)
     )
     return [w for w, _ in counts.most_common(n)]
@@ -156,9 +177,7 @@ class HotDoc:
     words: list[str] = field(default_factory=list)
 
 
-def doc_from_text(
-    id: int, at: datetime, title: str, text: str, category: str = ""
-) -> HotDoc:
+def doc_from_text(id: int, at: datetime, title: str, text: str, category: str = "") -> HotDoc:
     body = f"{title} {text}"
     return HotDoc(
         id=id,
@@ -225,10 +244,12 @@ def _candidate_pairs(docs: Sequence[HotDoc]) -> set[tuple[int, int]]:
     return pairs
 
 
-GENERIC_WORDS = set(
-    "附近 小区 业主 居民 周边 旁边 门口 开发商 物业 问题 部门 相关 反映 投诉 举报 请求 建议 咨询 "
-    "希望 严重 能否 何时 什么 为何 怎么 违法 违规 不合理 影响 生活".split()
+_GENERIC_WORDS_TEXT = (
+    "附近 小区 业主 居民 周边 旁边 门口 开发商 物业 问题 部门 相关 反映 "
+    "投诉 举报 请求 建议 咨询 希望 严重 能否 何时 什么 为何 怎么 违法 "
+    "违规 不合理 影响 生活 "
 )
+GENERIC_WORDS = set(_GENERIC_WORDS_TEXT.split())
 
 
 def _matter_words(doc: HotDoc, common: set[str]) -> set[str]:
@@ -312,7 +333,8 @@ def detect(
                 recent=recent,
                 earlier=earlier,
                 growth=round(recent / max(earlier, 1), 2),
-                top_words=[w for w, n in word_df.most_common(6) if n > 1] or [w for w, _ in word_df.most_common(3)],
+                top_words=[w for w, n in word_df.most_common(6) if n > 1]
+                or [w for w, _ in word_df.most_common(3)],
                 places=[p for p, _ in place_df.most_common(4)],
                 sample_title=sample.title,
                 first_at=items[0].at,

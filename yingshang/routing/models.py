@@ -25,7 +25,9 @@ class RoutingModel(models.Model):
     variant = models.CharField("算法", max_length=40)
     format_version = models.PositiveIntegerField("文件格式版本")
     sklearn_version = models.CharField("scikit-learn 版本", max_length=20)
-    labels = models.JSONField("可建议单位", default=list, blank=True)  # [label, ...]; for history: department ids
+    labels = models.JSONField(
+        "可建议单位", default=list, blank=True
+    )  # [label, ...]; for history: department ids
     label_names = models.JSONField("单位名称", default=dict, blank=True)
     left_out = models.JSONField("样本不足未纳入", default=dict, blank=True)  # {label name: count}
     metrics = models.JSONField("留出集评估", default=dict, blank=True)
@@ -69,7 +71,12 @@ class TrainingRun(models.Model):
     progress = models.PositiveSmallIntegerField("进度（%）", default=0)
     message = models.CharField("说明", max_length=500, blank=True)
     model = models.ForeignKey(
-        RoutingModel, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="产出模型"
+        RoutingModel,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="产出模型",
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -124,7 +124,9 @@ def load(path: Path) -> Bundle:
     if not isinstance(router, TextRouter) or router.estimator is None:
         raise ModelFileRefused(f"模型文件 {name} 内容不完整，已拒绝启用。")
     meta = {k: v for k, v in payload.items() if k not in {"router", "support"}}
-    return Bundle(version=str(payload.get("version")), router=router, support=payload.get("support"), meta=meta)
+    return Bundle(
+        version=str(payload.get("version")), router=router, support=payload.get("support"), meta=meta
+    )
 
 
 # ------------------------------------------------------------------ the per-process cache

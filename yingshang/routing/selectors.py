@@ -53,7 +53,8 @@ def quality_of(model: RoutingModel) -> QualityView | None:
         return None
     names = model.label_names or {}
     per_label = [
-        {"label": names.get(k, k), **v} for k, v in sorted(m.get("per_label", {}).items(), key=lambda kv: names.get(kv[0], kv[0]))
+        {"label": names.get(k, k), **v}
+        for k, v in sorted(m.get("per_label", {}).items(), key=lambda kv: names.get(kv[0], kv[0]))
     ]
     confusion = m.get("confusion", {"labels": [], "rows": []})
     labels = [names.get(k, k) for k in confusion["labels"]]
@@ -69,7 +70,9 @@ def quality_of(model: RoutingModel) -> QualityView | None:
     )
 
 
-def hotspots_now(*, window_days: int | None = None, now: Any = None, min_size: int | None = None) -> list[Hotspot]:
+def hotspots_now(
+    *, window_days: int | None = None, now: Any = None, min_size: int | None = None
+) -> list[Hotspot]:
     """Hotspots over the indexed appeals of the recent window (read from the similarity index only)."""
     now = now or timezone.now()
     days = int(window_days or get_setting("routing.hotspot_window_days"))
@@ -78,7 +81,15 @@ def hotspots_now(*, window_days: int | None = None, now: Any = None, min_size: i
         "appeal_id", "at", "title", "category", "places", "words", "signature"
     )
     docs = [
-        HotDoc(id=pk, at=at, title=title, category=category, places=places, words=words, signature=signature_from_bytes(sig))
+        HotDoc(
+            id=pk,
+            at=at,
+            title=title,
+            category=category,
+            places=places,
+            words=words,
+            signature=signature_from_bytes(sig),
+        )
         for pk, at, title, category, places, words, sig in rows.iterator(chunk_size=2000)
     ]
     return detect(docs, now=now, window_days=days, min_size=size, limit=100)

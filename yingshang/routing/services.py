@@ -57,7 +57,9 @@ def _activate(*, actor: Any, model: RoutingModel, action: str) -> RoutingModel:
     return model
 
 
-def model_activate(*, actor: Any, model: RoutingModel, action: str = "routing_model.activate") -> RoutingModel:
+def model_activate(
+    *, actor: Any, model: RoutingModel, action: str = "routing_model.activate"
+) -> RoutingModel:
     """Switch to `model` after reading its file; a refused file leaves the model in use untouched."""
     modelstore.load(modelstore.models_dir() / model.file_name)  # raises ModelFileRefused
     return _activate(actor=actor, model=model, action=action)
@@ -192,12 +194,15 @@ def history_examples() -> tuple[list[str], list[str], list[int], dict[str, str]]
             labels.append(str(department_id))
             ids.append(pk)
     names = {
-        str(pk): name for pk, name in Department.objects.filter(pk__in={int(x) for x in labels}).values_list("pk", "name")
+        str(pk): name
+        for pk, name in Department.objects.filter(pk__in={int(x) for x in labels}).values_list("pk", "name")
     }
     return texts, labels, ids, names
 
 
-def train_from_history(*, actor: Any, progress: Progress | None = None, activate: bool = True) -> RoutingModel:
+def train_from_history(
+    *, actor: Any, progress: Progress | None = None, activate: bool = True
+) -> RoutingModel:
     texts, labels, ids, names = history_examples()
     return model_train(
         actor=actor,
@@ -215,7 +220,9 @@ def training_run_request(*, actor: Any) -> TrainingRun:
     """Queue a retraining from history; the job runs after the commit."""
     from .jobs import run_training
 
-    if TrainingRun.objects.filter(status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]).exists():
+    if TrainingRun.objects.filter(
+        status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+    ).exists():
         raise ValidationFailed("已有一个训练任务在进行中，请等待其完成。")
     with transaction.atomic():
         run = TrainingRun(requested_by=actor)
@@ -289,7 +296,9 @@ def suggest_departments(appeal_text: str, *, k: int = 3, exclude_appeal_id: Any 
         return []
     ranked = bundle.router.rank(appeal_text, k=len(bundle.labels))
     wanted = [label for label, _ in ranked if label.isdigit()]
-    active = {str(d.pk): d for d in Department.objects.filter(pk__in=[int(x) for x in wanted], is_active=True)}
+    active = {
+        str(d.pk): d for d in Department.objects.filter(pk__in=[int(x) for x in wanted], is_active=True)
+    }
     out: list[Suggestion] = []
     for label, confidence in ranked:
         department = active.get(label)
@@ -335,7 +344,9 @@ def auto_dispatch_consider(*, appeal_id: int) -> AutoDispatch | None:
     appeal = Appeal.objects.filter(pk=appeal_id, state=Appeal.State.SUBMITTED).first()
     if appeal is None or AutoDispatch.objects.filter(appeal_id=appeal_id).exists():
         return None
-    suggestions = suggest_departments(f"{appeal.title}\n{appeal.description}", k=1, exclude_appeal_id=appeal.pk)
+    suggestions = suggest_departments(
+        f"{appeal.title}\n{appeal.description}", k=1, exclude_appeal_id=appeal.pk
+    )
     if not suggestions or suggestions[0].confidence < threshold:
         return None
     department, confidence, _ = suggestions[0]

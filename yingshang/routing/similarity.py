@@ -8,7 +8,6 @@ Candidates are then checked on the estimated Jaccard (the share of equal MinHash
 
 from __future__ import annotations
 
-import hashlib
 import re
 import zlib
 from collections.abc import Iterable
@@ -60,15 +59,29 @@ def signature_from_bytes(raw: bytes | memoryview) -> np.ndarray:
     return np.frombuffer(bytes(raw), dtype="<u4")
 
 
-def band_keys(sig: np.ndarray, bands: int = BANDS) -> list[int]:
-    """One signed 64-bit key per band (band number mixed in, so equal rows in different bands differ)."""
+_MIX = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93, 0xFF51AFD7ED558CCD],
+    dtype=np.uint64,
+)
+
+
+def band_key_matrix(sigs: np.ndarray, bands: int = BANDS) -> np.ndarray:
+    """Band keys of many signatures at once: (n, NUM_PERM) uint32 -> (n, bands) int64. Each band's rows
+    and its number are mixed with odd 64-bit constants (wrapping multiply, xor-shift), so equal rows in
+    different bands give different keys and unequal rows collide with negligible probability."""
     rows = NUM_PERM // bands
-    raw = sig.astype("<u4").tobytes()
-    keys = []
-    for b in range(bands):
-        digest = hashlib.blake2b(bytes([b, bands]) + raw[b * rows * 4 : (b + 1) * rows * 4], digest_size=8)
-        keys.append(int.from_bytes(digest.digest(), "little", signed=True))
-    return keys
+    x = sigs.astype(np.uint64).reshape(len(sigs), bands, rows)
+    with np.errstate(over="ignore"):
+        h = (np.arange(1, bands + 1, dtype=np.uint64) * _MIX[4])[None, :].repeat(len(sigs), axis=0)
+        for r in range(rows):
+            h = (h ^ (x[:, :, r] * _MIX[r % 4])) * _MIX[(r + 1) % 4]
+            h ^= h >> np.uint64(29)
+    return h.view(np.int64)
+
+
+def band_keys(sig: np.ndarray, bands: int = BANDS) -> list[int]:
+    """One signed 64-bit key per band of one signature."""
+    return [int(k) for k in band_key_matrix(sig.reshape(1, -1), bands)[0]]
 
 
 def estimated_jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -117,16 +117,19 @@ class SharedFeatureEnsemble(BaseEstimator, ClassifierMixin):
         self.random_state = random_state
 
     def _features(self, texts: Sequence[str], fit: bool = False) -> list[Any]:
-        from scipy.sparse import hstack
+        from scipy.sparse import csr_matrix, hstack
         from sklearn.preprocessing import normalize as l2
-
-        from scipy.sparse import csr_matrix
 
         if fit:
             # A one-off n-gram in a large history is noise and slows every fit: drop them beyond 20,000 texts.
             min_df = 1 if len(texts) < 20_000 else 2
             self.char_ = TfidfVectorizer(
-                analyzer="char", ngram_range=(1, 3), sublinear_tf=True, norm=None, dtype=np.float32, min_df=min_df
+                analyzer="char",
+                ngram_range=(1, 3),
+                sublinear_tf=True,
+                norm=None,
+                dtype=np.float32,
+                min_df=min_df,
             )
             self.word_ = _word()
             self.word_.min_df = min_df
@@ -162,7 +165,7 @@ class SharedFeatureEnsemble(BaseEstimator, ClassifierMixin):
 
     def _scores(self, models: list[Any], feats: list[Any]) -> np.ndarray:
         total = None
-        for model, x in zip(models, feats):
+        for model, x in zip(models, feats, strict=False):
             s = self._linear_scores(model, x)
             if s.shape[1] == 1:  # two classes: one margin
                 s = np.column_stack([-s[:, 0], s[:, 0]])
@@ -184,7 +187,7 @@ class SharedFeatureEnsemble(BaseEstimator, ClassifierMixin):
             cut = len(order) // 5
             held, rest = order[:cut], order[cut:]
             if len(np.unique(y[rest])) == len(self.classes_):
-                models = [m.fit(x[rest], y[rest]) for m, x in zip(self._models(), feats)]
+                models = [m.fit(x[rest], y[rest]) for m, x in zip(self._models(), feats, strict=False)]
                 s = self._scores(models, [x[held] for x in feats])
                 index = {c: i for i, c in enumerate(self.classes_)}
                 truth = np.array([index[v] for v in y[held]])
@@ -194,7 +197,7 @@ class SharedFeatureEnsemble(BaseEstimator, ClassifierMixin):
                     loss = -np.mean(np.log(p[np.arange(len(truth)), truth] + 1e-12))
                     best = min(best, (float(loss), float(t)))
                 self.temperature_ = best[1]
-        self.models_ = [m.fit(x, y) for m, x in zip(self._models(), feats)]
+        self.models_ = [m.fit(x, y) for m, x in zip(self._models(), feats, strict=False)]
         return self
 
     def decision_function(self, texts: Sequence[str]) -> np.ndarray:
@@ -255,7 +258,11 @@ def prepare(
         keep_ids.append(ids[i] if ids is not None else i)
     counts = Counter(keep_labels)
     left_out = {label: n for label, n in sorted(counts.items()) if n < min_examples}
-    rows = [(t, lab, i) for t, lab, i in zip(keep_texts, keep_labels, keep_ids) if lab not in left_out]
+    rows = [
+        (t, lab, i)
+        for t, lab, i in zip(keep_texts, keep_labels, keep_ids, strict=False)
+        if lab not in left_out
+    ]
     return TrainingSet(
         texts=[r[0] for r in rows],
         labels=[r[1] for r in rows],
@@ -314,7 +321,7 @@ def evaluate(
     return router, scores, train_seconds, per_item
 
 
-def metrics(truth: Sequence[str], labels: Sequence[str], scores: np.ndarray) -> dict[str, Any]:
+def metrics(truth: Sequence[str] | np.ndarray, labels: Sequence[str], scores: np.ndarray) -> dict[str, Any]:
     """accuracy, macro_f1, top3_accuracy, per_label {precision, recall, support}, confusion."""
     from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
@@ -322,14 +329,14 @@ def metrics(truth: Sequence[str], labels: Sequence[str], scores: np.ndarray) -> 
     names = np.asarray(labels)
     predicted = names[scores.argmax(axis=1)] if len(y) else np.asarray([])
     top3 = np.argsort(-scores, axis=1)[:, :3] if len(y) else np.zeros((0, 3), dtype=int)
-    in_top3 = [t in set(names[row]) for t, row in zip(y, top3)]
+    in_top3 = [t in set(names[row]) for t, row in zip(y, top3, strict=False)]
     all_labels = sorted(set(y) | set(names))
     precision, recall, _, support = precision_recall_fscore_support(
         y, predicted, labels=all_labels, zero_division=0
     )
     index = {lab: i for i, lab in enumerate(all_labels)}
     confusion = [[0] * len(all_labels) for _ in all_labels]
-    for t, p in zip(y, predicted):
+    for t, p in zip(y, predicted, strict=False):
         confusion[index[t]][index[p]] += 1
     return {
         "accuracy": round(float(accuracy_score(y, predicted)), 4) if len(y) else 0.0,
@@ -370,7 +377,7 @@ def cross_validate(
         predict_ms.append(ms)
     result = metrics(y, all_labels, full)
     result.update(
-        n_train=int(round(len(y) * (k - 1) / k)),
+        n_train=round(len(y) * (k - 1) / k),
         n_test=len(y),
         train_seconds=round(float(np.mean(train_seconds)), 3),
         predict_ms_per_item=round(float(np.mean(predict_ms)), 4),

@@ -109,7 +109,16 @@ def hotspot_list(request: AuthedRequest) -> HttpResponse:
             title=f"热点诉求（近 {days} 天）",
             headers=["序号", "诉求数", "后半段", "前半段", "增长倍数", "关键词", "地点", "示例标题"],
             rows=[
-                [i + 1, h.size, h.recent, h.earlier, h.growth, "、".join(h.top_words), "、".join(h.places), h.sample_title]
+                [
+                    i + 1,
+                    h.size,
+                    h.recent,
+                    h.earlier,
+                    h.growth,
+                    "、".join(h.top_words),
+                    "、".join(h.places),
+                    h.sample_title,
+                ]
                 for i, h in enumerate(hotspots)
             ],
             user=request.user,
@@ -128,7 +137,9 @@ def hotspot_detail(request: AuthedRequest, anchor: int) -> HttpResponse:
     if hotspot is None:
         raise Http404
     appeals = selectors.appeals_of(hotspot.ids, request.user)
-    return render(request, "routing/hotspot_detail.html", {"hotspot": hotspot, "appeals": appeals, "days": days})
+    return render(
+        request, "routing/hotspot_detail.html", {"hotspot": hotspot, "appeals": appeals, "days": days}
+    )
 
 
 def training_run_status(run: TrainingRun | None) -> str:

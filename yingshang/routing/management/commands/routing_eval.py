@@ -50,7 +50,7 @@ class Command(BaseCommand):
             result = cross_validate(data.texts, data.labels, k=o["cv"], variant=o["variant"])
         else:
             test_texts, test_labels = csvdata.texts_and_labels(o["test"], o["text_column"], o["label_column"])
-            pairs = [(t, lab) for t, lab in zip(test_texts, test_labels) if lab]
+            pairs = [(t, lab) for t, lab in zip(test_texts, test_labels, strict=False) if lab]
             router, scores, train_seconds, per_item = evaluate(
                 data.texts, data.labels, [p[0] for p in pairs], [p[1] for p in pairs], variant=o["variant"]
             )
@@ -76,6 +76,10 @@ class Command(BaseCommand):
             f"每条 {result['predict_ms_per_item']} 毫秒"
         )
         for label, row in result["per_label"].items():
-            self.stdout.write(f"  {label}: 精确率 {row['precision']:.3f} 召回率 {row['recall']:.3f} 样本 {row['support']}")
+            self.stdout.write(
+                f"  {label}: 精确率 {row['precision']:.3f} 召回率 {row['recall']:.3f} 样本 {row['support']}"
+            )
         if data.left_out:
-            self.stdout.write("样本不足未纳入：" + "、".join(f"{k}（{n} 条）" for k, n in data.left_out.items()))
+            self.stdout.write(
+                "样本不足未纳入：" + "、".join(f"{k}（{n} 条）" for k, n in data.left_out.items())
+            )

@@ -30,7 +30,9 @@ class Command(BaseCommand):
 
         try:
             if o["from_history"]:
-                model = services.train_from_history(actor=None, progress=progress, activate=not o["no_activate"])
+                model = services.train_from_history(
+                    actor=None, progress=progress, activate=not o["no_activate"]
+                )
             else:
                 if not (o["text_column"] and o["label_column"]):
                     raise CommandError("--csv 需要同时给出 --text-column 和 --label-column。")
@@ -50,8 +52,14 @@ class Command(BaseCommand):
         m = model.metrics
         self.stdout.write(
             f"版本 {model.version}：训练 {model.n_train} 条，用时 {model.train_seconds} 秒"
-            + (f"；留出集准确率 {m['accuracy']:.4f}，宏平均F1 {m['macro_f1']:.4f}，前三命中率 {m['top3_accuracy']:.4f}" if m else "")
+            + (
+                f"；留出集准确率 {m['accuracy']:.4f}，宏平均F1 {m['macro_f1']:.4f}，前三命中率 {m['top3_accuracy']:.4f}"
+                if m
+                else ""
+            )
         )
         if model.left_out:
-            self.stdout.write("样本不足未纳入：" + "、".join(f"{k}（{n} 条）" for k, n in model.left_out.items()))
+            self.stdout.write(
+                "样本不足未纳入：" + "、".join(f"{k}（{n} 条）" for k, n in model.left_out.items())
+            )
         self.stdout.write("已启用。" if model.is_active else "未启用（--no-activate）。")

@@ -20,14 +20,20 @@ def _write(path, header, rows):
 def files(tmp_path, corpus):
     train_texts, train_labels = corpus({"交通": 12, "环保": 12, "人社": 12, "教育": 2}, seed=1)
     test_texts, test_labels = corpus({"交通": 4, "环保": 4, "人社": 4}, seed=2)
-    train = _write(tmp_path / "train.csv", ["内容", "部门"], list(zip(train_texts, train_labels)) + [["", "交通"], ["x", "环保"]])
-    test = _write(tmp_path / "test.csv", ["内容", "部门"], list(zip(test_texts, test_labels)))
+    train = _write(
+        tmp_path / "train.csv",
+        ["内容", "部门"],
+        [*list(zip(train_texts, train_labels, strict=False)), ["", "交通"], ["x", "环保"]],
+    )
+    test = _write(tmp_path / "test.csv", ["内容", "部门"], list(zip(test_texts, test_labels, strict=False)))
     return train, test
 
 
 def _eval(*args):
     out = io.StringIO()
-    call_command("routing_eval", *args, "--text-column", "内容", "--label-column", "部门", "--json", stdout=out)
+    call_command(
+        "routing_eval", *args, "--text-column", "内容", "--label-column", "部门", "--json", stdout=out
+    )
     lines = out.getvalue().strip().splitlines()
     assert len(lines) == 1
     return json.loads(lines[0])
@@ -37,7 +43,14 @@ def test_routing_eval_on_a_test_file_prints_one_json_object(files):
     train, test = files
     result = _eval("--train", str(train), "--test", str(test), "--min-examples", "5")
     assert set(result) >= {
-        "accuracy", "macro_f1", "top3_accuracy", "n_train", "n_test", "train_seconds", "predict_ms_per_item", "per_label"
+        "accuracy",
+        "macro_f1",
+        "top3_accuracy",
+        "n_train",
+        "n_test",
+        "train_seconds",
+        "predict_ms_per_item",
+        "per_label",
     }
     assert result["n_train"] == 36
     assert result["n_test"] == 12
@@ -59,17 +72,37 @@ def test_routing_eval_cross_validation(files):
 
 
 def test_routing_eval_names_a_missing_column(files):
-    train, test = files
+    _train, test = files
     with pytest.raises(CommandError, match="缺少列：单位（现有列：内容、部门）"):
         call_command(
-            "routing_eval", "--train", str(test), "--cv", "2", "--text-column", "内容", "--label-column", "单位", "--json"
+            "routing_eval",
+            "--train",
+            str(test),
+            "--cv",
+            "2",
+            "--text-column",
+            "内容",
+            "--label-column",
+            "单位",
+            "--json",
         )
 
 
 def test_routing_train_from_csv_creates_an_active_version(db, files):
     train, _ = files
     out = io.StringIO()
-    call_command("routing_train", "--csv", str(train), "--text-column", "内容", "--label-column", "部门", "--min-examples", "5", stdout=out)
+    call_command(
+        "routing_train",
+        "--csv",
+        str(train),
+        "--text-column",
+        "内容",
+        "--label-column",
+        "部门",
+        "--min-examples",
+        "5",
+        stdout=out,
+    )
     model = RoutingModel.objects.get()
     assert model.is_active and model.source == "csv"
     assert model.left_out == {"教育": 2}

@@ -4,9 +4,18 @@ from yingshang.routing import hotspots
 
 BASE = datetime(2026, 3, 1, 9, 0)
 MIXING_PLANT = [
-    ("丽景花园小区附近搅拌站夜间施工噪音扰民", "丽景花园小区旁边新建了一个搅拌站，每天夜里施工，噪音很大，居民无法休息。"),
-    ("投诉丽景花园小区旁边搅拌站噪音大", "丽景花园小区附近的搅拌站噪音大、粉尘多，严重影响居民生活，请相关部门查处。"),
-    ("丽景花园小区附近的搅拌站噪音严重影响休息", "我是丽景花园小区业主，小区附近的搅拌站昼夜生产，噪音严重扰民。"),
+    (
+        "丽景花园小区附近搅拌站夜间施工噪音扰民",
+        "丽景花园小区旁边新建了一个搅拌站，每天夜里施工，噪音很大，居民无法休息。",
+    ),
+    (
+        "投诉丽景花园小区旁边搅拌站噪音大",
+        "丽景花园小区附近的搅拌站噪音大、粉尘多，严重影响居民生活，请相关部门查处。",
+    ),
+    (
+        "丽景花园小区附近的搅拌站噪音严重影响休息",
+        "我是丽景花园小区业主，小区附近的搅拌站昼夜生产，噪音严重扰民。",
+    ),
     ("举报丽景花园附近违建搅拌站", "丽景花园附近的搅拌站没有手续，是违法建设，噪音和粉尘扰民，请求取缔。"),
 ]
 PARKING = [
@@ -57,6 +66,10 @@ def test_window_keeps_only_recent_appeals_and_measures_growth():
 
 
 def test_different_categories_are_not_joined_on_place_alone():
-    a = hotspots.doc_from_text(1, BASE, "丽景花园小区门口道路破损", "丽景花园小区门口道路破损", category="城建")
-    b = hotspots.doc_from_text(2, BASE, "丽景花园小区学校招生咨询", "丽景花园小区学校招生咨询", category="教育")
+    a = hotspots.doc_from_text(
+        1, BASE, "丽景花园小区门口道路破损", "丽景花园小区门口道路破损", category="城建"
+    )
+    b = hotspots.doc_from_text(
+        2, BASE, "丽景花园小区学校招生咨询", "丽景花园小区学校招生咨询", category="教育"
+    )
     assert sorted(map(sorted, hotspots.group([a, b]))) == [[0], [1]]

@@ -27,7 +27,11 @@ def test_normalize_folds_place_codes_and_digits():
 
 
 def test_prepare_leaves_out_rare_labels_and_names_them():
-    data = prepare(["道路破损严重", "公交站台缺失", "工资被拖欠", "", "x"], ["交通", "交通", "人社", "交通", "人社"], min_examples=2)
+    data = prepare(
+        ["道路破损严重", "公交站台缺失", "工资被拖欠", "", "x"],
+        ["交通", "交通", "人社", "交通", "人社"],
+        min_examples=2,
+    )
     assert data.labels == ["交通", "交通"]
     assert data.left_out == {"人社": 1}
     assert data.unusable == 2

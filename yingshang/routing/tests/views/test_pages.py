@@ -25,8 +25,10 @@ def model(corpus, make_department, office_user):
     ), depts
 
 
-def test_model_page_shows_quality_per_department_and_confusion(login, office_user, model, django_assert_max_num_queries):
-    m, depts = model
+def test_model_page_shows_quality_per_department_and_confusion(
+    login, office_user, model, django_assert_max_num_queries
+):
+    m, _depts = model
     client = login(office_user)
     with django_assert_max_num_queries(20):
         response = client.get(reverse("routing:model"))
@@ -68,7 +70,11 @@ def test_rollback_from_the_page(login, office_user, model, corpus):
     first, depts = model
     texts, topics = corpus({"交通": 25, "环保": 25, "人社": 25}, seed=3)
     second = services.model_train(
-        actor=office_user, texts=texts, labels=[str(depts[t].pk) for t in topics], source="history", min_examples=5
+        actor=office_user,
+        texts=texts,
+        labels=[str(depts[t].pk) for t in topics],
+        source="history",
+        min_examples=5,
     )
     assert second.is_active
     response = login(office_user).post(reverse("routing:rollback"))
@@ -76,7 +82,9 @@ def test_rollback_from_the_page(login, office_user, model, corpus):
     assert RoutingModel.objects.get(is_active=True) == first
 
 
-def test_suggestions_partial_lists_departments_with_confidence(rf: RequestFactory, office_user, make_user, model):
+def test_suggestions_partial_lists_departments_with_confidence(
+    rf: RequestFactory, office_user, make_user, model
+):
     _, depts = model
 
     class FakeAppeal:
