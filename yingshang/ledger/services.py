@@ -849,6 +849,26 @@ def warnings_refresh_all(*, batch: int = 2000) -> int:
     return changed
 
 
+# --- milestones ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def milestone_complete(*, actor: Any, milestone: Milestone, done_on: date | None = None) -> Milestone:
+    """A lead department marks a time node (时间节点) done."""
+    task = milestone.task
+    if not (perms.is_lead(actor, task) and task.state in wf.ACTIVE):
+        raise PermissionRefused("只有牵头单位可以在任务推进期间标记时间节点完成。")
+    if milestone.done_on is not None:
+        raise ValidationFailed("该时间节点已标记完成。")
+    milestone.done_on = done_on or timezone.localdate()
+    milestone.save(update_fields=["done_on"])
+    record_timeline(task, actor=actor, action="milestone", label=f"完成时间节点：{milestone.title}")
+    audit_record(
+        actor=actor, action="milestone.complete", obj=milestone, after={"done_on": str(milestone.done_on)}
+    )
+    return milestone
+
+
 # --- saved filters and exports ---------------------------------------------------------------------
 
 

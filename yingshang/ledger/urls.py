@@ -23,7 +23,10 @@ urlpatterns = [
     path("tasks/<int:pk>/extension/", views.extension_submit, name="extension"),
     path("extensions/<int:pk>/decide/", views.extension_decide, name="extension_decide"),
     path("documents/", views.document_list, name="documents"),
+    path("documents/new/", views.document_create, name="document_create"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/tasks/new/", views.task_create, name="task_create"),
+    path("milestones/<int:pk>/done/", views.milestone_complete, name="milestone_done"),
     path("documents/<int:pk>/report/", views.implementation_report, name="implementation_report"),
     path("categories/", views.category_list, name="categories"),
 ]

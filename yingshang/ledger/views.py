@@ -23,12 +23,13 @@ from yingshang.core.exports import XLSX_TYPE, exporter_line, xlsx_response
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachments_for
+from yingshang.org.models import Department
 
 from . import permissions as perms
 from . import selectors, services
 from . import warnings as w
 from . import workflow as wf
-from .models import Category, ExportJob, ExtensionRequest, PolicyDocument, SavedFilter
+from .models import Category, ExportJob, ExtensionRequest, Measure, Milestone, PolicyDocument, SavedFilter
 
 PAGE_SIZE = 50
 EXPORT_WIDTHS = [8, 60, 24, 24, 16, 12, 10, 10, 10, 14, 14]
@@ -238,6 +239,12 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "pending_files": list(attachments_for(pending)) if pending else [],
         "report_files": _files_for_reports(detail["reports"]),
         "categories": list(selectors.categories()) if perms.can_manage_ledger(user) else [],
+        "all_departments": list(Department.objects.filter(is_active=True).only("id", "name"))
+        if perms.can_manage_ledger(user) and task.state in wf.OPEN
+        else [],
+        "lead_ids": {d.department_id for d in detail["leads"]},
+        "co_ids": {d.department_id for d in detail["cos"]},
+        "is_lead": perms.is_lead(user, task) and task.state in wf.ACTIVE,
         "cycles": services.Cycle.choices,
     }
     return render(request, "ledger/task_detail.html", ctx)
@@ -453,6 +460,17 @@ def task_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
             changes["cycle"] = p["cycle"]
         if "is_priority" in p:
             changes["is_priority"] = p.get("is_priority") == "1"
+        if p.getlist("leads"):
+            leads = _departments(p.getlist("leads"))
+            cos = _departments(p.getlist("cos"))
+            current = services.task_department_lists(task)
+            if {d.pk for d in leads} != {d.pk for d in current["lead"]} or {d.pk for d in cos} != {
+                d.pk for d in current["co"]
+            }:
+                changes["lead_departments"] = leads
+                changes["co_departments"] = cos
+                # Keep the primary lead when it stays a lead; otherwise the first one listed.
+                changes["primary_lead"] = task.primary_lead if task.primary_lead in leads else leads[0]
         services.task_adjust(
             actor=request.user,
             task=task,
@@ -505,6 +523,108 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+@require_POST
+def milestone_complete(request: AuthedRequest, pk: int) -> HttpResponse:
+    milestone = get_object_or_404(Milestone, pk=pk)
+    perms.access_task(request.user, milestone.task_id)
+    return _act(
+        request,
+        milestone.task_id,
+        "时间节点已标记完成。",
+        lambda: services.milestone_complete(actor=request.user, milestone=milestone),
+    )
+
+
+def _departments(ids: list[str]) -> list[Department]:
+    wanted = [int(x) for x in ids if x.isdigit()]
+    found = Department.objects.in_bulk(wanted)
+    return [found[i] for i in wanted if i in found]
+
+
+@login_required
+@require_POST
+def task_create(request: AuthedRequest, pk: int) -> HttpResponse:
+    """营商办 adds a task to a document by hand (the import does it in bulk)."""
+    _require_office(request)
+    document = get_object_or_404(PolicyDocument, pk=pk)
+    p = request.POST
+    try:
+        from yingshang.core.errors import ValidationFailed
+
+        category = Category.objects.filter(pk=p.get("category") or 0).first()
+        measure = Measure.objects.filter(document=document, pk=p.get("measure") or 0).first()
+        if measure is None:
+            if not p.get("measure_title", "").strip():
+                raise ValidationFailed("请选择所属措施，或填写新措施的内容。")
+            measure = services.measure_create(
+                actor=request.user,
+                document=document,
+                title=p["measure_title"],
+                serial=p.get("measure_serial", ""),
+                category=category,
+                sort_order=document.measures.count() + 1,
+            )
+        ongoing = p.get("ongoing") == "1"
+        deadline = None
+        if not ongoing:
+            try:
+                deadline = date.fromisoformat(p.get("deadline", ""))
+            except ValueError:
+                raise ValidationFailed(
+                    "请填写完成时限，或选择长期坚持。", fields={"deadline": ["日期无效。"]}
+                ) from None
+        if not p.get("title", "").strip():
+            raise ValidationFailed("请填写任务内容。", fields={"title": ["请填写任务内容。"]})
+        task = services.task_create(
+            actor=request.user,
+            measure=measure,
+            title=p["title"],
+            serial=p.get("serial", ""),
+            lead_departments=_departments(p.getlist("leads")),
+            co_departments=_departments(p.getlist("cos")),
+            deadline=deadline,
+            ongoing=ongoing,
+            cycle=p.get("cycle") or None,
+            category=category,
+            metric=p.get("metric", ""),
+            target_value=_decimal(p.get("target_value", "")),
+            unit=p.get("unit", ""),
+            is_priority=p.get("is_priority") == "1",
+            sort_order=document.tasks.count() + 1,
+        )
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:document", pk=document.pk)
+    messages.success(request, "任务已建立。")
+    return redirect("ledger:task", pk=task.pk)
+
+
+@login_required
+def document_create(request: AuthedRequest) -> HttpResponse:
+    _require_office(request)
+    if request.method == "POST":
+        p = request.POST
+        try:
+            issued = date.fromisoformat(p["issued_on"]) if p.get("issued_on") else None
+            document = services.policy_document_create(
+                actor=request.user,
+                title=p.get("title", ""),
+                doc_number=p.get("doc_number", ""),
+                issuer=p.get("issuer", ""),
+                issued_on=issued,
+                source_file=request.FILES.get("source_file"),
+            )
+        except ValueError:
+            messages.error(request, "发文日期格式应为 YYYY-MM-DD。")
+        except ApplicationError as exc:
+            messages.error(request, exc.message + " " + "；".join(m for v in exc.fields.values() for m in v))
+        else:
+            messages.success(request, "政策文件已登记。")
+            return redirect("ledger:document", pk=document.pk)
+    return render(request, "ledger/document_form.html")
+
+
 # --- policy documents and the implementation report ------------------------------------------------
 
 
@@ -542,6 +662,15 @@ def document_detail(request: AuthedRequest, pk: int) -> HttpResponse:
                 "open": [c["total"] - c["closed"] for c in progress["by_category"]],
             },
             "source_files": list(attachments_for(document)),
+            "is_office": perms.can_manage_ledger(request.user),
+            "measures": list(document.measures.only("id", "serial", "title"))
+            if perms.can_manage_ledger(request.user)
+            else [],
+            "all_departments": list(Department.objects.filter(is_active=True).only("id", "name"))
+            if perms.can_manage_ledger(request.user)
+            else [],
+            "categories": list(selectors.categories()),
+            "cycles": services.Cycle.choices,
         },
     )
 
