@@ -450,9 +450,10 @@ def _all_fields_but(model: Any, keep: set[str]) -> list[str]:
 
 
 def _insert_rows(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERT for rows whose ids nobody needs back (links, timeline lines): the ORM's
-    per-object work is most of the cost of a 10,000-row import. Values go through each field's own
-    database conversion, so SQLite and PostgreSQL get what the ORM would send."""
+    """Plain multi-row INSERTs (hundreds of rows per statement) for rows whose ids are looked up afterwards or
+    not needed: the ORM's per-object work is most of the cost of a 10,000-row import. Values go through each
+    field's own database conversion where the driver cannot take them as they are, so SQLite and PostgreSQL
+    get what the ORM would send."""
     from django.db import DEFAULT_DB_ALIAS, connections
 
     connection = connections[DEFAULT_DB_ALIAS]
@@ -460,23 +461,37 @@ def _insert_rows(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> 
         return
     opts = model._meta
     columns = [opts.get_field(f) for f in fields]
-    quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        quote(opts.db_table), ", ".join(quote(c.column) for c in columns), ", ".join(["%s"] * len(columns))
-    )
     plain = [c.get_internal_type() in PLAIN_TYPES for c in columns]
+    quote = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        quote(opts.db_table), ", ".join(quote(c.column) for c in columns)
+    )
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    per_statement = max(1, min(500, 30000 // len(columns)))
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), 2000):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        v if simple else c.get_db_prep_save(v, connection)
-                        for c, v, simple in zip(columns, row, plain, strict=True)
-                    ]
-                    for row in rows[i : i + 2000]
-                ],
+        if connection.vendor == "postgresql":
+            # COPY is PostgreSQL's bulk path; psycopg adapts each value as it would a query parameter.
+            statement = "COPY {} ({}) FROM STDIN".format(
+                quote(opts.db_table), ", ".join(quote(c.column) for c in columns)
             )
+            with cursor.cursor.copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(
+                        [
+                            v if simple else c.get_db_prep_save(v, connection)
+                            for c, v, simple in zip(columns, row, plain, strict=True)
+                        ]
+                    )
+            return
+        for i in range(0, len(rows), per_statement):
+            chunk = rows[i : i + per_statement]
+            params: list[Any] = []
+            for row in chunk:
+                params.extend(
+                    v if simple else c.get_db_prep_save(v, connection)
+                    for c, v, simple in zip(columns, row, plain, strict=True)
+                )
+            cursor.execute(head + ", ".join([one] * len(chunk)), params)
 
 
 def _timeline_created(task_ids: list[int], *, actor: Any, file_name: str, state: str) -> None:
