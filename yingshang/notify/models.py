@@ -7,7 +7,10 @@ class Notification(models.Model):
     """One notice in one person's inbox (always delivered there; other channels go through Delivery)."""
 
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name="接收人"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name="接收人",
     )
     kind = models.CharField("类别", max_length=32)
     title = models.CharField("标题", max_length=200)
@@ -23,9 +26,7 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["recipient", "-created_at"], name="notify_inbox"),
-            models.Index(
-                fields=["recipient"], name="notify_unread", condition=Q(read_at__isnull=True)
-            ),
+            models.Index(fields=["recipient"], name="notify_unread", condition=Q(read_at__isnull=True)),
         ]
 
     def __str__(self) -> str:

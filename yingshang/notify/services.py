@@ -137,9 +137,7 @@ def _queue_deliveries(notifications: list[Notification]) -> None:
             if not address:
                 continue
             deliveries.append(
-                Delivery(
-                    notification=n, channel=channel, address=address, flavor=flavor, next_attempt_at=now
-                )
+                Delivery(notification=n, channel=channel, address=address, flavor=flavor, next_attempt_at=now)
             )
     if deliveries:
         created = Delivery.objects.bulk_create(deliveries)

@@ -64,9 +64,7 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
 def preferences(request: AuthedRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
-        choices = {
-            kind: {c for c in Channel.values if request.POST.get(f"{kind}__{c}")} for kind in KINDS
-        }
+        choices = {kind: {c for c in Channel.values if request.POST.get(f"{kind}__{c}")} for kind in KINDS}
         try:
             services.profile_set(
                 actor=request.user,
@@ -81,7 +79,11 @@ def preferences(request: AuthedRequest) -> HttpResponse:
             return redirect("notify:preferences")
     prefs = selectors.preferences_of(request.user)
     rows = [
-        {"kind": kind, "label": label, "channels": [(c, l, c in prefs.get(kind, [])) for c, l in Channel.choices]}
+        {
+            "kind": kind,
+            "label": label,
+            "channels": [(c, label_, c in prefs.get(kind, [])) for c, label_ in Channel.choices],
+        }
         for kind, label in KINDS.items()
     ]
     return render(
@@ -104,7 +106,9 @@ def deliveries(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     status = request.GET.get("status", "")
     channel = request.GET.get("channel", "")
-    page = Paginator(selectors.deliveries(status=status, channel=channel), 30).get_page(request.GET.get("page"))
+    page = Paginator(selectors.deliveries(status=status, channel=channel), 30).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "notify/deliveries.html",

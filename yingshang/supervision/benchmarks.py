@@ -46,18 +46,27 @@ def _log(msg: str) -> None:
 
 def _setup(n_departments: int) -> dict[str, Any]:
     depts = Department.objects.bulk_create(
-        [Department(code=f"BENCH-SUP-{i:03d}", name=f"督办基准测试单位{i:03d}", path="") for i in range(n_departments)]
+        [
+            Department(code=f"BENCH-SUP-{i:03d}", name=f"督办基准测试单位{i:03d}", path="")
+            for i in range(n_departments)
+        ]
     )
     for d in depts:
         d.path = f"/{d.pk}/"
     Department.objects.bulk_update(depts, ["path"])
     users = []
     for d in depts:
-        users.append(User(username=f"bench_sup_l{d.pk}", password="!", roles=r.ROLE_BITS[r.LIAISON], department=d))
-        users.append(User(username=f"bench_sup_h{d.pk}", password="!", roles=r.ROLE_BITS[r.DEPT_HEAD], department=d))
+        users.append(
+            User(username=f"bench_sup_l{d.pk}", password="!", roles=r.ROLE_BITS[r.LIAISON], department=d)
+        )
+        users.append(
+            User(username=f"bench_sup_h{d.pk}", password="!", roles=r.ROLE_BITS[r.DEPT_HEAD], department=d)
+        )
     User.objects.bulk_create(users)
     leader = User.objects.create(username="bench_sup_leader", password="!", roles=r.ROLE_BITS[r.LEADER])
-    inspector = User.objects.create(username="bench_sup_inspector", password="!", roles=r.ROLE_BITS[r.INSPECTOR])
+    inspector = User.objects.create(
+        username="bench_sup_inspector", password="!", roles=r.ROLE_BITS[r.INSPECTOR]
+    )
     inspection = Inspection.objects.create(
         date=timezone.localdate(), place="基准测试", team="基准测试", summary="基准测试", created_by=inspector
     )
@@ -73,7 +82,9 @@ def _make(kind: str, n: int, ctx: dict[str, Any], rnd: random.Random, *, open_: 
     now = timezone.now()
     if kind == "tasks":
         table = Instruction._meta.db_table
-        columns = "state, version, target_label, leader_id, content, department_id, deadline, created_at, reply"
+        columns = (
+            "state, version, target_label, leader_id, content, department_id, deadline, created_at, reply"
+        )
         state = "assigned" if open_ else "concluded"
     else:
         table = Finding._meta.db_table
@@ -85,7 +96,7 @@ def _make(kind: str, n: int, ctx: dict[str, Any], rnd: random.Random, *, open_: 
     sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(columns.split(',')))})"
     with connection.cursor() as cursor:
         for start in range(0, n, BATCH):
-            rows = []
+            rows: list[tuple[Any, ...]] = []
             for _ in range(min(BATCH, n - start)):
                 if open_:
                     deadline = past + dt.timedelta(days=rnd.randint(0, 290))
@@ -93,16 +104,42 @@ def _make(kind: str, n: int, ctx: dict[str, Any], rnd: random.Random, *, open_: 
                     deadline = today - dt.timedelta(days=rnd.randint(60, 5 * 365))
                 dept = rnd.choice(ctx["dept_ids"])
                 if kind == "tasks":
-                    rows.append((state, 0, "", ctx["leader"].pk, "基准测试批示事项：请抓紧办理并按时反馈", dept, deadline, now, ""))
+                    rows.append(
+                        (
+                            state,
+                            0,
+                            "",
+                            ctx["leader"].pk,
+                            "基准测试批示事项：请抓紧办理并按时反馈",
+                            dept,
+                            deadline,
+                            now,
+                            "",
+                        )
+                    )
                 else:
-                    rows.append((state, 0, ctx["inspection"].pk, "基准测试问题：窗口服务不规范", dept, deadline, now, "", ""))
+                    rows.append(
+                        (
+                            state,
+                            0,
+                            ctx["inspection"].pk,
+                            "基准测试问题：窗口服务不规范",
+                            dept,
+                            deadline,
+                            now,
+                            "",
+                            "",
+                        )
+                    )
             cursor.executemany(sql, rows)
 
 
 def _timed_scan(today: dt.date) -> tuple[float, dict[str, int]]:
     from django.urls import reverse
 
-    reverse("supervision:order_list")  # load the URL configuration outside the timing, as a running worker has
+    reverse(
+        "supervision:order_list"
+    )  # load the URL configuration outside the timing, as a running worker has
     t0 = time.perf_counter()
     stats = services.reminder_scan(today=today, types=["supervision.instruction", "supervision.finding"])
     return time.perf_counter() - t0, stats
@@ -134,9 +171,28 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
 
             sid = transaction.savepoint()
             seconds, stats = _timed_scan(today)
-            scale_1x = {**base, "closed_history": n["tasks"] + n["appeals"], "sent": stats["sent"], "examined": stats["examined"]}
-            lines.append({"bench": "supervision.reminder_scan", "metric": "seconds", "value": round(seconds, 2), "scale": scale_1x})
-            lines.append({"bench": "supervision.reminder_scan", "metric": "per_s", "value": round(stats["examined"] / seconds), "scale": scale_1x})
+            scale_1x = {
+                **base,
+                "closed_history": n["tasks"] + n["appeals"],
+                "sent": stats["sent"],
+                "examined": stats["examined"],
+            }
+            lines.append(
+                {
+                    "bench": "supervision.reminder_scan",
+                    "metric": "seconds",
+                    "value": round(seconds, 2),
+                    "scale": scale_1x,
+                }
+            )
+            lines.append(
+                {
+                    "bench": "supervision.reminder_scan",
+                    "metric": "per_s",
+                    "value": round(stats["examined"] / seconds),
+                    "scale": scale_1x,
+                }
+            )
             rerun, again = _timed_scan(today)
             lines.append(
                 {
@@ -148,16 +204,25 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
             )
             assert again["sent"] == 0 and Reminder.objects.count() == stats["sent"]
             transaction.savepoint_rollback(sid)
-            for line in lines:
-                yield line
+            yield from lines
 
             t0 = time.perf_counter()
             for kind in ("tasks", "appeals"):
                 _make(kind, 9 * n[kind], ctx, rnd, open_=False, today=today)  # now 10x the closed history
             _log(f"added {9 * (n['tasks'] + n['appeals'])} closed rows in {time.perf_counter() - t0:.1f}s")
             seconds10, stats10 = _timed_scan(today)
-            scale_10x = {**base, "closed_history": 10 * (n["tasks"] + n["appeals"]), "sent": stats10["sent"], "examined": stats10["examined"]}
-            yield {"bench": "supervision.reminder_scan_10x_closed", "metric": "seconds", "value": round(seconds10, 2), "scale": scale_10x}
+            scale_10x = {
+                **base,
+                "closed_history": 10 * (n["tasks"] + n["appeals"]),
+                "sent": stats10["sent"],
+                "examined": stats10["examined"],
+            }
+            yield {
+                "bench": "supervision.reminder_scan_10x_closed",
+                "metric": "seconds",
+                "value": round(seconds10, 2),
+                "scale": scale_10x,
+            }
             yield {
                 "bench": "supervision.reminder_scan_10x_closed",
                 "metric": "ms",

@@ -36,7 +36,12 @@ def _backdate(model: Any, pk: int, **fields: Any) -> None:
 
 def seed(ctx: dict[str, Any]) -> None:
     users, departments = ctx["users"], ctx["departments"]
-    office, leader, inspector, discipline = users["office"], users["leader"], users["inspector"], users["discipline"]
+    office, leader, inspector, discipline = (
+        users["office"],
+        users["leader"],
+        users["inspector"],
+        users["discipline"],
+    )
     liaison, liaison_zj, liaison_sp = users["liaison"], users["liaison_zj"], users["liaison_sp"]
     scj, zjj, xzsp = departments["SCJ"], departments["ZJJ"], departments["XZSP"]
     today = timezone.localdate()
@@ -44,20 +49,44 @@ def seed(ctx: dict[str, Any]) -> None:
 
     # Inspections over the past two quarters, with findings in every state.
     plan = [
-        (120, "示例市政务服务中心企业开办专区", "covert", "暗访企业开办“一窗通办”，个别窗口仍要求提交已取消的材料。", [
-            ("企业开办窗口要求申请人提供已取消的房屋租赁备案证明", xzsp, "closed"),
-            ("自助服务终端两台故障，未设置故障告示", xzsp, "verified"),
-        ]),
-        (75, "东城区不动产登记中心", "open", "明察不动产登记“交房即交证”落实情况，现场排队时间较长。", [
-            ("周六延时服务未按公示时间开放", zjj, "reported"),
-        ]),
-        (40, "市市场监管局登记注册处", "covert", "暗访经营范围规范化登记，咨询电话多次无人接听。", [
-            ("咨询电话工作时间多次无人接听", scj, "assigned_overdue"),
-            ("办事指南未更新2025年版经营范围目录", scj, "assigned"),
-        ]),
-        (12, "高新区企业服务中心", "open", "检查惠企政策“免申即享”兑现情况。", [
-            ("惠企政策兑现台账未按月公开", scj, "returned"),
-        ]),
+        (
+            120,
+            "示例市政务服务中心企业开办专区",
+            "covert",
+            "暗访企业开办“一窗通办”，个别窗口仍要求提交已取消的材料。",
+            [
+                ("企业开办窗口要求申请人提供已取消的房屋租赁备案证明", xzsp, "closed"),
+                ("自助服务终端两台故障，未设置故障告示", xzsp, "verified"),
+            ],
+        ),
+        (
+            75,
+            "东城区不动产登记中心",
+            "open",
+            "明察不动产登记“交房即交证”落实情况，现场排队时间较长。",
+            [
+                ("周六延时服务未按公示时间开放", zjj, "reported"),
+            ],
+        ),
+        (
+            40,
+            "市市场监管局登记注册处",
+            "covert",
+            "暗访经营范围规范化登记，咨询电话多次无人接听。",
+            [
+                ("咨询电话工作时间多次无人接听", scj, "assigned_overdue"),
+                ("办事指南未更新2025年版经营范围目录", scj, "assigned"),
+            ],
+        ),
+        (
+            12,
+            "高新区企业服务中心",
+            "open",
+            "检查惠企政策“免申即享”兑现情况。",
+            [
+                ("惠企政策兑现台账未按月公开", scj, "returned"),
+            ],
+        ),
     ]
     findings: list[Finding] = []
     for days_ago, place, mode, summary, items in plan:
@@ -73,25 +102,41 @@ def seed(ctx: dict[str, Any]) -> None:
         for text, dept, state in items:
             handler = {scj.pk: liaison, zjj.pk: liaison_zj, xzsp.pk: liaison_sp}[dept.pk]
             finding = services.finding_create(
-                actor=inspector, inspection=inspection, description=text, department=dept,
+                actor=inspector,
+                inspection=inspection,
+                description=text,
+                department=dept,
                 rectification_deadline=add_workdays(today, 10),
             )
             deadline = add_workdays(today - dt.timedelta(days=days_ago), 15)
             if state in {"reported", "verified", "closed", "returned"}:
                 services.finding_transition(
-                    actor=handler, finding=finding, action="report",
+                    actor=handler,
+                    finding=finding,
+                    action="report",
                     data={"report": "已完成整改：召开专题会，逐项对照整改，并建立长效机制。"},
                     evidence=[_pdf("整改报告.pdf")],
                 )
             if state in {"verified", "closed"}:
-                services.finding_transition(actor=inspector, finding=finding, action="verify", data={"note": "经回访核实，整改到位。"})
+                services.finding_transition(
+                    actor=inspector, finding=finding, action="verify", data={"note": "经回访核实，整改到位。"}
+                )
             if state == "closed":
                 services.finding_transition(actor=office, finding=finding, action="close")
             if state == "returned":
-                services.finding_transition(actor=inspector, finding=finding, action="return", data={"reason": "佐证材料仅有文字说明，请补充公开截图。"})
+                services.finding_transition(
+                    actor=inspector,
+                    finding=finding,
+                    action="return",
+                    data={"reason": "佐证材料仅有文字说明，请补充公开截图。"},
+                )
             if state in {"assigned_overdue"}:
                 deadline = today - dt.timedelta(days=8)
-            _backdate(Finding, finding.pk, rectification_deadline=deadline if state != "assigned" else add_workdays(today, 2))
+            _backdate(
+                Finding,
+                finding.pk,
+                rectification_deadline=deadline if state != "assigned" else add_workdays(today, 2),
+            )
             findings.append(finding)
 
     # Leader instructions.
@@ -106,7 +151,9 @@ def seed(ctx: dict[str, Any]) -> None:
         )
         if state in {"replied", "concluded"}:
             services.instruction_transition(
-                actor=handler, instruction=instruction, action="reply",
+                actor=handler,
+                instruction=instruction,
+                action="reply",
                 data={"reply": "已召开专题会议研究，形成工作方案并报市政府。"},
             )
         if state == "concluded":
@@ -115,20 +162,26 @@ def seed(ctx: dict[str, Any]) -> None:
     _backdate(Instruction, instructions[1].pk, deadline=add_workdays(today, 2))
 
     # Supervision orders: on ledger tasks where the ledger demo made some, and on findings.
-    targets: list[Any] = [t for t in ctx.get("ledger_tasks", []) if t.state in {"not_started", "in_progress"}][:3]
+    targets: list[Any] = [
+        t for t in ctx.get("ledger_tasks", []) if t.state in {"not_started", "in_progress"}
+    ][:3]
     targets += [f for f in findings if f.state == "assigned"][:2]
     orders: list[SupervisionOrder] = []
     levels = ["listed", "key", "normal", "key", "normal"]
     for target, level in zip(targets, levels, strict=False):
         order = services.order_issue(
-            actor=office, target=target, level=level,
+            actor=office,
+            target=target,
+            level=level,
             requirement="请对照任务要求查找差距，明确整改措施和完成时限，按时书面答复。",
             reply_deadline=add_workdays(today, 5),
         )
         orders.append(order)
     if orders:
         first = orders[0]
-        staff = services.department_people([first.department_id]).get(first.department_id, {"liaison": []})["liaison"]
+        staff = services.department_people([first.department_id]).get(first.department_id, {"liaison": []})[
+            "liaison"
+        ]
         if staff:
             from yingshang.org.models import User
 
@@ -139,25 +192,74 @@ def seed(ctx: dict[str, Any]) -> None:
             )
         if len(orders) > 1:
             _backdate(
-                SupervisionOrder, orders[1].pk, reply_deadline=add_workdays(today, -3), issued_at=now - dt.timedelta(days=15)
+                SupervisionOrder,
+                orders[1].pk,
+                reply_deadline=add_workdays(today, -3),
+                issued_at=now - dt.timedelta(days=15),
             )
 
     # Typical cases over the past two quarters (published ones feed the assessment and the bulletin).
     for days_ago, title, facts, depts, people, action, printable, publish in [
-        (150, "某区不动产登记窗口违规设置前置条件", "经查，该窗口要求企业提供法定材料以外的“无欠税证明”，导致办理时间延长12个工作日。",
-         [zjj], [{"name": "陈某", "position": "窗口负责人"}], "criticism", True, True),
-        (100, "某部门政策兑现“层层加码”", "企业申请惠企资金时被要求重复提交已共享的证照材料，影响政策兑现时效。",
-         [scj], [{"name": "周某某", "position": "科长"}], "admonishment", False, True),
-        (60, "某单位对企业诉求推诿扯皮", "企业诉求经两次派单仍未签收，相关负责人未履行首接负责制。",
-         [xzsp, scj], [{"name": "吴某", "position": "副主任"}, {"name": "郑某", "position": "科员"}], "disciplinary", False, True),
-        (20, "某中介机构借审批之名违规收费", "督查发现个别中介机构以“加急”为名向企业收取费用，主管部门监管缺位。",
-         [scj], [{"name": "孙某", "position": "股长"}], "organisational", True, True),
-        (5, "某窗口工作人员服务态度生硬", "群众反映窗口人员态度生硬，经查属实，正在进一步核查。",
-         [xzsp], [{"name": "钱某", "position": "工作人员"}], "correction", False, False),
+        (
+            150,
+            "某区不动产登记窗口违规设置前置条件",
+            "经查，该窗口要求企业提供法定材料以外的“无欠税证明”，导致办理时间延长12个工作日。",
+            [zjj],
+            [{"name": "陈某", "position": "窗口负责人"}],
+            "criticism",
+            True,
+            True,
+        ),
+        (
+            100,
+            "某部门政策兑现“层层加码”",
+            "企业申请惠企资金时被要求重复提交已共享的证照材料，影响政策兑现时效。",
+            [scj],
+            [{"name": "周某某", "position": "科长"}],
+            "admonishment",
+            False,
+            True,
+        ),
+        (
+            60,
+            "某单位对企业诉求推诿扯皮",
+            "企业诉求经两次派单仍未签收，相关负责人未履行首接负责制。",
+            [xzsp, scj],
+            [{"name": "吴某", "position": "副主任"}, {"name": "郑某", "position": "科员"}],
+            "disciplinary",
+            False,
+            True,
+        ),
+        (
+            20,
+            "某中介机构借审批之名违规收费",
+            "督查发现个别中介机构以“加急”为名向企业收取费用，主管部门监管缺位。",
+            [scj],
+            [{"name": "孙某", "position": "股长"}],
+            "organisational",
+            True,
+            True,
+        ),
+        (
+            5,
+            "某窗口工作人员服务态度生硬",
+            "群众反映窗口人员态度生硬，经查属实，正在进一步核查。",
+            [xzsp],
+            [{"name": "钱某", "position": "工作人员"}],
+            "correction",
+            False,
+            False,
+        ),
     ]:
         case = services.case_create(
-            actor=discipline, title=title, facts=facts, departments=depts, people=people, action=action,
-            case_date=today - dt.timedelta(days=days_ago), names_printable=printable,
+            actor=discipline,
+            title=title,
+            facts=facts,
+            departments=depts,
+            people=people,
+            action=action,
+            case_date=today - dt.timedelta(days=days_ago),
+            names_printable=printable,
         )
         if publish:
             services.case_transition(actor=discipline, case=case, action="publish")
@@ -166,6 +268,8 @@ def seed(ctx: dict[str, Any]) -> None:
     overdue = next((f for f in findings if f.state == "assigned"), None)
     if overdue is not None:
         overdue.refresh_from_db()
-        services.reminder_send(actor=office, item=overdue, message="该问题已超过整改时限，请于本周内报告整改情况。")
+        services.reminder_send(
+            actor=office, item=overdue, message="该问题已超过整改时限，请于本周内报告整改情况。"
+        )
     services.reminder_scan()
     ctx["supervision_orders"] = orders

@@ -44,7 +44,12 @@ class SupervisionOrder(WorkflowItem):
     conclusion = models.TextField("办结意见", blank=True)
     concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
     previous = models.OneToOneField(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reissued_as", verbose_name="原督办单"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reissued_as",
+        verbose_name="原督办单",
     )
 
     class Meta:
@@ -168,7 +173,9 @@ class TypicalCase(WorkflowItem):
 
     title = models.CharField("案例标题", max_length=200)
     facts = models.TextField("基本事实")
-    departments = models.ManyToManyField("org.Department", related_name="typical_cases", verbose_name="涉及单位")
+    departments = models.ManyToManyField(
+        "org.Department", related_name="typical_cases", verbose_name="涉及单位"
+    )
     # People involved, JSON [{"name", "position"}], encrypted: names are for discipline and office only.
     people = EncryptedTextField("涉及人员", blank=True)
     action = models.CharField("处理方式", max_length=20, choices=CaseAction.choices)

@@ -73,7 +73,11 @@ def can_view_item(user: Any, obj: Any) -> bool:
 def access_order(user: Any, pk: int):
     from .models import SupervisionOrder
 
-    obj = SupervisionOrder.objects.select_related("department", "issued_by", "target_type").filter(pk=pk).first()
+    obj = (
+        SupervisionOrder.objects.select_related("department", "issued_by", "target_type")
+        .filter(pk=pk)
+        .first()
+    )
     if obj is None or not can_view_item(user, obj):
         raise Http404
     return obj

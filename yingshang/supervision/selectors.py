@@ -18,7 +18,9 @@ def _none_unless(qs: QuerySet, allowed: bool) -> QuerySet:
     return qs if allowed else qs.none()
 
 
-def orders(user: Any, *, state: str = "", level: str = "", department: str = "", year: str = "", q: str = "") -> QuerySet[SupervisionOrder]:
+def orders(
+    user: Any, *, state: str = "", level: str = "", department: str = "", year: str = "", q: str = ""
+) -> QuerySet[SupervisionOrder]:
     qs = SupervisionOrder.objects.select_related("department", "issued_by")
     qs = filter_by_department(_none_unless(qs, perm.can_view_supervision(user)), user)
     if state == "overdue":
@@ -67,7 +69,9 @@ def inspections(user: Any, *, mode: str = "", date_from: str = "", date_to: str 
     return qs.order_by("-date", "-id")
 
 
-def findings(user: Any, *, state: str = "", department: str = "", inspection: int | None = None) -> QuerySet[Finding]:
+def findings(
+    user: Any, *, state: str = "", department: str = "", inspection: int | None = None
+) -> QuerySet[Finding]:
     qs = Finding.objects.select_related("department", "inspection")
     qs = filter_by_department(_none_unless(qs, perm.can_view_supervision(user)), user)
     if state:
@@ -158,7 +162,9 @@ def findings_for_department(department_id: int, period_start: dt.date, period_en
     total = len(rows)
     closed = sum(1 for s, _, _ in rows if s == "closed")
     on_time = sum(
-        1 for s, d, rep in rows if s in {"verified", "closed"} and rep is not None and timezone.localdate(rep) <= d
+        1
+        for s, d, rep in rows
+        if s in {"verified", "closed"} and rep is not None and timezone.localdate(rep) <= d
     )
     overdue_open = sum(1 for s, d, _ in rows if s in {"assigned", "reported"} and d < today)
     return {"total": total, "closed": closed, "rectified_on_time": on_time, "overdue_open": overdue_open}

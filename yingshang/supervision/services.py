@@ -142,7 +142,9 @@ def order_issue(
     if reply_deadline is None:
         reply_deadline = add_workdays(today, int(get_setting("supervision_default_reply_workdays")))
     if reply_deadline < today:
-        raise ValidationFailed("答复时限不能早于今天。", fields={"reply_deadline": ["答复时限不能早于今天。"]})
+        raise ValidationFailed(
+            "答复时限不能早于今天。", fields={"reply_deadline": ["答复时限不能早于今天。"]}
+        )
     if not (requirement or "").strip():
         raise ValidationFailed("请填写督办要求。", fields={"requirement": ["请填写督办要求。"]})
     year = today.year
@@ -163,7 +165,9 @@ def order_issue(
     _clean(order, exclude=["seq"])
     order.seq = _next_order_seq(year)
     order.save()
-    record_timeline(order, actor=actor, action="issue", label="下发督办单", to_state="issued", note=order.requirement)
+    record_timeline(
+        order, actor=actor, action="issue", label="下发督办单", to_state="issued", note=order.requirement
+    )
     record_timeline(
         target,
         actor=actor,
@@ -223,7 +227,9 @@ def order_transition(
             try:
                 data["reply_deadline"] = dt.date.fromisoformat(deadline)
             except ValueError as exc:
-                raise ValidationFailed("新的答复时限格式不正确。", fields={"reply_deadline": ["日期无效。"]}) from exc
+                raise ValidationFailed(
+                    "新的答复时限格式不正确。", fields={"reply_deadline": ["日期无效。"]}
+                ) from exc
     apply_transition(
         order,
         workflow=ORDER,
@@ -311,7 +317,14 @@ def instruction_create(
     )
     _clean(instruction)
     instruction.save()
-    record_timeline(instruction, actor=actor, action="create", label="领导批示", to_state="assigned", note=instruction.content)
+    record_timeline(
+        instruction,
+        actor=actor,
+        action="create",
+        label="领导批示",
+        to_state="assigned",
+        note=instruction.content,
+    )
     if target is not None:
         record_timeline(
             target,
@@ -325,7 +338,11 @@ def instruction_create(
         actor=actor,
         action="instruction.create",
         obj=instruction,
-        after={"department": department.pk, "deadline": deadline.isoformat(), "target": instruction.target_label},
+        after={
+            "department": department.pk,
+            "deadline": deadline.isoformat(),
+            "target": instruction.target_label,
+        },
     )
     notify(
         recipients=_handlers(department.pk, heads=True),
@@ -369,7 +386,11 @@ def instruction_transition(
     )
     link = targets.safe_reverse("supervision:instruction_detail", instruction.pk)
     if action == "reply":
-        found = targets.load(instruction.target_type_id, instruction.target_id) if instruction.target_type_id else None
+        found = (
+            targets.load(instruction.target_type_id, instruction.target_id)
+            if instruction.target_type_id and instruction.target_id
+            else None
+        )
         if found:
             record_timeline(
                 found[1],
@@ -417,13 +438,24 @@ def inspection_create(
     if date is None or date > timezone.localdate():
         raise ValidationFailed("检查日期不能晚于今天。", fields={"date": ["检查日期无效。"]})
     inspection = Inspection(
-        date=date, place=(place or "").strip(), team=(team or "").strip(), mode=mode, summary=(summary or "").strip(), created_by=actor
+        date=date,
+        place=(place or "").strip(),
+        team=(team or "").strip(),
+        mode=mode,
+        summary=(summary or "").strip(),
+        created_by=actor,
     )
     _clean(inspection)
     inspection.save()
     for photo in photos:
         attachment_add(actor=actor, obj=inspection, uploaded=photo, purpose="photo", allowed=PHOTO_TYPES)
-    record_timeline(inspection, actor=actor, action="create", label=f"登记{inspection.get_mode_display()}", note=inspection.summary)
+    record_timeline(
+        inspection,
+        actor=actor,
+        action="create",
+        label=f"登记{inspection.get_mode_display()}",
+        note=inspection.summary,
+    )
     audit_record(
         actor=actor,
         action="inspection.create",
@@ -466,12 +498,18 @@ def finding_create(
     )
     _clean(finding)
     finding.save()
-    record_timeline(finding, actor=actor, action="create", label="交办问题", to_state="assigned", note=finding.description)
+    record_timeline(
+        finding, actor=actor, action="create", label="交办问题", to_state="assigned", note=finding.description
+    )
     audit_record(
         actor=actor,
         action="finding.create",
         obj=finding,
-        after={"inspection": inspection.pk, "department": department.pk, "deadline": rectification_deadline.isoformat()},
+        after={
+            "inspection": inspection.pk,
+            "department": department.pk,
+            "deadline": rectification_deadline.isoformat(),
+        },
     )
     notify(
         recipients=_handlers(department.pk, heads=True),
@@ -520,10 +558,14 @@ def finding_transition(
     )
     if action == "report":
         for uploaded in evidence:
-            attachment_add(actor=actor, obj=finding, uploaded=uploaded, purpose="evidence", allowed=EVIDENCE_TYPES)
+            attachment_add(
+                actor=actor, obj=finding, uploaded=uploaded, purpose="evidence", allowed=EVIDENCE_TYPES
+            )
         if not attachments_for(finding).filter(purpose="evidence").exists():
             # Raising inside the atomic block undoes the transition too.
-            raise ValidationFailed("报告整改情况须附整改佐证材料。", fields={"evidence": ["请上传佐证材料。"]})
+            raise ValidationFailed(
+                "报告整改情况须附整改佐证材料。", fields={"evidence": ["请上传佐证材料。"]}
+            )
     link = targets.safe_reverse("supervision:finding_detail", finding.pk)
     if action == "report":
         inspectors = User.objects.filter(pk=finding.inspection.created_by_id).values_list("pk", flat=True)
@@ -626,15 +668,26 @@ def case_set_names_printable(*, actor: Any, case: TypicalCase, printable: bool) 
     case.names_printable = printable
     case.save(update_fields=["names_printable"])
     audit_record(
-        actor=actor, action="typical_case.names_printable", obj=case, before={"names_printable": before}, after={"names_printable": printable}
+        actor=actor,
+        action="typical_case.names_printable",
+        obj=case,
+        before={"names_printable": before},
+        after={"names_printable": printable},
     )
-    record_timeline(case, actor=actor, action="names_printable", label="通报时可点名" if printable else "通报时不点名")
+    record_timeline(
+        case, actor=actor, action="names_printable", label="通报时可点名" if printable else "通报时不点名"
+    )
     return case
 
 
 @transaction.atomic
 def case_transition(
-    *, actor: Any, case: TypicalCase, action: str, data: dict[str, Any] | None = None, seen_version: int | None = None
+    *,
+    actor: Any,
+    case: TypicalCase,
+    action: str,
+    data: dict[str, Any] | None = None,
+    seen_version: int | None = None,
 ) -> TypicalCase:
     data = dict(data or {})
     changes: dict[str, Any] = {}
@@ -696,7 +749,9 @@ def reminder_send(*, actor: Any, item: models.Model, message: str) -> Reminder:
         note=reminder.message,
         data={"reminder": reminder.pk},
     )
-    audit_record(actor=actor, action="reminder.send", obj=reminder, after={"item": f"{kind.model_label}:{item.pk}"})
+    audit_record(
+        actor=actor, action="reminder.send", obj=reminder, after={"item": f"{kind.model_label}:{item.pk}"}
+    )
     notify(
         recipients=recipients,
         kind="escalation" if escalate else "reminder",
@@ -712,7 +767,9 @@ def _due_slot(deadline: dt.date) -> dt.date:
     return deadline if is_workday(deadline) else add_workdays(deadline, -1)
 
 
-def owed_reminder(deadline: dt.date, today: dt.date, *, before: int, every: int) -> tuple[str, dt.date, int] | None:
+def owed_reminder(
+    deadline: dt.date, today: dt.date, *, before: int, every: int
+) -> tuple[str, dt.date, int] | None:
     """(kind, slot, overdue working days) of the latest automatic reminder due on or before `today`."""
     if today > deadline:
         passed = workdays_between(deadline, today)
@@ -726,7 +783,9 @@ def owed_reminder(deadline: dt.date, today: dt.date, *, before: int, every: int)
     return None
 
 
-def _reminder_text(kind: targets.TargetType, title: str, deadline: dt.date, today: dt.date, passed: int, seq: int) -> tuple[str, str]:
+def _reminder_text(
+    kind: targets.TargetType, title: str, deadline: dt.date, today: dt.date, passed: int, seq: int
+) -> tuple[str, str]:
     name = f"{kind.label}“{title[:40]}”"
     if today < deadline:
         left = workdays_between(today, deadline)
@@ -742,7 +801,9 @@ def _reminder_text(kind: targets.TargetType, title: str, deadline: dt.date, toda
     )
 
 
-def reminder_scan(*, today: dt.date | None = None, chunk_size: int = 500, types: Iterable[str] | None = None) -> dict[str, int]:
+def reminder_scan(
+    *, today: dt.date | None = None, chunk_size: int = 500, types: Iterable[str] | None = None
+) -> dict[str, int]:
     """Send every automatic reminder owed today, once. Reads only open items whose deadline has come within
     reach (indexed deadline columns), claims each (item, kind, slot) with a unique row in the same transaction
     as its notices and timeline entry, one chunk at a time: a scan that stops half-way leaves exactly the
@@ -846,11 +907,27 @@ def _write_reminders(
         subject, body = _reminder_text(kind, title, deadline, today, passed, seq)
         link = link_for(pk)
         reminders.append(
-            (ct.pk, pk, rkind, adapt_date(slot), adapt_date(deadline), dept_id, seq, escalate, len(handlers) + len(heads), body, now)
+            (
+                ct.pk,
+                pk,
+                rkind,
+                adapt_date(slot),
+                adapt_date(deadline),
+                dept_id,
+                seq,
+                escalate,
+                len(handlers) + len(heads),
+                body,
+                now,
+            )
         )
         ref = f"{kind.model_label}:{pk}"
         if handlers:
-            messages.append(Message(recipient_ids=handlers, kind="reminder", title=subject, body=body, link=link, item_ref=ref))
+            messages.append(
+                Message(
+                    recipient_ids=handlers, kind="reminder", title=subject, body=body, link=link, item_ref=ref
+                )
+            )
         if heads:
             messages.append(
                 Message(
@@ -862,16 +939,40 @@ def _write_reminders(
                     item_ref=ref,
                 )
             )
-        label = f"自动催办：{Reminder.Kind(rkind).label}（第{seq}次）{'，已升级至部门负责人' if escalate else ''}"
+        label = (
+            f"自动催办：{Reminder.Kind(rkind).label}（第{seq}次）{'，已升级至部门负责人' if escalate else ''}"
+        )
         entries.append(
-            (ct.pk, pk, now, "reminder", label[:200], "", "", body, adapt_json({"kind": rkind, "slot": slot.isoformat(), "sequence": seq}))
+            (
+                ct.pk,
+                pk,
+                now,
+                "reminder",
+                label[:200],
+                "",
+                "",
+                body,
+                adapt_json({"kind": rkind, "slot": slot.isoformat(), "sequence": seq}),
+            )
         )
         sent += 1
         escalated += int(escalate)
     # The claims first: a concurrent scan's claim makes this raise before anything else is written.
     insert_rows(
         Reminder,
-        ["content_type_id", "object_id", "kind", "slot", "deadline", "department_id", "sequence", "escalated", "recipients", "message", "created_at"],
+        [
+            "content_type_id",
+            "object_id",
+            "kind",
+            "slot",
+            "deadline",
+            "department_id",
+            "sequence",
+            "escalated",
+            "recipients",
+            "message",
+            "created_at",
+        ],
         reminders,
     )
     notify_many(messages, fast=True)

@@ -104,7 +104,10 @@ def _register_ledger_task() -> None:
     except ImportError:
         return
     open_states = frozenset(getattr(ledger_workflow, "OPEN", {"not_started", "in_progress"}))
-    finished = {getattr(ledger_workflow, "CLOSED", "closed"), getattr(ledger_workflow, "CANCELLED", "cancelled")}
+    finished = {
+        getattr(ledger_workflow, "CLOSED", "closed"),
+        getattr(ledger_workflow, "CANCELLED", "cancelled"),
+    }
 
     def due_rows(until: dt.date) -> Iterable[DueRow]:
         rows = (
@@ -113,7 +116,8 @@ def _register_ledger_task() -> None:
             .iterator(chunk_size=2000)
         )
         for pk, dept, deadline, title in rows:
-            yield pk, dept, deadline, title[:200]
+            if deadline is not None:
+                yield pk, dept, deadline, title[:200]
 
     register_target(
         TargetType(

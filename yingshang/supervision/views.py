@@ -27,7 +27,16 @@ from yingshang.org.models import Department
 from . import permissions as perm
 from . import selectors, services, targets
 from .documents import order_notice
-from .models import CaseAction, Finding, Inspection, Instruction, Level, Reminder, SupervisionOrder, TypicalCase
+from .models import (
+    CaseAction,
+    Finding,
+    Inspection,
+    Instruction,
+    Level,
+    Reminder,
+    SupervisionOrder,
+    TypicalCase,
+)
 from .workflow import CASE, FINDING, INSTRUCTION, ORDER
 
 PAGE_SIZE = 20
@@ -45,7 +54,8 @@ def _departments() -> QuerySet[Department]:
 
 
 def _department(value: str | None) -> Department | None:
-    return Department.objects.filter(pk=int(value)).first() if (value or "").isdigit() else None
+    value = value or ""
+    return Department.objects.filter(pk=int(value)).first() if value.isdigit() else None
 
 
 def _query(request: AuthedRequest) -> str:
@@ -130,7 +140,18 @@ def order_list(request: AuthedRequest) -> HttpResponse:
         },
         export=(
             "督办单台账",
-            ["编号", "督办级别", "督办事项", "责任单位", "督办要求", "答复时限", "状态", "下发时间", "答复时间", "答复内容"],
+            [
+                "编号",
+                "督办级别",
+                "督办事项",
+                "责任单位",
+                "督办要求",
+                "答复时限",
+                "状态",
+                "下发时间",
+                "答复时间",
+                "答复内容",
+            ],
             lambda o: [
                 o.number,
                 o.get_level_display(),
@@ -195,11 +216,14 @@ def order_notice_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     order = perm.access_order(request.user, pk)
     audit_record(actor=request.user, action="supervision_order.print", obj=order)
     response = HttpResponse(
-        order_notice(order), content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        order_notice(order),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     )
     from urllib.parse import quote
 
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(order.number + '督办通知单.docx')}"
+    response["Content-Disposition"] = (
+        f"attachment; filename*=UTF-8''{quote(order.number + '督办通知单.docx')}"
+    )
     return response
 
 
@@ -245,7 +269,9 @@ def item(request: AuthedRequest) -> HttpResponse:
             _require(perm.can_remind(request.user))
             _act(
                 request,
-                lambda: services.reminder_send(actor=request.user, item=obj, message=request.POST.get("message", "")),
+                lambda: services.reminder_send(
+                    actor=request.user, item=obj, message=request.POST.get("message", "")
+                ),
                 "已催办。",
             )
         elif what == "instruction":
@@ -276,7 +302,9 @@ def item(request: AuthedRequest) -> HttpResponse:
             "closed": kind.is_closed(obj),
             "department_id": kind.department_id_of(obj),
             "orders": selectors.orders_for_item(obj),
-            "instructions": Instruction.objects.filter(target_type=ct, target_id=obj.pk).select_related("department"),
+            "instructions": Instruction.objects.filter(target_type=ct, target_id=obj.pk).select_related(
+                "department"
+            ),
             "reminders": selectors.reminders_for_item(obj)[:50],
             "timeline": timeline_for(obj),
             "departments": _departments(),
@@ -297,10 +325,13 @@ def item(request: AuthedRequest) -> HttpResponse:
 def reminder_list(request: AuthedRequest) -> HttpResponse:
     _require(perm.can_view_supervision(request.user))
     g = request.GET
-    qs = selectors.reminders(request.user, kind=g.get("kind", ""), date_from=g.get("from", ""), date_to=g.get("to", ""))
-    if g.get("from") and _date(g.get("from")) is None or g.get("to") and _date(g.get("to")) is None:
-        qs = qs.none()
-        messages.error(request, "日期格式不正确。")
+    date_from, date_to = _date(g.get("from")), _date(g.get("to"))
+    qs = selectors.reminders(
+        request.user,
+        kind=g.get("kind", ""),
+        date_from=date_from.isoformat() if date_from else "",
+        date_to=date_to.isoformat() if date_to else "",
+    )
 
     def row(x: Reminder) -> list[Any]:
         kind = targets.target_for_content_type(x.content_type)
@@ -334,7 +365,11 @@ def reminder_list(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def reminder_go(request: AuthedRequest, pk: int) -> HttpResponse:
     reminder = Reminder.objects.select_related("content_type").filter(pk=pk).first()
-    if reminder is None or not perm.sees(request.user, reminder.department_id) or not perm.can_view_supervision(request.user):
+    if (
+        reminder is None
+        or not perm.sees(request.user, reminder.department_id)
+        or not perm.can_view_supervision(request.user)
+    ):
         raise Http404
     kind = targets.target_for_content_type(reminder.content_type)
     url = kind.url_for(reminder.object_id) if kind else ""
@@ -358,7 +393,11 @@ def instruction_list(request: AuthedRequest) -> HttpResponse:
         request,
         qs=qs,
         template="supervision/instruction_list.html",
-        context={"states": INSTRUCTION.states, "departments": _departments(), "can_write": perm.can_write_instruction(request.user)},
+        context={
+            "states": INSTRUCTION.states,
+            "departments": _departments(),
+            "can_write": perm.can_write_instruction(request.user),
+        },
         export=(
             "领导批示办理台账",
             ["批示时间", "批示领导", "批示内容", "相关事项", "承办单位", "办理时限", "状态", "办理情况"],
@@ -416,7 +455,9 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "actions": [t.action for t in INSTRUCTION.available(obj, request.user, perm.PREDICATES)],
             "timeline": timeline_for(obj),
             "orders": selectors.orders_for_item(obj),
-            "target_url": found[0].url_for(found[1].pk) if found and found[0].can_view(request.user, found[1]) else "",
+            "target_url": found[0].url_for(found[1].pk)
+            if found and found[0].can_view(request.user, found[1])
+            else "",
             "ref": f"supervision.instruction:{obj.pk}",
         },
     )
@@ -489,7 +530,12 @@ def inspection_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "supervision/inspection_form.html",
-        {"modes": Inspection.Mode.choices, "error": error, "form": request.POST, "today": timezone.localdate()},
+        {
+            "modes": Inspection.Mode.choices,
+            "error": error,
+            "form": request.POST,
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -502,7 +548,9 @@ def inspection_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         if request.POST.get("what") == "photos":
             _act(
                 request,
-                lambda: services.inspection_add_photos(actor=request.user, inspection=obj, photos=request.FILES.getlist("photos")),
+                lambda: services.inspection_add_photos(
+                    actor=request.user, inspection=obj, photos=request.FILES.getlist("photos")
+                ),
                 "照片已上传。",
             )
         else:
@@ -609,7 +657,9 @@ def finding_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
 def case_list(request: AuthedRequest) -> HttpResponse:
     _require(perm.can_view_cases(request.user))
     g = request.GET
-    qs = selectors.cases(request.user, state=g.get("state", ""), action=g.get("action", ""), year=g.get("year", ""))
+    qs = selectors.cases(
+        request.user, state=g.get("state", ""), action=g.get("action", ""), year=g.get("year", "")
+    )
     names = perm.can_see_case_names(request.user)
 
     def row(o: TypicalCase) -> list[Any]:
@@ -629,7 +679,11 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         request,
         qs=qs,
         template="supervision/case_list.html",
-        context={"states": CASE.states, "actions": CaseAction.choices, "can_record": perm.can_record_case(request.user)},
+        context={
+            "states": CASE.states,
+            "actions": CaseAction.choices,
+            "can_record": perm.can_record_case(request.user),
+        },
         export=(
             "典型案例",
             ["处理日期", "案例", "涉及单位", "处理方式", "涉及人员", "状态", "可点名"],
@@ -647,13 +701,19 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST":
         names = request.POST.getlist("person_name")
         positions = request.POST.getlist("person_position")
-        people = [{"name": n, "position": p} for n, p in zip(names, positions + [""] * len(names), strict=False)]
+        people = [
+            {"name": n, "position": p} for n, p in zip(names, positions + [""] * len(names), strict=False)
+        ]
         try:
             obj = services.case_create(
                 actor=request.user,
                 title=request.POST.get("title", ""),
                 facts=request.POST.get("facts", ""),
-                departments=list(Department.objects.filter(pk__in=[int(i) for i in request.POST.getlist("departments") if i.isdigit()])),
+                departments=list(
+                    Department.objects.filter(
+                        pk__in=[int(i) for i in request.POST.getlist("departments") if i.isdigit()]
+                    )
+                ),
                 people=people,
                 action=request.POST.get("action", ""),
                 action_detail=request.POST.get("action_detail", ""),
@@ -668,7 +728,13 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "supervision/case_form.html",
-        {"departments": _departments(), "actions": CaseAction.choices, "error": error, "form": request.POST, "rows": range(3)},
+        {
+            "departments": _departments(),
+            "actions": CaseAction.choices,
+            "error": error,
+            "form": request.POST,
+            "rows": range(3),
+        },
     )
 
 
@@ -700,14 +766,18 @@ def case_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     if action == "names_printable":
         _act(
             request,
-            lambda: services.case_set_names_printable(actor=request.user, case=obj, printable=request.POST.get("printable") == "1"),
+            lambda: services.case_set_names_printable(
+                actor=request.user, case=obj, printable=request.POST.get("printable") == "1"
+            ),
             "已保存。",
         )
     else:
         data = _post_data(request, ["reason"])
         _act(
             request,
-            lambda: services.case_transition(actor=request.user, case=obj, action=action, data=data, seen_version=_seen(request)),
+            lambda: services.case_transition(
+                actor=request.user, case=obj, action=action, data=data, seen_version=_seen(request)
+            ),
             "操作成功。",
         )
     return redirect("supervision:case_detail", pk=obj.pk)

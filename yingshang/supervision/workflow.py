@@ -17,7 +17,13 @@ ORDER = Workflow(
     [
         transition("sign", "签收", ["issued"], "signed", DEPT, check="in_department"),
         transition(
-            "answer", "答复", ["signed"], "answered", DEPT, requires={"reply": "答复内容"}, check="in_department"
+            "answer",
+            "答复",
+            ["signed"],
+            "answered",
+            DEPT,
+            requires={"reply": "答复内容"},
+            check="in_department",
         ),
         transition("conclude", "办结", ["answered"], "concluded", {r.OFFICE}),
         transition(
@@ -37,10 +43,23 @@ INSTRUCTION = Workflow(
     {"assigned": "待办理", "replied": "已回复", "concluded": "已办结"},
     [
         transition(
-            "reply", "回复办理情况", ["assigned"], "replied", DEPT, requires={"reply": "办理情况"}, check="in_department"
+            "reply",
+            "回复办理情况",
+            ["assigned"],
+            "replied",
+            DEPT,
+            requires={"reply": "办理情况"},
+            check="in_department",
         ),
         transition("conclude", "办结", ["replied"], "concluded", {r.OFFICE, r.LEADER}),
-        transition("return", "退回重办", ["replied"], "assigned", {r.OFFICE, r.LEADER}, requires={"reason": "退回理由"}),
+        transition(
+            "return",
+            "退回重办",
+            ["replied"],
+            "assigned",
+            {r.OFFICE, r.LEADER},
+            requires={"reason": "退回理由"},
+        ),
     ],
 )
 INSTRUCTION_OPEN = frozenset({"assigned"})
@@ -50,7 +69,13 @@ FINDING = Workflow(
     {"assigned": "待整改", "reported": "已报整改", "verified": "已复核", "closed": "已销号"},
     [
         transition(
-            "report", "报告整改情况", ["assigned"], "reported", DEPT, requires={"report": "整改情况"}, check="in_department"
+            "report",
+            "报告整改情况",
+            ["assigned"],
+            "reported",
+            DEPT,
+            requires={"report": "整改情况"},
+            check="in_department",
         ),
         transition("verify", "复核通过", ["reported"], "verified", {r.INSPECTOR}),
         transition(
@@ -66,6 +91,13 @@ CASE = Workflow(
     {"recorded": "已登记", "published": "已通报"},
     [
         transition("publish", "通报", ["recorded"], "published", {r.DISCIPLINE}),
-        transition("unpublish", "撤回通报", ["published"], "recorded", {r.DISCIPLINE}, requires={"reason": "撤回理由"}),
+        transition(
+            "unpublish",
+            "撤回通报",
+            ["published"],
+            "recorded",
+            {r.DISCIPLINE},
+            requires={"reason": "撤回理由"},
+        ),
     ],
 )

@@ -34,7 +34,9 @@ def person(make_user):
 
 def test_notify_writes_inbox_only_by_default(person, make_user):
     other = make_user(r.OFFICE)
-    rows = services.notify(recipients=[person, other, person], kind="reminder", title="请按时反馈", body="正文")
+    rows = services.notify(
+        recipients=[person, other, person], kind="reminder", title="请按时反馈", body="正文"
+    )
     assert len(rows) == 2
     assert Notification.objects.filter(recipient=person, title="请按时反馈", read_at=None).count() == 1
     assert Delivery.objects.count() == 0
@@ -55,7 +57,13 @@ def test_chosen_channels_become_deliveries_sent_after_commit(
     services.profile_set(actor=person, webhook_url=robot.url, webhook_flavor="dingtalk")
     LoggingSmsGateway.sent.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.notify(recipients=[person], kind="reminder", title="催办：任务即将到期", body="请于3个工作日内反馈", link="/ledger/1/")
+        services.notify(
+            recipients=[person],
+            kind="reminder",
+            title="催办：任务即将到期",
+            body="请于3个工作日内反馈",
+            link="/ledger/1/",
+        )
     assert len(callbacks) == 1
     by_channel = {d.channel: d for d in Delivery.objects.all()}
     assert set(by_channel) == {"email", "sms", "webhook"}
@@ -145,9 +153,8 @@ def test_gives_up_after_max_attempts_but_keeps_the_record(person, robot):
 )
 def test_smtp_server_down_is_recorded_and_the_request_unaffected(person, django_capture_on_commit_callbacks):
     services.preferences_set(actor=person, choices={"reminder": {"email"}})
-    with override_settings(EMAIL_PORT=_free_port()):
-        with django_capture_on_commit_callbacks(execute=True):
-            rows = services.notify(recipients=[person], kind="reminder", title="催办")
+    with override_settings(EMAIL_PORT=_free_port()), django_capture_on_commit_callbacks(execute=True):
+        rows = services.notify(recipients=[person], kind="reminder", title="催办")
     assert len(rows) == 1  # the caller got its notice; the mail failure stays in the outbox
     delivery = Delivery.objects.get()
     assert (delivery.status, delivery.attempts) == ("pending", 1)

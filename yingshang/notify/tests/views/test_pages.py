@@ -48,7 +48,7 @@ def test_badge_shows_unread_count(liaison, login):
     services.notify(recipients=[liaison], kind="system", title="二")
     c = login(liaison)
     body = c.get(reverse("notify:badge"), headers={"X-Background-Poll": "1"}).content.decode()
-    assert ">2</span>" in body and 'X-Background-Poll' in body
+    assert ">2</span>" in body and "X-Background-Poll" in body
 
 
 def test_opening_marks_read_and_follows_local_links_only(liaison, make_user, login):
@@ -76,12 +76,21 @@ def test_preferences_page_saves_channels_and_webhook(liaison, login):
     assert c.get(reverse("notify:preferences")).status_code == 200
     c.post(
         reverse("notify:preferences"),
-        {"reminder__email": "1", "escalation__webhook": "1", "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "webhook_flavor": "wecom"},
+        {
+            "reminder__email": "1",
+            "escalation__webhook": "1",
+            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
+            "webhook_flavor": "wecom",
+        },
     )
-    on = {(p.kind, tuple(p.channels())) for p in ChannelPreference.objects.filter(user=liaison) if p.channels()}
+    on = {
+        (p.kind, tuple(p.channels())) for p in ChannelPreference.objects.filter(user=liaison) if p.channels()
+    }
     assert on == {("reminder", ("email",)), ("escalation", ("webhook",))}
     assert NotifyProfile.objects.get(user=liaison).webhook_url.endswith("key=abc")
-    page = c.post(reverse("notify:preferences"), {"webhook_url": "not a url", "webhook_flavor": "wecom"}).content.decode()
+    page = c.post(
+        reverse("notify:preferences"), {"webhook_url": "not a url", "webhook_flavor": "wecom"}
+    ).content.decode()
     assert "群机器人地址无效" in page
     assert NotifyProfile.objects.get(user=liaison).webhook_url.endswith("key=abc")
 

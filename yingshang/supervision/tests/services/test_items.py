@@ -21,7 +21,9 @@ def later(days=20):
 def test_instruction_to_inactive_department_is_refused(people, dept):
     org_services.department_update(actor=None, department=dept, is_active=False)
     with pytest.raises(ValidationFailed) as exc:
-        services.instruction_create(actor=people[r.LEADER], department=dept, content="请办理", deadline=later())
+        services.instruction_create(
+            actor=people[r.LEADER], department=dept, content="请办理", deadline=later()
+        )
     assert "已撤销或停用" in exc.value.message
     assert Instruction.objects.count() == 0
 
@@ -30,7 +32,11 @@ def test_instruction_on_an_item_shows_on_its_timeline(people, dept, make_inspect
     from yingshang.core.events import timeline_for
 
     finding = services.finding_create(
-        actor=people[r.INSPECTOR], inspection=make_inspection(), description="窗口人员脱岗", department=dept, rectification_deadline=later()
+        actor=people[r.INSPECTOR],
+        inspection=make_inspection(),
+        description="窗口人员脱岗",
+        department=dept,
+        rectification_deadline=later(),
     )
     instruction = services.instruction_create(
         actor=people[r.LEADER], department=dept, content="要举一反三", deadline=later(), target=finding
@@ -56,10 +62,16 @@ def test_inspection_with_photos_and_refusals(people, make_inspection):
 
 def test_finding_report_needs_evidence(people, dept, make_inspection):
     finding = services.finding_create(
-        actor=people[r.INSPECTOR], inspection=make_inspection(), description="办事指南未更新", department=dept, rectification_deadline=later()
+        actor=people[r.INSPECTOR],
+        inspection=make_inspection(),
+        description="办事指南未更新",
+        department=dept,
+        rectification_deadline=later(),
     )
     with pytest.raises(ValidationFailed) as exc:
-        services.finding_transition(actor=people[r.LIAISON], finding=finding, action="report", data={"report": "已更新"})
+        services.finding_transition(
+            actor=people[r.LIAISON], finding=finding, action="report", data={"report": "已更新"}
+        )
     assert "佐证材料" in exc.value.message
     finding.refresh_from_db()
     assert (finding.state, finding.version, finding.report) == ("assigned", 0, "")
@@ -68,11 +80,15 @@ def test_finding_report_needs_evidence(people, dept, make_inspection):
     )
     finding.refresh_from_db()
     assert finding.state == "reported" and finding.reported_at is not None
-    services.finding_transition(actor=people[r.INSPECTOR], finding=finding, action="return", data={"reason": "照片不清"})
+    services.finding_transition(
+        actor=people[r.INSPECTOR], finding=finding, action="return", data={"reason": "照片不清"}
+    )
     finding.refresh_from_db()
     assert (finding.state, finding.verify_note) == ("assigned", "照片不清")
     # Evidence already on file is enough for the second report.
-    services.finding_transition(actor=people[r.LIAISON], finding=finding, action="report", data={"report": "补充说明"})
+    services.finding_transition(
+        actor=people[r.LIAISON], finding=finding, action="report", data={"report": "补充说明"}
+    )
     assert Finding.objects.get(pk=finding.pk).state == "reported"
 
 
@@ -117,7 +133,13 @@ def test_case_input_checked(people, dept):
         make_case(people, dept, action="beheading")
     with pytest.raises(PermissionRefused):
         services.case_create(
-            actor=people[r.OFFICE], title="t", facts="f", departments=[dept], people=[], action="other", case_date=timezone.localdate()
+            actor=people[r.OFFICE],
+            title="t",
+            facts="f",
+            departments=[dept],
+            people=[],
+            action="other",
+            case_date=timezone.localdate(),
         )
     assert TypicalCase.objects.count() == 0
 
@@ -128,14 +150,24 @@ def test_findings_for_department(people, dept, make_inspection, make_department)
     for days in (5, 10, 15):
         rows.append(
             services.finding_create(
-                actor=people[r.INSPECTOR], inspection=inspection, description=f"问题{days}", department=dept, rectification_deadline=later(days)
+                actor=people[r.INSPECTOR],
+                inspection=inspection,
+                description=f"问题{days}",
+                department=dept,
+                rectification_deadline=later(days),
             )
         )
     services.finding_create(
-        actor=people[r.INSPECTOR], inspection=inspection, description="别的单位", department=make_department(), rectification_deadline=later(5)
+        actor=people[r.INSPECTOR],
+        inspection=inspection,
+        description="别的单位",
+        department=make_department(),
+        rectification_deadline=later(5),
     )
     first = rows[0]
-    services.finding_transition(actor=people[r.LIAISON], finding=first, action="report", data={"report": "ok"}, evidence=[pdf()])
+    services.finding_transition(
+        actor=people[r.LIAISON], finding=first, action="report", data={"report": "ok"}, evidence=[pdf()]
+    )
     services.finding_transition(actor=people[r.INSPECTOR], finding=first, action="verify")
     services.finding_transition(actor=people[r.OFFICE], finding=first, action="close")
     got = selectors.findings_for_department(dept.pk, timezone.localdate(), later(12))

@@ -23,7 +23,9 @@ def later(days=20):
 
 @pytest.fixture
 def instruction(people, dept):
-    return services.instruction_create(actor=people[r.LEADER], department=dept, content="请尽快协调解决用地问题", deadline=later(30))
+    return services.instruction_create(
+        actor=people[r.LEADER], department=dept, content="请尽快协调解决用地问题", deadline=later(30)
+    )
 
 
 def issue(people, target, **kw):
@@ -46,17 +48,25 @@ def test_issue_writes_timeline_on_both_and_notifies_department(people, instructi
     order = issue(people, instruction, level="key")
     assert order.department == dept and order.state == "issued"
     assert order.target_label == "领导批示：请尽快协调解决用地问题"
-    labels = list(TimelineEntry.objects.filter(object_id=instruction.pk, action="supervision_order").values_list("label", flat=True))
+    labels = list(
+        TimelineEntry.objects.filter(object_id=instruction.pk, action="supervision_order").values_list(
+            "label", flat=True
+        )
+    )
     assert labels == [f"下发重点督办单 {order.number}"]
     # 重点 and 挂牌 orders also reach the department head.
-    assert set(Notification.objects.filter(kind="supervision_order").values_list("recipient_id", flat=True)) == {
+    assert set(
+        Notification.objects.filter(kind="supervision_order").values_list("recipient_id", flat=True)
+    ) == {
         people[r.LIAISON].pk,
         people[r.DEPT_HEAD].pk,
     }
 
 
 def test_order_on_closed_item_is_refused(people, instruction):
-    services.instruction_transition(actor=people[r.LIAISON], instruction=instruction, action="reply", data={"reply": "已办"})
+    services.instruction_transition(
+        actor=people[r.LIAISON], instruction=instruction, action="reply", data={"reply": "已办"}
+    )
     services.instruction_transition(actor=people[r.LEADER], instruction=instruction, action="conclude")
     with pytest.raises(ValidationFailed) as exc:
         issue(people, instruction)
@@ -67,7 +77,9 @@ def test_order_on_closed_item_is_refused(people, instruction):
 
 def test_bad_orders_are_refused(people, instruction, dept):
     with pytest.raises(PermissionRefused):
-        services.order_issue(actor=people[r.LEADER], target=instruction, requirement="x", reply_deadline=later())
+        services.order_issue(
+            actor=people[r.LEADER], target=instruction, requirement="x", reply_deadline=later()
+        )
     with pytest.raises(ValidationFailed):
         issue(people, instruction, reply_deadline=timezone.localdate() - dt.timedelta(days=1))
     with pytest.raises(ValidationFailed):
@@ -92,18 +104,30 @@ def test_default_reply_deadline_counts_working_days(people, instruction):
 def test_reissue_makes_a_new_numbered_order_linked_to_the_old(people, instruction):
     order = issue(people, instruction)
     services.order_transition(actor=people[r.LIAISON], order=order, action="sign")
-    services.order_transition(actor=people[r.LIAISON], order=order, action="answer", data={"reply": "正在协调"})
+    services.order_transition(
+        actor=people[r.LIAISON], order=order, action="answer", data={"reply": "正在协调"}
+    )
     with pytest.raises(ValidationFailed):
-        services.order_transition(actor=people[r.OFFICE], order=order, action="reissue", data={"reason": "答复不具体"})
+        services.order_transition(
+            actor=people[r.OFFICE], order=order, action="reissue", data={"reason": "答复不具体"}
+        )
     order.refresh_from_db()
     assert order.state == "answered"
     services.order_transition(
-        actor=people[r.OFFICE], order=order, action="reissue", data={"reason": "答复不具体", "reply_deadline": later(10).isoformat()}
+        actor=people[r.OFFICE],
+        order=order,
+        action="reissue",
+        data={"reason": "答复不具体", "reply_deadline": later(10).isoformat()},
     )
     order.refresh_from_db()
     new = SupervisionOrder.objects.get(previous=order)
     assert order.state == "reissued"
-    assert (new.state, new.seq, new.reply_deadline, new.level) == ("issued", order.seq + 1, later(10), order.level)
+    assert (new.state, new.seq, new.reply_deadline, new.level) == (
+        "issued",
+        order.seq + 1,
+        later(10),
+        order.level,
+    )
     assert "重新督办：答复不具体" in new.requirement
 
 

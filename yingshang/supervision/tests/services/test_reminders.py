@@ -77,7 +77,9 @@ def test_reminders_and_escalation_day_by_day_through_the_break(make_instruction,
     ]
     liaison, head = people[r.LIAISON], people[r.DEPT_HEAD]
     # Escalated reminders reach the department head too (with their own kind), earlier ones only the liaison.
-    titles = list(Notification.objects.filter(recipient=head, kind="escalation").values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(recipient=head, kind="escalation").values_list("title", flat=True)
+    )
     assert len(titles) == 2 and all(t.startswith("【升级】逾期催办") for t in titles)
     assert Notification.objects.filter(recipient=liaison, kind="reminder").count() == 5
     assert Notification.objects.filter(recipient=head, kind="reminder").count() == 0
@@ -166,7 +168,10 @@ def test_concurrent_claim_is_skipped_not_duplicated(make_instruction, monkeypatc
             from django.contrib.contenttypes.models import ContentType
 
             Reminder.objects.create(
-                content_type=ContentType.objects.get_for_model(a), object_id=a.pk, kind="due", slot=D(2026, 10, 9)
+                content_type=ContentType.objects.get_for_model(a),
+                object_id=a.pk,
+                kind="due",
+                slot=D(2026, 10, 9),
             )
             monkeypatch.setattr(Reminder.objects, "filter", real_filter)
             return qs.none()
@@ -181,7 +186,9 @@ def test_concurrent_claim_is_skipped_not_duplicated(make_instruction, monkeypatc
 
 def test_closed_items_are_not_read_nor_reminded(make_instruction, people):
     item = make_instruction(D(2026, 10, 9))
-    services.instruction_transition(actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "已办结"})
+    services.instruction_transition(
+        actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "已办结"}
+    )
     assert scan(D(2026, 10, 9)) == {"examined": 0, "sent": 0, "already": 0, "escalated": 0}
 
 
@@ -190,8 +197,14 @@ def test_manual_reminder_with_message_on_timeline(make_instruction, people):
     reminder = services.reminder_send(actor=people[r.OFFICE], item=item, message="请今天下班前报送进展")
     assert (reminder.kind, reminder.sequence, reminder.recipients) == ("manual", 1, 1)
     entry = TimelineEntry.objects.get(object_id=item.pk, action="reminder")
-    assert (entry.label, entry.note, entry.actor_id) == ("人工催办（第1次）", "请今天下班前报送进展", people[r.OFFICE].pk)
-    assert Notification.objects.get(recipient=people[r.LIAISON], kind="reminder").body == "请今天下班前报送进展"
+    assert (entry.label, entry.note, entry.actor_id) == (
+        "人工催办（第1次）",
+        "请今天下班前报送进展",
+        people[r.OFFICE].pk,
+    )
+    assert (
+        Notification.objects.get(recipient=people[r.LIAISON], kind="reminder").body == "请今天下班前报送进展"
+    )
     # Manual reminders count towards escalation, and the same day allows more than one.
     services.reminder_send(actor=people[r.OFFICE], item=item, message="再次催办")
     services.reminder_send(actor=people[r.OFFICE], item=item, message="第三次")
@@ -208,7 +221,9 @@ def test_manual_reminder_refused_for_others_and_closed_items(make_instruction, p
             services.reminder_send(actor=people[role], item=item, message="x")
     with pytest.raises(ValidationFailed):
         services.reminder_send(actor=people[r.OFFICE], item=item, message="  ")
-    services.instruction_transition(actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "ok"})
+    services.instruction_transition(
+        actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "ok"}
+    )
     services.instruction_transition(actor=people[r.LEADER], instruction=item, action="conclude", data={})
     with pytest.raises(ValidationFailed):
         services.reminder_send(actor=people[r.OFFICE], item=item, message="x")

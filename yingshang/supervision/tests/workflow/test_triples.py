@@ -92,7 +92,9 @@ def run_instruction(people, obj, action, role):
 
 
 def run_finding(people, obj, action, role):
-    return services.finding_transition(actor=people[role], finding=obj, action=action, data=data(), evidence=[pdf()])
+    return services.finding_transition(
+        actor=people[role], finding=obj, action=action, data=data(), evidence=[pdf()]
+    )
 
 
 def run_case(people, obj, action, role):
@@ -124,7 +126,9 @@ def check(workflow, state, action, role, obj, runner, people):
 @pytest.mark.parametrize("action", ORDER.actions)
 @pytest.mark.parametrize("state", list(ORDER.states))
 def test_order(state, action, role, people, finding):
-    order = services.order_issue(actor=people[r.OFFICE], target=finding, requirement="请限期整改并书面答复", reply_deadline=later())
+    order = services.order_issue(
+        actor=people[r.OFFICE], target=finding, requirement="请限期整改并书面答复", reply_deadline=later()
+    )
     walk(people, order, ORDER_PATHS[state], run_order)
     check(ORDER, state, action, role, order, run_order, people)
 
@@ -133,7 +137,9 @@ def test_order(state, action, role, people, finding):
 @pytest.mark.parametrize("action", INSTRUCTION.actions)
 @pytest.mark.parametrize("state", list(INSTRUCTION.states))
 def test_instruction(state, action, role, people, dept):
-    obj = services.instruction_create(actor=people[r.LEADER], department=dept, content="请专题研究", deadline=later())
+    obj = services.instruction_create(
+        actor=people[r.LEADER], department=dept, content="请专题研究", deadline=later()
+    )
     walk(people, obj, INSTRUCTION_PATHS[state], run_instruction)
     check(INSTRUCTION, state, action, role, obj, run_instruction, people)
 
@@ -165,10 +171,17 @@ def test_case(state, action, role, people, dept):
 
 def test_department_actions_refused_to_another_departments_staff(people, finding, make_user, make_department):
     outsider = make_user(r.LIAISON, department=make_department())
-    order = services.order_issue(actor=people[r.OFFICE], target=finding, requirement="请整改", reply_deadline=later())
+    order = services.order_issue(
+        actor=people[r.OFFICE], target=finding, requirement="请整改", reply_deadline=later()
+    )
     for obj, call in (
         (order, lambda: services.order_transition(actor=outsider, order=order, action="sign")),
-        (finding, lambda: services.finding_transition(actor=outsider, finding=finding, action="report", data=data(), evidence=[pdf()])),
+        (
+            finding,
+            lambda: services.finding_transition(
+                actor=outsider, finding=finding, action="report", data=data(), evidence=[pdf()]
+            ),
+        ),
     ):
         before = snapshot(obj)
         with pytest.raises(ApplicationError):
@@ -177,7 +190,9 @@ def test_department_actions_refused_to_another_departments_staff(people, finding
 
 
 def test_stale_version_is_refused(people, finding):
-    order = services.order_issue(actor=people[r.OFFICE], target=finding, requirement="请整改", reply_deadline=later())
+    order = services.order_issue(
+        actor=people[r.OFFICE], target=finding, requirement="请整改", reply_deadline=later()
+    )
     seen = order.version
     services.order_transition(actor=people[r.LIAISON], order=order, action="sign")
     stale = type(order).objects.get(pk=order.pk)
