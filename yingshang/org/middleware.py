@@ -70,3 +70,16 @@ class SignInPolicyMiddleware:
         ):
             return redirect(otp_urls[1] if has_device else otp_urls[0])
         return self.get_response(request)
+
+
+class ExplicitLanguageMiddleware:
+    """Chinese unless the user picked another language with the header switch: the browser's
+    Accept-Language is ignored, so an English browser does not get a half-English page by accident.
+    Goes just before django.middleware.locale.LocaleMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)
