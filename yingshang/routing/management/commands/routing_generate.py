@@ -93,14 +93,16 @@ def generated_count() -> int:
 
 
 def generate(n: int, *, stdout=None) -> None:
-    rng = np.random.default_rng(2024)
+    """Add synthetic documents until there are `n` (ids are consecutive, so a smaller run is extended)."""
+    first = generated_count()
+    rng = np.random.default_rng(2024 + first)
     now = timezone.now()
     doc_table = SimilarityDoc._meta.db_table
     band_table = SimilarityBand._meta.db_table
     started = time.perf_counter()
     ph = "%s"
     with connection.cursor() as cursor:
-        for start in range(0, n, CHUNK):
+        for start in range(first, n, CHUNK):
             count = min(CHUNK, n - start)
             ids = np.arange(BASE_ID + start, BASE_ID + start + count, dtype=np.int64)
             sigs = rng.integers(0, 2**32, size=(count, similarity.NUM_PERM), dtype=np.uint64).astype(
@@ -144,7 +146,4 @@ class Command(BaseCommand):
         if have >= want:
             self.stdout.write(f"已有 {have} 条合成数据，无需生成。")
             return
-        if have:
-            SimilarityBand.objects.filter(appeal_id__gte=BASE_ID).delete()
-            SimilarityDoc.objects.filter(appeal_id__gte=BASE_ID).delete()
         generate(want, stdout=self.stdout)
