@@ -64,6 +64,7 @@ NOTE = re.compile(r"^(?:注|备注|说明|附注|导出人|填表|制表|审核�
 @dataclass
 class Columns:
     header_row: int
+    header_values: list[str] = field(default_factory=list)  # set when a two-level header was combined
     index: dict[str, int] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # kind -> header text as written
     measure: int | None = None
@@ -166,12 +167,37 @@ def classify_header(values: list[Any]) -> Columns | None:
     return columns
 
 
+def _exact_kinds(values: list[Any]) -> set[str]:
+    """Column kinds of cells that are exactly a header name (a data cell such as "市发改委牵头" is not)."""
+    kinds = set()
+    for value in values:
+        text = _header_key(cell_text(value))
+        for kind, names in COLUMN_NAMES:
+            if text in names:
+                kinds.add(kind)
+                break
+    return kinds
+
+
 def find_header(grid: Grid) -> Columns | None:
+    """The first row naming a task column and a lead/responsible column. A two-level header ("责任单位" merged
+    over "牵头单位 | 配合单位" in the row below) is read as one: the lower row's names win where it has them."""
     for position, (_number, values) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
         columns = classify_header(values)
-        if columns is not None:
-            columns.header_row = position
-            return columns
+        if columns is None:
+            continue
+        columns.header_row = position
+        if position + 1 < len(grid.rows):
+            below = list(grid.rows[position + 1][1])
+            if _exact_kinds(below) & {"lead", "co", "responsible", "deadline"}:
+                below += [None] * (len(values) - len(below))
+                combined = [b if _exact_kinds([b]) else v for v, b in zip(values, below, strict=False)]
+                merged = classify_header(combined)
+                if merged is not None:
+                    merged.header_row = position + 1
+                    merged.header_values = [cell_text(v) for v in combined]
+                    return merged
+        return columns
     return None
 
 
@@ -254,7 +280,7 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
     if "category" in columns.index:
         result.has_category_column = True
     header_number = grid.rows[columns.header_row][0]
-    header_values = [cell_text(v) for v in grid.rows[columns.header_row][1]]
+    header_values = columns.header_values or [cell_text(v) for v in grid.rows[columns.header_row][1]]
     section = ""
     lead_kind = "lead" if "lead" in columns.index else "responsible"
     lead_mode = u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN

@@ -134,3 +134,26 @@ def test_csv_semicolon_and_tab_separated(units):
         text = "\r\n".join(sep.join(r) for r in rows).encode("gb18030")
         result = parse_file(name="方案.csv", data=text)
         assert result.as_json()["rows"][0]["lead"] == ["市发改委"], sep
+
+
+def test_two_level_header(units):
+    rows = [
+        ["示例市2026年重点任务分工"],
+        ["序号", "重点任务", "责任单位", None, "完成时限"],
+        [None, None, "牵头单位", "配合单位", None],
+        [1, "任务甲", "市发改委", "市财政局", "2026年6月"],
+    ]
+    data = files.xlsx(rows, merges=["A1:E1", "C2:D2", "A2:A3", "B2:B3", "E2:E3"])
+    result = parsed("方案.xlsx", data)
+    assert result.as_json()["rows"] == [
+        {
+            "row": 4,
+            "lead": ["市发改委"],
+            "co": ["市财政局"],
+            "matched": {"市发改委": "FGW", "市财政局": "CZJ"},
+            "generic": [],
+            "deadline": "2026-06-30",
+            "ongoing": False,
+            "errors": [],
+        }
+    ]
