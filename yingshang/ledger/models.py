@@ -174,7 +174,13 @@ class Milestone(models.Model):
 
 
 class ProgressReport(models.Model):
-    """进度反馈: one per task per reporting cycle, written by a lead department."""
+    """进度反馈: one per task per reporting cycle, written by a lead department. Where the office setting
+    asks for it, a liaison's report waits for the department head before it counts."""
+
+    class Status(models.TextChoices):
+        ACCEPTED = "accepted", "已报送"
+        PENDING_HEAD = "pending_head", "待部门负责人审核"
+        RETURNED = "returned", "已退回"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports", verbose_name="任务")
     period_start = models.DateField("反馈周期")
@@ -186,6 +192,8 @@ class ProgressReport(models.Model):
     next_steps = models.TextField("下步计划", blank=True)
     coordination = models.TextField("需协调事项", blank=True)
     is_late = models.BooleanField("逾期反馈", default=False)
+    status = models.CharField("状态", max_length=16, choices=Status.choices, default=Status.ACCEPTED)
+    head_note = models.TextField("部门负责人意见", blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField("反馈时间")
 
@@ -193,7 +201,9 @@ class ProgressReport(models.Model):
         verbose_name = verbose_name_plural = "进度反馈"
         ordering = ["-period_start", "-id"]
         constraints = [
-            models.UniqueConstraint(fields=["task", "period_start"], name="report_once_per_cycle"),
+            models.UniqueConstraint(
+                fields=["task", "period_start"], condition=~Q(status="returned"), name="report_once_per_cycle"
+            ),
             models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100"),
         ]
         indexes = [models.Index(fields=["task", "-period_start"], name="report_task_period")]

@@ -38,7 +38,7 @@ define(
     False,
     kind="bool",
     group=GROUP,
-    help="开启后，联络员提交的销号申请先由本部门负责人审核，再报营商办。",
+    help="开启后，联络员提交的进度反馈和销号申请先由本部门负责人审核：反馈经审核后才计入，销号申请经审核后才报营商办。",
 )
 define(
     "ledger_default_cycle",

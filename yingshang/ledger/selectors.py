@@ -345,6 +345,21 @@ def review_queue(user: Any) -> QuerySet[Task]:
     return qs.select_related("primary_lead", "document").order_by("id")
 
 
+def pending_reports(user: Any) -> QuerySet[ProgressReport]:
+    """Progress reports of the head's department waiting for their approval."""
+    if r.DEPT_HEAD not in getattr(user, "role_codes", frozenset()):
+        return ProgressReport.objects.none()
+    ids = department_ids(user) or set()
+    return (
+        ProgressReport.objects.filter(
+            status=ProgressReport.Status.PENDING_HEAD,
+            task_id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+        )
+        .select_related("task", "submitted_by")
+        .order_by("submitted_at", "id")
+    )
+
+
 def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:
     if r.OFFICE not in getattr(user, "role_codes", frozenset()):
         return ExtensionRequest.objects.none()
@@ -440,7 +455,7 @@ def implementation_report(document: PolicyDocument, on: date, user: Any) -> list
     last_periods: dict[int, date] = {}
     for chunk in _chunks(ids, 5000):
         for task_id, period in (
-            ProgressReport.objects.filter(task_id__in=chunk, submitted_at__lte=until)
+            ProgressReport.objects.filter(task_id__in=chunk, submitted_at__lte=until, status="accepted")
             .values_list("task_id", "period_start")
             .order_by()
         ):

@@ -456,7 +456,12 @@ def default_report_period(task: Task, on: date) -> date:
     current = w.period_start(on, task.cycle)
     previous = w.previous_period(current, task.cycle)
     first = w.period_start(task.start_date, task.cycle)
-    if previous >= first and not ProgressReport.objects.filter(task=task, period_start=previous).exists():
+    if (
+        previous >= first
+        and not ProgressReport.objects.filter(task=task, period_start=previous)
+        .exclude(status="returned")
+        .exists()
+    ):
         return previous
     return current
 
@@ -495,12 +500,13 @@ def progress_report_submit(
     at = submitted_at or timezone.now()
     on = timezone.localdate(at)
     period = w.period_start(period_start, task.cycle) if period_start else default_report_period(task, on)
-    if ProgressReport.objects.filter(task=task, period_start=period).exists():
+    if ProgressReport.objects.filter(task=task, period_start=period).exclude(status="returned").exists():
         raise ValidationFailed(
             f"{w.period_label(period, task.cycle)}已反馈，请勿重复提交。",
             fields={"period_start": ["本期已反馈。"]},
         )
     department = _acting_department(actor, task)
+    to_head = bool(get_setting("ledger_head_approval")) and not actor.has_role(r.DEPT_HEAD)
     report = ProgressReport(
         task=task,
         period_start=period,
@@ -512,6 +518,7 @@ def progress_report_submit(
         next_steps=next_steps.strip(),
         coordination=coordination.strip(),
         is_late=on > w.report_due(period, task.cycle),
+        status=ProgressReport.Status.PENDING_HEAD if to_head else ProgressReport.Status.ACCEPTED,
         submitted_by=actor,
         submitted_at=at,
     )
@@ -527,23 +534,16 @@ def progress_report_submit(
     folded = contributions.update(report=report)
     for f in evidence:
         attachment_add(actor=actor, obj=report, uploaded=f, purpose="evidence", allowed=EVIDENCE_TYPES)
-    if task.state == wf.NOT_STARTED:
-        _transition(task, actor=actor, action="start", note="首次反馈进展")
-    newest = task.last_period is None or period >= task.last_period
-    fields: dict[str, Any] = {"last_report_on": on}
-    if newest:
-        fields.update(percent=report.percent, last_period=period)
-    elif task.last_report_on and task.last_report_on > on:
-        fields.pop("last_report_on")
-    Task.objects.filter(pk=task.pk).update(**fields)
-    for key, value in fields.items():
-        setattr(task, key, value)
-    _refresh_warning(task)
+    label = f"反馈进展（{w.period_label(period, task.cycle)}）" + ("，逾期" if report.is_late else "")
+    if to_head:
+        label += "，待部门负责人审核"
+    else:
+        _count_report(task, report, actor=actor)
     record_timeline(
         task,
         actor=actor,
         action="report",
-        label=f"反馈进展（{w.period_label(period, task.cycle)}）" + ("，逾期" if report.is_late else ""),
+        label=label,
         note=report.text,
         data={"report": report.pk, "percent": report.percent, "late": report.is_late, "folded": folded},
     )
@@ -552,6 +552,66 @@ def progress_report_submit(
         action="progress_report.submit",
         obj=report,
         after={"task": task.pk, "period": str(period), "percent": report.percent, "late": report.is_late},
+    )
+    return report
+
+
+def _count_report(task: Task, report: ProgressReport, *, actor: Any) -> None:
+    """An accepted report starts the task, moves its last reported cycle and percent, and its thresholds."""
+    if task.state == wf.NOT_STARTED:
+        _transition(task, actor=actor, action="start", note="首次反馈进展")
+    on = timezone.localdate(report.submitted_at)
+    fields: dict[str, Any] = {}
+    if task.last_period is None or report.period_start >= task.last_period:
+        fields.update(percent=report.percent, last_period=report.period_start)
+    if task.last_report_on is None or on > task.last_report_on:
+        fields["last_report_on"] = on
+    if fields:
+        Task.objects.filter(pk=task.pk).update(**fields)
+        for key, value in fields.items():
+            setattr(task, key, value)
+    _refresh_warning(task)
+
+
+@transaction.atomic
+def progress_report_head_decide(
+    *, actor: Any, report: ProgressReport, approve: bool, reason: str = ""
+) -> ProgressReport:
+    """部门负责人 approves a liaison's report (it then counts) or returns it with a reason (the liaison reports
+    the cycle again)."""
+    task = Task.objects.select_for_update().get(pk=report.task_id)
+    if not (actor.has_role(r.DEPT_HEAD) and perms.is_lead(actor, task)):
+        raise PermissionRefused("只有牵头单位的部门负责人可以审核本单位的进度反馈。")
+    if report.status != ProgressReport.Status.PENDING_HEAD:
+        raise TransitionRefused("该进度反馈不在待审核状态。")
+    if not approve and not reason.strip():
+        raise ValidationFailed("退回时请填写理由。", fields={"reason": ["请填写理由。"]})
+    updated = ProgressReport.objects.filter(pk=report.pk, status=ProgressReport.Status.PENDING_HEAD).update(
+        status=ProgressReport.Status.ACCEPTED if approve else ProgressReport.Status.RETURNED,
+        head_note=reason.strip(),
+    )
+    if updated != 1:
+        raise ConcurrentChange()
+    report.status = ProgressReport.Status.ACCEPTED if approve else ProgressReport.Status.RETURNED
+    report.head_note = reason.strip()
+    if approve:
+        _count_report(task, report, actor=actor)
+    else:
+        Contribution.objects.filter(report=report).update(report=None)
+    record_timeline(
+        task,
+        actor=actor,
+        action="report_head_approve" if approve else "report_head_return",
+        label=("部门负责人审核通过进度反馈" if approve else "部门负责人退回进度反馈")
+        + f"（{w.period_label(report.period_start, task.cycle)}）",
+        note=reason,
+    )
+    audit_record(
+        actor=actor,
+        action="progress_report.head_approve" if approve else "progress_report.head_return",
+        obj=report,
+        after={"status": report.status},
+        detail=reason,
     )
     return report
 

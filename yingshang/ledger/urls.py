@@ -14,6 +14,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review"),
     path("tasks/<int:pk>/", views.task_detail, name="task"),
     path("tasks/<int:pk>/report/", views.report_submit, name="report"),
+    path("reports/<int:pk>/head-decision/", views.report_head_decide, name="report_head_decide"),
     path("tasks/<int:pk>/contribute/", views.contribution_submit, name="contribute"),
     path("tasks/<int:pk>/close-out/", views.close_out_submit, name="close_out"),
     path("tasks/<int:pk>/head-decision/", views.head_decide, name="head_decide"),

@@ -29,7 +29,16 @@ from . import permissions as perms
 from . import selectors, services
 from . import warnings as w
 from . import workflow as wf
-from .models import Category, ExportJob, ExtensionRequest, Measure, Milestone, PolicyDocument, SavedFilter
+from .models import (
+    Category,
+    ExportJob,
+    ExtensionRequest,
+    Measure,
+    Milestone,
+    PolicyDocument,
+    ProgressReport,
+    SavedFilter,
+)
 
 PAGE_SIZE = 50
 EXPORT_WIDTHS = [8, 60, 24, 24, 16, 12, 10, 10, 10, 14, 14]
@@ -175,7 +184,12 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
                 on=today,
                 rules=rules,
             ),
-            "period": w.period_label(services.default_report_period(task, today), task.cycle)
+            "period": w.period_label(
+                w.due_report_period(
+                    cycle=task.cycle, start_date=task.start_date, last_period=task.last_period, on=today
+                ),
+                task.cycle,
+            )
             if task.state in wf.OPEN
             else "",
         }
@@ -205,6 +219,7 @@ def review_queue(request: AuthedRequest) -> HttpResponse:
         {
             "items": [(t, pending.get(t.pk)) for t in tasks],
             "extensions": list(selectors.pending_extensions(request.user)),
+            "reports": list(selectors.pending_reports(request.user)),
         },
     )
 
@@ -245,6 +260,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "lead_ids": {d.department_id for d in detail["leads"]},
         "co_ids": {d.department_id for d in detail["cos"]},
         "is_lead": perms.is_lead(user, task) and task.state in wf.ACTIVE,
+        "is_lead_head": user.has_role("dept_head") and perms.is_lead(user, task),
         "cycles": services.Cycle.choices,
     }
     return render(request, "ledger/task_detail.html", ctx)
@@ -338,6 +354,22 @@ def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         )
 
     return _act(request, pk, "进展已反馈。", run)
+
+
+@login_required
+@require_POST
+def report_head_decide(request: AuthedRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(ProgressReport, pk=pk)
+    perms.access_task(request.user, report.task_id)
+    approve = request.POST.get("decision") == "approve"
+    return _act(
+        request,
+        report.task_id,
+        "进度反馈已审核通过。" if approve else "进度反馈已退回。",
+        lambda: services.progress_report_head_decide(
+            actor=request.user, report=report, approve=approve, reason=request.POST.get("reason", "")
+        ),
+    )
 
 
 @login_required

@@ -173,3 +173,13 @@ def missed_count(
         count += 1
         p = nxt
     return count
+
+
+def due_report_period(*, cycle: str, start_date: date, last_period: date | None, on: date) -> date:
+    """The cycle a department should report on next, from the task's facts only (for lists): the last
+    ended cycle when it is owed and not yet reported, otherwise the current one."""
+    current = period_start(on, cycle)
+    previous = previous_period(current, cycle)
+    if previous >= period_start(start_date, cycle) and (last_period is None or last_period < previous):
+        return previous
+    return current

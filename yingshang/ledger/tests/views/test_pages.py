@@ -252,3 +252,22 @@ def test_categories_page_office_only(ledger, login, client):
 
     assert Category.objects.filter(name="创新环境").exists()
     assert Category.objects.count() == 6
+
+
+def test_review_queue_and_my_tasks_query_counts(ledger, login, client, django_assert_num_queries):
+    for i in range(3):
+        task = ledger["make_task"](title=f"待审{i}")
+        services.close_out_request(actor=ledger["liaison"], task=task, summary="完成", evidence=[pdf()])
+    login(ledger["office"])
+    client.get(reverse("ledger:review"))
+    with django_assert_num_queries(10):
+        client.get(reverse("ledger:review"))
+    login(ledger["liaison"])
+    client.get(reverse("ledger:mine"))
+    with django_assert_num_queries(13):
+        client.get(reverse("ledger:mine"))
+    ledger["make_task"](title="新任务甲")
+    ledger["make_task"](title="新任务乙")
+    with django_assert_num_queries(13):
+        response = client.get(reverse("ledger:mine"))
+    assert len(response.context["other"]) + len(response.context["due"]) + len(response.context["late"]) == 5
