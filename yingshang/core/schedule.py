@@ -16,5 +16,6 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
     PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
+    PeriodicJob("dashboard.refresh_figures", "yingshang.dashboard.jobs.refresh_figures", 900),
     PeriodicJob("workdays.extend_calendar_table", "yingshang.workdays.jobs.extend_calendar_table", 86400),
 ]
