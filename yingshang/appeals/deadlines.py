@@ -35,6 +35,14 @@ class Rules:
     def in_force(cls, at: datetime | None = None) -> Rules:
         return cls(str(get_setting("appeals.count_from", at)), calendar.OfficeHours.in_force(at))
 
+    def resolved(self, at: datetime | None = None) -> Rules:
+        """The same rules with "calendar" replaced by the city-wide rule in force at `at`, so bulk callers
+        read no setting per row (the result equals `calendar.deadline_from_receipt`)."""
+        if self.rule != "calendar":
+            return self
+        counts = bool(get_setting("workdays_count_receipt_day", at))
+        return Rules("receipt" if counts else "next_workday", self.office_hours)
+
 
 def _local(moment: datetime) -> datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else timezone.make_aware(moment)

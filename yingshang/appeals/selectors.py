@@ -44,11 +44,15 @@ def appeal_list(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet
     f = filters or {}
     ids = department_ids(user)
     if ids is not None and ids and not (user.has_role(r.ENTERPRISE) and user.enterprise_id):
-        # A department's queue is what it handles now (main) or co-handles in the current round.
-        qs = Appeal.objects.filter(
-            Q(main_department_id__in=ids)
-            | Exists(Dispatch.objects.filter(appeal=OuterRef("pk"), department_id__in=ids, is_current=True))
+        # A department's queue: what it handles as main department, plus open appeals it co-handles in
+        # the current round. Co-handling is rare, so those ids are fetched first and the list stays one
+        # indexed query on (main_department, state, received_at).
+        co_ids = list(
+            Dispatch.objects.filter(
+                department_id__in=ids, is_current=True, role=Dispatch.Role.CO, appeal__state__in=OPEN_STATES
+            ).values_list("appeal_id", flat=True)[:1000]
         )
+        qs = Appeal.objects.filter(Q(main_department_id__in=ids) | Q(pk__in=co_ids))
     else:
         qs = appeals_visible(user)
     state = f.get("state")

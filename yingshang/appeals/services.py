@@ -281,7 +281,12 @@ def appeal_intake(
 
 
 def _replay(scope: str, key: str, fingerprint: str) -> Appeal | None:
-    existing = Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key).first()
+    # The `exclude` repeats the partial unique index's condition so SQLite (and PostgreSQL) can use it.
+    existing = (
+        Appeal.objects.filter(idempotency_scope=scope, idempotency_key=key)
+        .exclude(idempotency_key="")
+        .first()
+    )
     if existing is not None and existing.request_hash != fingerprint:
         raise IdempotencyConflict()
     return existing

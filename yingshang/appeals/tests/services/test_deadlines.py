@@ -62,6 +62,10 @@ def test_reply_days_by_counting_rule(rule):
     rule("calendar")  # the workdays default: the day of receipt does not count
     assert deadlines.reply_deadline(received, 5) == local(2026, 10, 13, 17, 30)
     assert deadlines.sign_deadline(received, 8) == local(2026, 10, 9, 10, 0)
+    bulk = deadlines.Rules.in_force(received).resolved(received)
+    assert bulk.rule == "next_workday"
+    assert deadlines.reply_deadline(received, 5, bulk) == local(2026, 10, 13, 17, 30)
+    assert deadlines.sign_deadline(received, 8, bulk) == local(2026, 10, 9, 10, 0)
 
 
 def test_dispatch_sets_limits_across_the_break(walk, office_user, dept, rule):

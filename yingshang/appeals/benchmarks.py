@@ -1,0 +1,315 @@
+"""Appeals benchmarks (`python manage.py bench --scale small|design --only appeals`), one JSON line per
+figure:
+
+- appeal_list: the queue filtered by department and state (count + first page), as the office and as a
+  department liaison: p50/p95 over random filters. Target at design scale: p95 < 100 ms.
+- appeal_rates: the four rates and the composite for every department for one quarter. Target < 2 s.
+- appeal_intake_api: gunicorn with N worker processes on 127.0.0.1, driven by client threads posting new
+  appeals with their own Idempotency-Key for a bounded time: rate, p50/p99, errors, processes.
+
+Data: a database that already holds at least the scale's number of appeals (prepared with
+`generate_appeals --scale ...`) is used as it is; otherwise a throwaway database is created, filled with
+`generate_appeals` and dropped afterwards."""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+from django.utils import timezone
+
+SCALES = {
+    "small": {"appeals": 20_000, "queries": 100, "workers": 2, "threads": 8, "seconds": 10},
+    "design": {"appeals": 2_000_000, "queries": 300, "workers": 3, "threads": 16, "seconds": 60},
+}
+PORT = 8140
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+@contextmanager
+def _database(scale: str) -> Iterator[dict[str, Any]]:
+    """The current database when it is already filled to scale, else a throwaway one filled here."""
+    from yingshang.appeals.models import Appeal
+
+    need = SCALES[scale]["appeals"]
+    try:
+        have = Appeal.objects.count()
+    except Exception:  # no tables yet
+        have = 0
+    if have >= need * 0.95:
+        yield {"appeals": have, "database": "existing"}
+        return
+    settings_dict = connection.settings_dict
+    test_settings = settings_dict.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix="ys_appealsbench_")
+        test_settings["NAME"] = os.path.join(tmpdir, "bench.sqlite3")
+    else:
+        test_settings["NAME"] = f"{settings_dict['NAME']}_appealsbench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        call_command("generate_appeals", count=need, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        yield {"appeals": need, "database": "throwaway"}
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = saved
+        if tmpdir:
+            for name in os.listdir(tmpdir):
+                os.remove(os.path.join(tmpdir, name))
+            os.rmdir(tmpdir)
+
+
+def _office_user():
+    from yingshang.org import roles as r
+    from yingshang.org.models import User
+
+    return next(u for u in User.objects.filter(is_active=True).order_by("pk") if u.has_role(r.OFFICE))
+
+
+def _liaison(department_id: int):
+    from yingshang.org import roles as r
+    from yingshang.org import services as org_services
+    from yingshang.org.models import Department, User
+
+    username = f"bench_liaison_{department_id}"
+    user = User.objects.filter(username=username).first()
+    return user or org_services.user_create(
+        actor=None,
+        username=username,
+        password=f"Bench-{random.randint(10**8, 10**9)}!aA",
+        real_name="压测联络员",
+        roles={r.LIAISON},
+        department=Department.objects.get(pk=department_id),
+        must_change_password=False,
+    )
+
+
+def _list_page(user, filters) -> int:
+    from django.core.paginator import Paginator
+
+    from yingshang.appeals.selectors import appeal_list
+
+    page = Paginator(appeal_list(user, filters), 20).get_page(1)
+    return page.paginator.count + len(list(page.object_list))
+
+
+def bench_list(scale: str) -> Iterator[dict[str, Any]]:
+    from yingshang.appeals.models import Appeal
+
+    conf = SCALES[scale]
+    with _database(scale) as info:
+        rng = random.Random(7)
+        departments = list(
+            Appeal.objects.exclude(main_department=None)
+            .values_list("main_department_id", flat=True)
+            .distinct()[:60]
+        )
+        states = ["dispatched", "signed", "replied", "concluded", "returned"]
+        office = _office_user()
+        for label, make_user in (("office", lambda d: office), ("department", _liaison)):
+            timings = []
+            for _ in range(conf["queries"]):
+                department = rng.choice(departments)
+                user = make_user(department)
+                filters = {"state": rng.choice(states)}
+                if label == "office":
+                    filters["department"] = str(department)
+                t0 = time.perf_counter()
+                _list_page(user, filters)
+                timings.append((time.perf_counter() - t0) * 1000)
+            meta = {"scale": scale, "appeals": info["appeals"], "as": label, "db": connection.vendor}
+            for metric, q in (("p50_ms", 0.5), ("p95_ms", 0.95)):
+                yield {
+                    "bench": "appeal_list",
+                    "metric": metric,
+                    "value": round(_percentile(timings, q), 2),
+                    "scale": meta,
+                }
+
+
+def bench_rates(scale: str) -> Iterator[dict[str, Any]]:
+    from yingshang.appeals import rates
+
+    with _database(scale) as info:
+        today = timezone.localdate()
+        quarter_start = date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+        start = (quarter_start - timedelta(days=1)).replace(day=1)
+        start = date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)  # the last full quarter
+        end = quarter_start - timedelta(days=1)
+        timings = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            table = rates.all_rates(start, end)
+            timings.append(time.perf_counter() - t0)
+        meta = {
+            "scale": scale,
+            "appeals": info["appeals"],
+            "quarter": f"{start}..{end}",
+            "departments": len(table["composite"]),
+            "db": connection.vendor,
+        }
+        yield {"bench": "appeal_rates", "metric": "seconds", "value": round(min(timings), 3), "scale": meta}
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
+    import requests
+
+    from yingshang.appeals.demo import credit_code_for as credit_code
+    from yingshang.appeals.models import SourceSystem
+    from yingshang.org import services as org_services
+    from yingshang.org.models import User
+
+    conf = SCALES[scale]
+    with _database(scale) as info:
+        account = User.objects.filter(username="bench_hotline").first() or org_services.user_create(
+            actor=None,
+            username="bench_hotline",
+            password=f"Bench-{random.randint(10**8, 10**9)}!aA",
+            real_name="压测热线接口",
+            roles=set(),
+            must_change_password=False,
+        )
+        SourceSystem.objects.get_or_create(code="bench", defaults={"name": "压测来源", "account": account})
+        _, token = org_services.api_token_create(actor=None, user=account, name="bench")
+        connections.close_all()
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+            "DJANGO_LOG_LEVEL": "ERROR",
+        }
+        server = subprocess.Popen(
+            [
+                os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+                "config.wsgi",
+                "-w",
+                str(conf["workers"]),
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "/dev/null",
+                "--error-logfile",
+                "-",
+                "--log-level",
+                "warning",
+            ],
+            cwd=str(settings.BASE_DIR),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{PORT}/api/appeals/"
+            for _ in range(100):
+                try:
+                    requests.get(f"http://127.0.0.1:{PORT}/api/openapi.json", timeout=1)
+                    break
+                except requests.RequestException:
+                    time.sleep(0.2)
+            latencies: list[float] = []
+            errors = [0]
+            lock = threading.Lock()
+            stop_at = time.monotonic() + conf["seconds"]
+
+            def client(n: int) -> None:
+                session = requests.Session()
+                session.headers["Authorization"] = f"Bearer {token}"
+                rng = random.Random(n)
+                i = 0
+                while time.monotonic() < stop_at:
+                    i += 1
+                    body = {
+                        "external_id": f"B{n}-{i}",
+                        "enterprise_name": f"压测企业{n}-{i}",
+                        "credit_code": credit_code(rng.randint(1, 9_999_999)),
+                        "contact_name": "压测",
+                        "contact_phone": f"139{rng.randint(10_000_000, 99_999_999)}",
+                        "category": rng.choice(["consult", "help", "complaint"]),
+                        "description": f"压测诉求 {n}-{i}："
+                        + "".join(rng.choice("营商环境企业诉求办理") for _ in range(40)),
+                    }
+                    t0 = time.perf_counter()
+                    try:
+                        response = session.post(
+                            url,
+                            json=body,
+                            headers={"Idempotency-Key": f"bench-{n}-{i}-{time.time_ns()}"},
+                            timeout=10,
+                        )
+                        ok = response.status_code == 201
+                    except requests.RequestException:
+                        ok = False
+                    elapsed = (time.perf_counter() - t0) * 1000
+                    with lock:
+                        latencies.append(elapsed)
+                        if not ok:
+                            errors[0] += 1
+
+            started = time.monotonic()
+            threads = [threading.Thread(target=client, args=(n,)) for n in range(conf["threads"])]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            duration = time.monotonic() - started
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+        meta = {
+            "scale": scale,
+            "appeals": info["appeals"],
+            "server_processes": conf["workers"],
+            "client_threads": conf["threads"],
+            "seconds": round(duration, 1),
+            "db": connection.vendor,
+        }
+        ok_count = len(latencies) - errors[0]
+        yield {
+            "bench": "appeal_intake_api",
+            "metric": "per_s",
+            "value": round(ok_count / duration, 1),
+            "scale": meta,
+        }
+        yield {
+            "bench": "appeal_intake_api",
+            "metric": "p50_ms",
+            "value": round(_percentile(latencies, 0.5), 1),
+            "scale": meta,
+        }
+        yield {
+            "bench": "appeal_intake_api",
+            "metric": "p99_ms",
+            "value": round(_percentile(latencies, 0.99), 1),
+            "scale": meta,
+        }
+        yield {"bench": "appeal_intake_api", "metric": "errors", "value": errors[0], "scale": meta}
+
+
+BENCHMARKS = [bench_list, bench_rates, bench_intake]
