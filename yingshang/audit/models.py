@@ -39,12 +39,14 @@ class AuditRecord(models.Model):
 class AuditSeal(models.Model):
     """One link of the hash chain over audit records, in record-id order:
     hash = H(prev_hash || canonical(record)). Append-only, kept apart from the records so writing a record
-    never waits for the chain. The unique constraints make a fork impossible: two sealers racing for the
-    same place cannot both commit (same seq, same predecessor or same record)."""
+    never waits for the chain."""
 
-    seq = models.PositiveBigIntegerField("序号", unique=True)
+    # Position in the chain as primary key: the unique positions and unique records, both growing, make a
+    # fork impossible (two sealers racing for the same place cannot both commit) and keep inserts at the
+    # right edge of every index.
+    seq = models.PositiveBigIntegerField("序号", primary_key=True)
     record_id = models.BigIntegerField("记录ID", unique=True)
-    prev_hash = models.CharField("前一哈希", max_length=64, unique=True)
+    prev_hash = models.CharField("前一哈希", max_length=64)
     hash = models.CharField("哈希", max_length=64)
     algorithm = models.CharField("算法", max_length=16)
     sealed_at = models.DateTimeField("封存时间")

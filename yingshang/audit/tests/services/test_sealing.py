@@ -93,15 +93,15 @@ def test_the_database_refuses_a_fork(write_records):
     write_records(1)
     seal_all()
     first = AuditSeal.objects.get(seq=1)
-    common = {"hash": "ab" * 32, "algorithm": "sm3", "sealed_at": timezone.now()}
-    with pytest.raises(IntegrityError), transaction.atomic():  # same predecessor as seal 1
-        AuditSeal.objects.create(seq=9, record_id=10**9, prev_hash=first.prev_hash, **common)
-    with pytest.raises(IntegrityError), transaction.atomic():  # same record
-        AuditSeal.objects.create(seq=9, record_id=first.record_id, prev_hash="cd" * 32, **common)
-    with pytest.raises(IntegrityError), transaction.atomic():  # same place in the chain
-        AuditSeal.objects.create(seq=1, record_id=10**9, prev_hash="cd" * 32, **common)
+    common = {"hash": "ab" * 32, "prev_hash": first.hash, "algorithm": "sm3", "sealed_at": timezone.now()}
+    with pytest.raises(IntegrityError), transaction.atomic():  # a second seal in the same place
+        AuditSeal.objects.create(seq=2, record_id=10**9, **common)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the same record sealed twice
+        AuditSeal.objects.create(seq=3, record_id=first.record_id, **common)
     with pytest.raises(IntegrityError), transaction.atomic():
-        AuditSeal.objects.create(seq=9, record_id=10**9, prev_hash="cd" * 32, **dict(common, algorithm="md5"))
+        AuditSeal.objects.create(seq=3, record_id=10**9, **dict(common, algorithm="md5"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        AuditSeal.objects.create(seq=0, record_id=10**9, **common)
     assert AuditSeal.objects.count() == 2
 
 
