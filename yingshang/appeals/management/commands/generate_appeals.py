@@ -210,8 +210,8 @@ class Command(BaseCommand):
                         "已办理。",
                         actor,
                         replied_at,
-                        replied_at <= reply_deadline,
-                    )  # type: ignore[operator]
+                        replied_at <= reply_deadline,  # type: ignore[operator]
+                    )
                 )
                 if state == "concluded":
                     ids[FollowUp] += 1
