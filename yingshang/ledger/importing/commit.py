@@ -12,7 +12,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
-from yingshang.core.errors import ApplicationError, ValidationFailed, validation_error_fields
+from yingshang.core.errors import (
+    ApplicationError,
+    ConcurrentChange,
+    ValidationFailed,
+    validation_error_fields,
+)
 from yingshang.core.office_settings import get_setting
 from yingshang.org import services as org_services
 from yingshang.org.models import Department
@@ -360,7 +365,25 @@ def _create_tasks(
             if key:
                 measures[key] = measure
         row_measures.append(measure)
-    Measure.objects.bulk_create(new_measures, batch_size=BATCH)
+    doc_ids = sorted({m.document_id for m in new_measures})
+    before = Measure.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    measure_fields = [f for f in Measure._meta.concrete_fields if not f.primary_key]
+    _insert_rows(
+        Measure,
+        [f.name for f in measure_fields],
+        [tuple(f.pre_save(m, True) for f in measure_fields) for m in new_measures],
+    )
+    # Ids of the rows just written: new ids in these documents, told apart by their sort order (the row's
+    # position in this file, unique within it).
+    inserted: dict[tuple[int, int], int] = {}
+    for pk, document_id, sort_order in Measure.objects.filter(
+        document_id__in=doc_ids, id__gt=before
+    ).values_list("id", "document_id", "sort_order"):
+        if (document_id, sort_order) in inserted:
+            raise ConcurrentChange("同一政策文件正在被另一次导入写入，本次未保存任何内容，请稍后重试。")
+        inserted[(document_id, sort_order)] = pk
+    for m in new_measures:
+        m.pk = inserted[(m.document_id, m.sort_order)]
     # Task rows are built as plain values (no model instances): the ORM's per-object work is most of the
     # cost at 10,000 rows. The values are those task_create would save; the parser has already checked
     # what comes from the file (text present, 序号 length, a deadline or ongoing, departments exist).
@@ -412,17 +435,18 @@ def _create_tasks(
         rows.append(tuple(values[f] for f in fields))
         keys.append(source_key)
         plans.append(department_plan)
+    tasks_before = Task.objects.order_by("-id").values_list("id", flat=True).first() or 0
     try:
         with transaction.atomic():
             _insert_rows(Task, fields, rows)
     except IntegrityError as exc:
         raise ValidationFailed("导入的任务与已有任务的来源标识重复，请刷新预览后重试。") from exc
-    ids: dict[str, int] = {}
-    for i in range(0, len(keys), 500):
-        for found_key, found_id in Task.objects.filter(source_key__in=keys[i : i + 500]).values_list(
-            "source_key", "id"
-        ):
-            ids[str(found_key)] = found_id
+    ids: dict[str, int] = {
+        str(found_key): found_id
+        for found_key, found_id in Task.objects.filter(
+            document_id__in=doc_ids, id__gt=tasks_before
+        ).values_list("source_key", "id")
+    }
     task_ids = [ids[k] for k in keys]
     _insert_rows(
         TaskDepartment,
