@@ -23,3 +23,17 @@ def sync_similarity_index() -> int:
 
     feedback_sync()
     return index_sync()
+
+
+@task()
+def scheduled_retrain() -> str:
+    """Periodic retraining from history (register in core.schedule); skipped while one is running."""
+    from .models import TrainingRun
+    from .services import training_run_execute
+
+    if TrainingRun.objects.filter(
+        status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+    ).exists():
+        return "skipped"
+    run = TrainingRun.objects.create(message="定期重新训练")
+    return training_run_execute(run_id=run.pk).status

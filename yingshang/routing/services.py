@@ -287,7 +287,6 @@ def suggest_departments(appeal_text: str, *, k: int = 3, exclude_appeal_id: Any 
 
     Nothing when there is no model yet (a city with no history), when the text cannot be routed (empty,
     one character, not Chinese), and a department that is no longer active is never suggested."""
-    from yingshang.org.models import Department
 
     if not check_text(appeal_text).ok:
         return []
@@ -295,10 +294,7 @@ def suggest_departments(appeal_text: str, *, k: int = 3, exclude_appeal_id: Any 
     if bundle is None:
         return []
     ranked = bundle.router.rank(appeal_text, k=len(bundle.labels))
-    wanted = [label for label, _ in ranked if label.isdigit()]
-    active = {
-        str(d.pk): d for d in Department.objects.filter(pk__in=[int(x) for x in wanted], is_active=True)
-    }
+    active = _active_departments_by_label([label for label, _ in ranked])
     out: list[Suggestion] = []
     for label, confidence in ranked:
         department = active.get(label)
@@ -309,6 +305,25 @@ def suggest_departments(appeal_text: str, *, k: int = 3, exclude_appeal_id: Any 
         out.append(Suggestion(department, round(confidence, 4), similar))
         if len(out) == k:
             break
+    return out
+
+
+def _active_departments_by_label(labels: list[str]) -> dict[str, Any]:
+    """Label -> active department. Models trained from history carry department ids; a model trained from
+    a file may carry department names, short names or aliases. Departments merged or closed since the
+    model was trained (inactive now) are simply absent, so they are never suggested."""
+    from yingshang.org.models import Department
+
+    ids = [int(x) for x in labels if x.isdigit()]
+    names = {x for x in labels if not x.isdigit()}
+    out: dict[str, Any] = {}
+    if ids:
+        out.update({str(d.pk): d for d in Department.objects.filter(pk__in=ids, is_active=True)})
+    if names:
+        for d in Department.objects.filter(is_active=True):
+            for name in d.all_names():
+                if name in names:
+                    out.setdefault(name, d)
     return out
 
 

@@ -148,3 +148,21 @@ def test_rollback_without_an_earlier_version_is_refused(train):
     with pytest.raises(ValidationFailed):
         services.model_rollback(actor=None)
     assert RoutingModel.objects.get(is_active=True) == only
+
+
+def test_a_model_trained_on_department_names_suggests_those_departments(corpus, make_department):
+    traffic = make_department("示例市交通运输局", short_name="交通局")
+    make_department("示例市生态环境局", aliases=["环保局"])
+    texts, topics = corpus({"交通": 25, "环保": 25, "人社": 25})
+    names = {"交通": "交通局", "环保": "环保局", "人社": "人社局（未建账）"}
+    services.model_train(
+        actor=None,
+        texts=texts,
+        labels=[names[t] for t in topics],
+        source=RoutingModel.Source.CSV,
+        min_examples=5,
+    )
+    suggestions = services.suggest_departments("公交站台拥堵，路口红绿灯故障", k=3)
+    assert suggestions[0].department == traffic
+    # A label that names no department of the city is never shown.
+    assert [s.department.name for s in suggestions] == ["示例市交通运输局", "示例市生态环境局"]
