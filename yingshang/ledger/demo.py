@@ -19,8 +19,8 @@ from . import warnings as w
 from .models import Category
 
 # (category code, measure, [(task, leads, co, deadline key, cycle, profile, metric, target, unit)])
-# deadline keys: "year_end", "next_mid", "overdue", "soon", "ongoing"; profiles: good, late, missing, silent,
-# closed, pending, new.
+# deadline keys: "year_end", "next_mid", "overdue", "soon", "ongoing"; profiles: good, due (last cycle not yet
+# reported), late, missing, silent, closed, pending, new.
 PLAN: list[tuple[str, str, list[tuple]]] = [
     (
         "government",
@@ -121,7 +121,7 @@ PLAN: list[tuple[str, str, list[tuple]]] = [
                 ["XZSP"],
                 "year_end",
                 "month",
-                "good",
+                "due",
                 "智能审批占比",
                 60,
                 "%",
@@ -509,7 +509,9 @@ def seed(ctx: dict[str, Any]) -> None:
                 co_departments=[departments[c] for c in cos],
                 deadline=deadline,
                 ongoing=deadline is None,
-                deadline_text="长期坚持" if deadline is None else f"{deadline.year}年{deadline.month}月底前",
+                deadline_text="长期坚持"
+                if deadline is None
+                else f"{deadline.year}年{deadline.month}月{deadline.day}日前",
                 cycle=cycle,
                 serial=f"{m_index}.{t_index}",
                 metric=metric,
@@ -548,6 +550,8 @@ def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profil
         p = w.next_period(p, task.cycle)
     if profile == "missing":
         periods = periods[:1]
+    elif profile == "due":
+        periods = periods[:-1]  # the last ended cycle is not reported yet: past its due date, yellow
     elif profile == "silent":
         periods = []
     percent = 0

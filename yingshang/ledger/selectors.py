@@ -54,7 +54,7 @@ def warning_q(level: str, on: date) -> Q:
         return yellow
     if level == w.GREEN:
         return (
-            Q(state__in=wf.ACTIVE)
+            Q(state__in=wf.OPEN)
             & (Q(yellow_at__isnull=True) | Q(yellow_at__gt=on))
             & (Q(red_at__isnull=True) | Q(red_at__gt=on))
         )
@@ -224,11 +224,12 @@ class TaskRow:
 
     @property
     def active(self) -> bool:
-        return self.task.state in wf.ACTIVE
+        """Open tasks carry a warning; under review, closed or cancelled ones do not."""
+        return self.task.state in wf.OPEN
 
     @property
     def level_label(self) -> str:
-        return w.LEVEL_LABELS[self.level] if self.task.state in wf.ACTIVE else "—"
+        return w.LEVEL_LABELS[self.level] if self.active else "—"
 
     @property
     def state_label(self) -> str:
@@ -310,8 +311,10 @@ def task_detail(task: Task) -> dict[str, Any]:
         .prefetch_related(
             Prefetch("contributions", queryset=Contribution.objects.select_related("department"))
         )
-        .order_by("-period_start")
+        .order_by("-period_start", "-id")
     )
+    for report in reports:
+        report.period_text = w.period_label(report.period_start, task.cycle)  # type: ignore[attr-defined]
     return {
         "leads": [d for d in departments if d.role == "lead"],
         "cos": [d for d in departments if d.role == "co"],

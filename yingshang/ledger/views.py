@@ -169,7 +169,7 @@ def my_tasks(request: AuthedRequest) -> HttpResponse:
     other: list[dict] = []
     rules = w.Rules.current()
     for task in tasks:
-        level = w.level(task.yellow_at, task.red_at, today)
+        level = w.level(task.yellow_at, task.red_at, today) if task.state in wf.OPEN else ""
         item = {
             "task": task,
             "level": level,
@@ -240,7 +240,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "task": task,
         **detail,
         "state_label": wf.TASK_STATES.get(task.state, task.state),
-        "level": w.level(task.yellow_at, task.red_at, today) if task.state in wf.ACTIVE else "",
+        "level": w.level(task.yellow_at, task.red_at, today) if task.state in wf.OPEN else "",
         "levels": w.LEVEL_LABELS,
         "cycle_label": services.cycle_label(task.cycle),
         "available": available,
