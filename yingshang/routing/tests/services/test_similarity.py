@@ -55,3 +55,15 @@ def test_empty_text_matches_nothing(db):
     similarity.index_text(appeal_id=1, text="……")
     assert SimilarityBand.objects.count() == 0
     assert similarity.near_duplicates("……") == []
+
+
+def test_benchmark_generator_rows_are_found_by_the_index(db):
+    from yingshang.routing.management.commands import routing_generate as gen
+
+    gen.generate(600)
+    assert gen.generated_count() == 600
+    assert SimilarityBand.objects.count() == 600 * similarity.BANDS
+    gen.generate(700)  # extends, does not start again
+    assert gen.generated_count() == 700
+    found = similarity.near_duplicates(gen.edited(gen.probe_text(3)))
+    assert [m.appeal_id for m in found] == [gen.BASE_ID + 3]
