@@ -284,6 +284,15 @@ def _office_time(rng: random.Random, day: datetime, hour_from: int = 9, hour_to:
     return day.replace(hour=rng.randint(hour_from, hour_to), minute=rng.choice([5, 12, 20, 33, 41, 50]))
 
 
+def _next_office_moment(rng: random.Random, moment: datetime) -> datetime:
+    """`moment` itself when it falls in office hours on a working day, else a time on the next one."""
+    if is_workday(moment.date()) and 9 <= moment.hour < 17:
+        return moment
+    day = (moment + timedelta(days=1)) if moment.hour >= 17 else moment
+    day = day.replace(hour=0, minute=0)
+    return _office_time(rng, day)
+
+
 def _liaison(ctx: dict[str, Any], code: str):
     """The department's liaison from ctx, or a new one named like the other apps' demo accounts."""
     users = ctx["users"]
@@ -405,7 +414,7 @@ def _walk(rng, appeal, i, total, received, now, office, departments, handlers, d
     )
 
     def at(hours: float) -> datetime | None:
-        moment = _office_time(rng, steps[-1] + timedelta(hours=hours))
+        moment = _next_office_moment(rng, steps[-1] + timedelta(hours=hours))
         if moment >= now:
             return None
         steps.append(moment)

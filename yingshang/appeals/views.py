@@ -487,6 +487,9 @@ def _rate_rows(user: Any, start: date, end: date) -> list[dict[str, Any]]:
                 "figures": {k: table[k].get(dept_id) for k in rates.RATES},
                 "cells": [{"key": k, "figure": table[k].get(dept_id)} for k in rates.RATES],
                 "composite": table["composite"].get(dept_id),
+                "composite_pct": None
+                if table["composite"].get(dept_id) is None
+                else round(table["composite"][dept_id] * 100, 2),
             }
         )
     rows.sort(key=lambda row: (row["composite"] is None, -(row["composite"] or 0), str(row["department"])))
