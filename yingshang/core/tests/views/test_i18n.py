@@ -55,20 +55,10 @@ def test_signed_in_header_and_sidebar_in_english(client, login, make_user):
     assert "Administration" in page and "Departments" in page and "Accounts" in page
 
 
-def test_explicit_language_middleware_ignores_the_browser(client, db):
-    from django.test import Client, override_settings
-
+def test_browser_language_is_ignored_until_the_user_switches(client, db):
+    assert "yingshang.org.middleware.ExplicitLanguageMiddleware" in settings.MIDDLEWARE
     english_browser = {"Accept-Language": "en-US,en;q=0.9"}
-    # Without it, Django follows the browser (the current setting until the lead adds it).
+    page = client.get(reverse("org:login"), headers=english_browser).content.decode()
+    assert "Sign in" not in page and "营商环境闭环管理平台" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert "Sign in" in client.get(reverse("org:login"), headers=english_browser).content.decode()
-    middleware = list(settings.MIDDLEWARE)
-    middleware.insert(
-        middleware.index("django.middleware.locale.LocaleMiddleware"),
-        "yingshang.org.middleware.ExplicitLanguageMiddleware",
-    )
-    with override_settings(MIDDLEWARE=middleware):
-        client = Client()  # a fresh handler loads the middleware list
-        page = client.get(reverse("org:login"), headers=english_browser).content.decode()
-        assert "Sign in" not in page and "营商环境闭环管理平台" in page
-        client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-        assert "Sign in" in client.get(reverse("org:login")).content.decode()
