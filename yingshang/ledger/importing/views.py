@@ -89,10 +89,10 @@ def upload(request: AuthedRequest) -> HttpResponse:
                         document_id=document_id,
                     )
                     return _redirect(request, reverse("ledger:import_preview", args=[staged.token]))
-    template = (
-        "ledger/import/upload.html#form" if getattr(request, "htmx", False) else "ledger/import/upload.html"
-    )
-    return render(request, template, ctx, status=422 if ctx["error"] else 200)
+    if getattr(request, "htmx", False):
+        # htmx swaps only successful responses: the form with its message comes back as 200.
+        return render(request, "ledger/import/upload.html#form", ctx)
+    return render(request, "ledger/import/upload.html", ctx, status=422 if ctx["error"] else 200)
 
 
 def _int(value: Any) -> int | None:
