@@ -28,7 +28,8 @@ def register(
 
 
 def menu_for(roles: frozenset[str], current_path: str = "") -> list[dict]:
-    """[{section, entries: [{label, url, icon, active}]}] for a user holding `roles`."""
+    """[{section, entries: [{label, url, icon, active}]}] for a user holding `roles`. The active entry is
+    the one whose URL is the longest prefix of the current path."""
     sections = []
     for section in SECTIONS:
         entries = []
@@ -39,10 +40,15 @@ def menu_for(roles: frozenset[str], current_path: str = "") -> list[dict]:
                 url = reverse(entry.url_name)
             except NoReverseMatch:
                 continue
-            active = bool(current_path) and (
-                current_path == url or (url != "/" and current_path.startswith(url))
-            )
-            entries.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
+            entries.append({"label": entry.label, "url": url, "icon": entry.icon, "active": False})
         if entries:
             sections.append({"section": section, "entries": entries})
+    matches = [
+        e
+        for group in sections
+        for e in group["entries"]
+        if current_path == e["url"] or (e["url"] != "/" and current_path.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["active"] = True
     return sections
