@@ -16,6 +16,8 @@ For the import (yingshang/ledger/importing/), the services to call are:
         deadline, deadline_text, ongoing, cycle, category, metric, target_value, unit, is_priority,
         lead_departments, primary_lead, co_departments.
     category_create(*, actor, code, name, sort_order=0) / selectors.categories()
+    departments_plan(lead_departments, primary_lead, co_departments) -> (primary, [(department, role,
+        is_primary)]): the ownership check task_create applies, for a caller that inserts in bulk.
 
 All of them run in one transaction each and may be nested in the import's own `transaction.atomic`
 (commit all rows or none)."""
@@ -187,6 +189,9 @@ def _departments_plan(
     plan: list[tuple[Department, str, bool]] = [(d, "lead", d == primary) for d in leads]
     plan += [(d, "co", False) for d in cos]
     return primary, plan
+
+
+departments_plan = _departments_plan
 
 
 def _write_departments(task: Task, plan: list[tuple[Department, str, bool]]) -> None:
