@@ -323,6 +323,19 @@ def token_list(request: AuthedRequest) -> HttpResponse:
             _add_errors(form, exc)
         else:
             return render(request, "org/manage/token_shown.html", {"token": token, "raw": raw})
+    if request.method == "GET" and request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            filename="接口令牌.xlsx",
+            title="接口令牌",
+            headers=["名称", "前缀", "代表账号", "签发时间", "最近使用", "吊销时间"],
+            rows=(
+                [t.name, t.prefix, t.user.username, t.created_at, t.last_used_at, t.revoked_at]
+                for t in selectors.token_list()
+            ),
+            user=request.user,
+            audit_action="api_token.export",
+            widths=[24, 10, 16, 18, 18, 18],
+        )
     page = Paginator(selectors.token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "org/manage/token_list.html", {"page": page, "form": form})
 

@@ -415,3 +415,15 @@ def test_revoke_twice_is_harmless(client, login, secadmin, make_user):
     assert token.revoked_at == first
     assert AuditRecord.objects.filter(action="api_token.revoke").count() == 1
     assert first <= timezone.now()
+
+
+def test_token_export_never_contains_the_token(client, login, secadmin, make_user):
+    from yingshang.org import services
+
+    _, raw = services.api_token_create(actor=None, user=make_user(r.LIAISON, username="hotline"), name="热线")
+    login(secadmin)
+    response = client.get(reverse("org:token_list"), {"format": "xlsx"})
+    ws = load_workbook(BytesIO(response.content)).active
+    assert [c.value for c in ws[3]][:3] == ["热线", raw[:8], "hotline"]
+    assert raw.encode() not in response.content
+    assert AuditRecord.objects.filter(action="api_token.export", actor_id=secadmin.pk).count() == 1
