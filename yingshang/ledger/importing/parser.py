@@ -253,13 +253,15 @@ def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.Depa
     stem = file_name.rsplit(".", 1)[0]
     tables = [(g, find_header(g)) for g in workbook.grids]
     task_tables = [(g, c) for g, c in tables if c is not None]
-    if task_tables:
-        for grid, columns in task_tables:
-            _parse_grid(grid, columns, result, options, stem)
-    elif workbook.inline:
-        result.title = workbook.title_hint or stem
-        _parse_inline(workbook.inline, result, options, result.title)
-    else:
+    # A Word document's title is its first short paragraph; a sheet's is the text above its header.
+    fallback = workbook.title_hint or stem
+    for grid, columns in task_tables:
+        _parse_grid(grid, columns, result, options, fallback)
+    if workbook.inline:
+        # Paragraphs with "（牵头单位：…）" are read even beside task tables: nothing is dropped silently.
+        result.title = result.title or fallback
+        _parse_inline(workbook.inline, result, options, fallback)
+    if not task_tables and not workbook.inline:
         where = "、".join(g.label for g in workbook.grids) or "文件"
         result.errors.append(
             f"{where}的前 {HEADER_SCAN_ROWS} 行中未找到表头：需要同时有“重点任务/具体措施/任务内容”类列和"
@@ -274,6 +276,7 @@ def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.Depa
 
 
 def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Options, stem: str) -> None:
+    """`stem`: the title to use when nothing above the header names the plan (Word title or file name)."""
     title = _title_above(grid, columns.header_row) or stem
     if not result.title:
         result.title = title
@@ -321,7 +324,13 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
                 f"第{shown}行{_column_label(grid, columns, 'seq')}过长（最多 {SEQ_MAX} 个字），请只填写编号。"
             )
         document = cell_text(_cell(values, columns.index.get("document"))) or title
-        year = options.year or dl.plan_year(document) or dl.plan_year(title) or dl.plan_year(stem)
+        year = (
+            options.year
+            or dl.plan_year(document)
+            or dl.plan_year(title)
+            or dl.plan_year(stem)
+            or dl.plan_year(result.file_name)
+        )
         lead_cell = u.split_cell(lead_text, lead_mode, first_listed_leads=options.first_listed_leads)
         co_text = cell_text(_cell(values, columns.index.get("co")))
         co_cell = u.split_cell(co_text, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)

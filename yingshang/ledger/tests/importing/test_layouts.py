@@ -157,3 +157,26 @@ def test_two_level_header(units):
             "errors": [],
         }
     ]
+
+
+def test_word_title_paragraph_names_the_document_and_inline_items_beside_a_table_are_kept(units):
+    from io import BytesIO
+
+    import docx as python_docx
+
+    document = python_docx.Document()
+    document.add_paragraph("示例市2026年优化营商环境工作要点")
+    table = document.add_table(rows=2, cols=3)
+    for j, text in enumerate(["重点任务", "牵头单位", "完成时限"]):
+        table.cell(0, j).text = text
+    for j, text in enumerate(["任务甲", "市发改委", "6月底前"]):
+        table.cell(1, j).text = text
+    document.add_paragraph("补充：任务乙。（牵头单位：市财政局，年底前）")
+    out = BytesIO()
+    document.save(out)
+    result = parsed("要点.docx", out.getvalue())
+    assert result.title == "示例市2026年优化营商环境工作要点"
+    assert [(r.table, r.row, r.task, r.deadline.date) for r in result.rows] == [
+        ("表格1", 2, "任务甲", datetime.date(2026, 6, 30)),
+        ("正文", 2, "补充：任务乙。", datetime.date(2026, 12, 31)),  # body paragraphs count, tables do not
+    ]
