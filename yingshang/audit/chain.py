@@ -3,7 +3,13 @@
 Each seal says: hash = H(prev_hash || canonical(record)). Seals live in their own append-only table
 (`AuditSeal`), in record-id order, and are never written back onto the records, so writing an audit
 record never waits for the chain. Verification walks seals and records side by side and names the
-first record that was altered, deleted, or inserted behind the seal frontier."""
+first record that was altered, deleted, or inserted behind the seal frontier.
+
+Limits, by design: a record changed in the few seconds before it is sealed, and a rewrite of records and
+seals together by someone holding database superuser rights (trigger off, chain recomputed), cannot be
+told from honest history by the chain alone; `verify_audit` prints the chain head so operators can keep
+it somewhere else (a daily note, another system) and compare. Retention: nothing in the code deletes
+audit records; the office setting `audit_retention_days` (at least 180) is what archiving must respect."""
 
 from __future__ import annotations
 
