@@ -120,3 +120,27 @@ def save(session: Any, staging: Staging) -> None:
 def drop(session: Any, staging: Staging) -> None:
     staging.delete()
     session[SESSION_KEY] = [e for e in session.get(SESSION_KEY, []) if e.get("token") != staging.token]
+
+
+def purge_stale(*, max_age_hours: int = 24) -> int:
+    """Delete staged uploads nobody confirmed or cancelled (a closed browser leaves them behind). Safe to run
+    at any time and twice; returns how many files were removed. To be scheduled daily."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    try:
+        _dirs, names = default_storage.listdir(PREFIX)
+    except (FileNotFoundError, NotImplementedError):
+        return 0
+    cutoff = timezone.now() - timedelta(hours=max_age_hours)
+    removed = 0
+    for name in names:
+        path = f"{PREFIX}/{name}"
+        try:
+            if default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
+                removed += 1
+        except (FileNotFoundError, NotImplementedError):
+            continue
+    return removed

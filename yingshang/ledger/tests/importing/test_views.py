@@ -145,3 +145,19 @@ def test_preview_query_count_does_not_grow_with_rows(city, office_user, login, d
     with django_assert_max_num_queries(25):
         page = client.get(reverse("ledger:import_preview", args=[token]))
     assert page.status_code == 200 and "第 1 / 2 页" in page.content.decode()
+
+
+def test_purge_removes_only_stale_staged_files(city, office_user, login, monkeypatch):
+    from datetime import timedelta
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    client = login(office_user)
+    staged = staging.load(client.session, token_of(upload(client)))
+    assert staging.purge_stale(max_age_hours=24) == 0
+    assert default_storage.exists(staged.file_path)
+    later = timezone.now() + timedelta(hours=25)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert staging.purge_stale(max_age_hours=24) >= 2
+    assert not default_storage.exists(staged.file_path) and not default_storage.exists(staged.parse_path)
