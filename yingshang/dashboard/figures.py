@@ -3,7 +3,8 @@ supervision (read-only), written to `Figure` in one transaction. Keys:
 
 - task_level            department × level (red/yellow/green) of active tasks by primary lead department
 - task_category_level   dim "<category id>:<level>" (city-wide)
-- closeout_month        dim "<YYYY-MM>:closed|total" — cumulative, last 12 months
+- closeout_month        dim "<YYYY-MM>:closed|total" — tasks due by each month's end and those closed
+                        by then, last 12 months
 - appeal_month          dim "<YYYY-MM>" — appeals received per month, last 12 months
 - rate_month            dim "<YYYY-MM>:<rate>" — city-wide rate in percent, last 6 months
 - appeal_dept           department — appeals received this quarter (main department)
@@ -82,8 +83,9 @@ def collect(today: date | None = None) -> list[Figure]:
     aggs: dict[str, Any] = {}
     for ms in months:
         me = month_end(ms)
-        aggs[f"c{ms:%Y%m}"] = Count("id", filter=Q(closed_on__lte=me))
-        aggs[f"t{ms:%Y%m}"] = Count("id", filter=Q(start_date__lte=me))
+        # Tasks due by the month's end, and those of them closed by then.
+        aggs[f"c{ms:%Y%m}"] = Count("id", filter=Q(deadline__lte=me, closed_on__lte=me))
+        aggs[f"t{ms:%Y%m}"] = Count("id", filter=Q(deadline__lte=me))
     totals = live.aggregate(**aggs)
     for ms in months:
         add("closeout_month", totals[f"c{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}:closed")
