@@ -14,6 +14,8 @@ class AssessmentConfig(AppConfig):
         register_attachment_access("assessment.objection", permissions._objection_download)
         register_attachment_access(
             "assessment.evaluationvalue",
-            lambda user, value: permissions.can_view_monitoring(user)
-            and services.can_report_evaluation(user, value.indicator),
+            lambda user, value: (
+                permissions.can_view_monitoring(user)
+                and services.can_report_evaluation(user, value.indicator)
+            ),
         )

@@ -87,9 +87,7 @@ def default_sections(run: AssessmentRun) -> dict[str, str]:
             if overdue
             else "本期无逾期未完成任务。"
         ),
-        "cases": (
-            f"本期共通报典型案例{len(period_cases)}起。" if period_cases else "本期无通报的典型案例。"
-        ),
+        "cases": (f"本期共通报典型案例{len(period_cases)}起。" if period_cases else "本期无通报的典型案例。"),
         "requirements": (
             "各单位要对照考核结果认真查找差距，红榜单位要总结经验、保持领先，黑榜单位要深刻剖析原因、"
             "制定整改措施，于下一考核周期开始后10个工作日内将整改情况报市营商办。"
@@ -120,7 +118,9 @@ def ranking_rows(run: AssessmentRun) -> tuple[list[str], list[list[Any]]]:
                     res.deductions,
                     res.bonuses,
                     *[
-                        ("无数据" if per[k].raw is None else round(per[k].contribution, 2)) if k in per else ""
+                        ("无数据" if per[k].raw is None else round(per[k].contribution, 2))
+                        if k in per
+                        else ""
                         for k in keys
                     ],
                     res.note,
@@ -140,7 +140,11 @@ def build_document(run: AssessmentRun, bulletin: Bulletin) -> OfficialDocument:
         for res in g["results"]
     ]
     sections.append(
-        Section("考核排名", _paragraphs(texts["ranking"]), table=Table(["分组", "名次", "单位", "得分"], table_rows))
+        Section(
+            "考核排名",
+            _paragraphs(texts["ranking"]),
+            table=Table(["分组", "名次", "单位", "得分"], table_rows),
+        )
     )
     subsections = []
     for g in lists:
@@ -266,4 +270,3 @@ def generate(*, actor: Any, run: AssessmentRun) -> tuple[Bulletin, bytes, bytes]
     xlsx = build_xlsx(run, actor)
     audit_record(actor=actor, action="bulletin.generate", obj=bulletin, after={"number": bulletin.number})
     return bulletin, docx, xlsx
-

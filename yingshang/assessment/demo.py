@@ -50,7 +50,13 @@ def seed(ctx: dict[str, Any]) -> None:
 
     bonus_plan = [
         ("XZSP", "“高效办成一件事”改革经验被国务院办公厅推广", 2, q_prev.start + dt.timedelta(days=20), True),
-        ("SCJ", "经营主体登记注册便利化做法获省政府通报表扬", 1.5, q_prev.start + dt.timedelta(days=45), True),
+        (
+            "SCJ",
+            "经营主体登记注册便利化做法获省政府通报表扬",
+            1.5,
+            q_prev.start + dt.timedelta(days=45),
+            True,
+        ),
         ("GX", "承办全省优化营商环境现场会", 1, q_prev2.start + dt.timedelta(days=30), True),
         ("ZJJ", "工程建设项目审批改革入选省级典型案例", 1, current.start + dt.timedelta(days=10), False),
     ]
@@ -58,7 +64,11 @@ def seed(ctx: dict[str, Any]) -> None:
         if code not in departments:
             continue
         item = services.bonus_item_create(
-            actor=office, department=departments[code], title=title, points=points, awarded_on=day,
+            actor=office,
+            department=departments[code],
+            title=title,
+            points=points,
+            awarded_on=day,
             basis="有关文件已存档。",
         )
         if approve:
@@ -69,8 +79,15 @@ def seed(ctx: dict[str, Any]) -> None:
         if code not in departments:
             continue
         ind = services.evaluation_indicator_save(
-            actor=office, first_level=first, name=name, unit=unit, department=departments[code],
-            higher_is_better=hib, frontier=frontier, worst=worst, sort_order=i,
+            actor=office,
+            first_level=first,
+            name=name,
+            unit=unit,
+            department=departments[code],
+            higher_is_better=hib,
+            frontier=frontier,
+            worst=worst,
+            sort_order=i,
         )
         span = worst - frontier
         for step, period in enumerate((q_prev2, q_prev, current)):
@@ -99,7 +116,9 @@ def seed(ctx: dict[str, Any]) -> None:
         return run
 
     publish(q_prev2, q_prev2.end + dt.timedelta(days=5))
-    ctx["assessment_published"] = publish(q_prev, min(q_prev.end + dt.timedelta(days=5), today - dt.timedelta(days=14)))
+    ctx["assessment_published"] = publish(
+        q_prev, min(q_prev.end + dt.timedelta(days=5), today - dt.timedelta(days=14))
+    )
 
     # The last full month in publicity now, with an objection from the market regulator.
     month = parse_period(f"{today.year}-{today.month:02d}").previous()

@@ -91,7 +91,9 @@ def _rate(num: float, den: float, empty: str) -> MeasureValue:
     return MeasureValue(num, den, round(num / den * 100, 4))
 
 
-def _rates_for(ids: Iterable[int], rows: dict[int, tuple[float, float]], empty: str) -> dict[int, MeasureValue]:
+def _rates_for(
+    ids: Iterable[int], rows: dict[int, tuple[float, float]], empty: str
+) -> dict[int, MeasureValue]:
     return {i: _rate(*rows.get(i, (0, 0)), empty) for i in ids}
 
 
@@ -107,7 +109,9 @@ def drill_url(key: str, period: Period, department_id: int) -> str:
     return f"{reverse('assessment:drill')}?{query}"
 
 
-def compute(keys: Iterable[str], period: Period, department_ids: list[int]) -> dict[str, dict[int, MeasureValue]]:
+def compute(
+    keys: Iterable[str], period: Period, department_ids: list[int]
+) -> dict[str, dict[int, MeasureValue]]:
     return {key: REGISTRY[key].compute(period, department_ids) for key in keys}
 
 
@@ -380,12 +384,13 @@ def _appeal_rate(name: str) -> Callable[[Period, list[int]], dict[int, MeasureVa
     def compute_rate(period: Period, ids: list[int]) -> dict[int, MeasureValue]:
         from yingshang.appeals import rates
 
-        fn = {
+        table: dict[str, Callable[..., dict[int, Any]]] = {
             "response": rates.response_rate,
             "resolution": rates.resolution_rate,
             "satisfaction": rates.satisfaction_rate,
             "on_time_reply": rates.on_time_reply_rate,
-        }[name]
+        }
+        fn = table[name]
         figures = fn(period.start, period.end, ids)
         empty = "本期无派单诉求" if name in {"response", "on_time_reply"} else "本期无回访记录"
         return _rates_for(ids, {k: (f.numerator, f.denominator) for k, f in figures.items()}, empty)
@@ -397,7 +402,13 @@ def _appeal_rate(name: str) -> Callable[[Period, list[int]], dict[int, MeasureVa
 def _appeal_drill(name: str) -> Callable[[Period, int], str]:
     def url(period: Period, dept: int) -> str:
         query = urlencode(
-            {"rate": name, "part": "denominator", "department": dept, "start": period.start, "end": period.end}
+            {
+                "rate": name,
+                "part": "denominator",
+                "department": dept,
+                "start": period.start,
+                "end": period.end,
+            }
         )
         return f"{reverse('appeals:rates_drill')}?{query}"
 
@@ -419,7 +430,9 @@ def bonus_points(period: Period, ids: list[int]) -> dict[int, MeasureValue]:
     rows = _bonus_base(period, ids).values("department_id").annotate(n=Count("id"), pts=Sum("points"))
     found = {r["department_id"]: r for r in rows}
     return {
-        i: MeasureValue(found[i]["n"], None, float(found[i]["pts"])) if i in found else MeasureValue(0, None, 0.0)
+        i: MeasureValue(found[i]["n"], None, float(found[i]["pts"]))
+        if i in found
+        else MeasureValue(0, None, 0.0)
         for i in ids
     }
 
@@ -502,7 +515,12 @@ register(
     )
 )
 for _key, _name, _label, _definition in [
-    ("appeal_response", "response", "诉求响应率", "主办派单（不含退单、重复件、作废件）中在签收时限内签收的比例。"),
+    (
+        "appeal_response",
+        "response",
+        "诉求响应率",
+        "主办派单（不含退单、重复件、作废件）中在签收时限内签收的比例。",
+    ),
     ("appeal_resolution", "resolution", "诉求解决率", "本期回访（不含认定不合理诉求）中问题已解决的比例。"),
     ("appeal_satisfaction", "satisfaction", "诉求满意率", "本期回访中“满意”加“基本满意”乘以折算系数的比例。"),
     ("appeal_on_time", "on_time_reply", "诉求按时答复率", "答复时限在本期的主办派单中在时限内答复的比例。"),

@@ -8,4 +8,6 @@ register("考核结果", "assessment:runs", icon="trophy", roles=VIEWERS, sectio
 register("红黑榜", "assessment:lists", icon="flag", roles=VIEWERS, section=SECTION, order=20)
 register("指标监测", "assessment:monitoring", icon="speedometer2", roles=VIEWERS, section=SECTION, order=30)
 register("考核指标体系", "assessment:set_new", icon="sliders", roles={r.OFFICE}, section=SECTION, order=40)
-register("加分事项", "assessment:bonus_list", icon="award", roles={r.OFFICE, r.LEADER}, section=SECTION, order=50)
+register(
+    "加分事项", "assessment:bonus_list", icon="award", roles={r.OFFICE, r.LEADER}, section=SECTION, order=50
+)

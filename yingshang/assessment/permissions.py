@@ -81,7 +81,9 @@ def access_run(user: Any, pk: int) -> AssessmentRun:
 
 
 def access_result(user: Any, run: AssessmentRun, department_id: int) -> DepartmentResult:
-    result = DepartmentResult.objects.select_related("run").filter(run=run, department_id=department_id).first()
+    result = (
+        DepartmentResult.objects.select_related("run").filter(run=run, department_id=department_id).first()
+    )
     if result is None or not can_view_result(user, result):
         raise Http404
     return result

@@ -71,7 +71,9 @@ def score_group(
     out = []
     for dept, name in departments:
         ds = DeptScore(dept, name, group)
-        present = sum(s.weight for s in specs if s.kind == "score" and normalised[s.measure][dept] is not None)
+        present = sum(
+            s.weight for s in specs if s.kind == "score" and normalised[s.measure][dept] is not None
+        )
         total = 0.0
         ded = bon = 0.0
         for s in specs:

@@ -32,7 +32,7 @@ def competition_ranks(scores: Mapping[K, float | None], *, ndigits: int = 2) -> 
     """Rank high to low; equal scores (after rounding to what is published) share a rank: 1, 2, 2, 4."""
     rounded = {k: round(v, ndigits) for k, v in scores.items() if v is not None}
     ordered = sorted(rounded.values(), reverse=True)
-    first_position = {}
+    first_position: dict[float, int] = {}
     for position, value in enumerate(ordered, start=1):
         first_position.setdefault(value, position)
     return {k: (first_position[rounded[k]] if k in rounded else None) for k in scores}

@@ -45,9 +45,7 @@ def grouped_results(run: AssessmentRun) -> list[dict[str, Any]]:
         by_group[res.group].append(res)
     for members in by_group.values():
         members.sort(key=lambda x: (x.rank is None, x.rank or 0, x.department_name))
-    return [
-        {"group": g, "label": GROUPS[g], "results": by_group[g]} for g in GROUPS if g in by_group
-    ]
+    return [{"group": g, "label": GROUPS[g], "results": by_group[g]} for g in GROUPS if g in by_group]
 
 
 def lines_by_department(run: AssessmentRun) -> dict[int, dict[str, ResultLine]]:
@@ -58,7 +56,9 @@ def lines_by_department(run: AssessmentRun) -> dict[int, dict[str, ResultLine]]:
 
 
 def red_black_lists(run: AssessmentRun) -> list[dict[str, Any]]:
-    size = int(run.inputs.get("settings", {}).get("assessment_list_size") or get_setting("assessment_list_size"))
+    size = int(
+        run.inputs.get("settings", {}).get("assessment_list_size") or get_setting("assessment_list_size")
+    )
     out = []
     for g in grouped_results(run):
         red, black = red_black(g["results"], size)

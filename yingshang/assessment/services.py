@@ -15,7 +15,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
-from yingshang.core.errors import PermissionRefused, TransitionRefused, ValidationFailed, validation_error_fields
+from yingshang.core.errors import (
+    PermissionRefused,
+    TransitionRefused,
+    ValidationFailed,
+    validation_error_fields,
+)
 from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting, settings_in_force
 from yingshang.core.uploads import attachment_add
@@ -210,7 +215,12 @@ def bonus_item_create(
     )
     _full_clean(item)
     item.save()
-    audit_record(actor=actor, action="bonus_item.create", obj=item, after={"title": item.title, "points": str(item.points)})
+    audit_record(
+        actor=actor,
+        action="bonus_item.create",
+        obj=item,
+        after={"title": item.title, "points": str(item.points)},
+    )
     return item
 
 
@@ -224,7 +234,9 @@ def bonus_item_decide(*, actor: Any, item: BonusItem, approve: bool, note: str =
     item.decided_at = timezone.now()
     item.decision_note = note.strip()[:500]
     item.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit_record(actor=actor, action="bonus_item.decide", obj=item, after={"status": item.status}, detail=note)
+    audit_record(
+        actor=actor, action="bonus_item.decide", obj=item, after={"status": item.status}, detail=note
+    )
     return item
 
 
@@ -296,9 +308,9 @@ def run_compute(
         run.save(update_fields=["inputs", "computed_at", "computed_by"])
     else:
         last = (
-            AssessmentRun.objects.filter(period_code=p.code, indicator_set=indicator_set).aggregate(n=Max("number"))[
-                "n"
-            ]
+            AssessmentRun.objects.filter(period_code=p.code, indicator_set=indicator_set).aggregate(
+                n=Max("number")
+            )["n"]
             or 0
         )
         run = AssessmentRun(
@@ -366,7 +378,12 @@ def run_compute(
         actor=actor,
         action="assessment_run.compute",
         obj=run,
-        after={"period": p.code, "set": indicator_set.name, "number": run.number, "departments": len(results)},
+        after={
+            "period": p.code,
+            "set": indicator_set.name,
+            "number": run.number,
+            "departments": len(results),
+        },
     )
     return run
 
@@ -504,7 +521,9 @@ def bulletin_save(*, actor: Any, run: AssessmentRun, title: str, sections: Mappi
     bulletin.sections = {k: str(sections.get(k, "")).strip() for k in SECTION_KEYS}
     bulletin.updated_by = actor
     bulletin.save(update_fields=["title", "sections", "updated_by", "updated_at"])
-    audit_record(actor=actor, action="bulletin.save", obj=bulletin, before=before, after={"title": bulletin.title})
+    audit_record(
+        actor=actor, action="bulletin.save", obj=bulletin, before=before, after={"title": bulletin.title}
+    )
     return bulletin
 
 
@@ -617,7 +636,11 @@ def evaluation_value_report(
     for f in files:
         attachment_add(actor=actor, obj=obj, uploaded=f, purpose="evidence", allowed=EVIDENCE_TYPES)
     audit_record(
-        actor=actor, action="evaluation_value.report", obj=obj, before=before, after={"value": number, "period": p.code}
+        actor=actor,
+        action="evaluation_value.report",
+        obj=obj,
+        before=before,
+        after={"value": number, "period": p.code},
     )
     return obj
 

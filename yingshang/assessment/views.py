@@ -61,7 +61,9 @@ def _seen(request: AuthedRequest) -> int | None:
 @require_GET
 def run_list(request: AuthedRequest) -> HttpResponse:
     _require(perm.can_view_assessment(request.user))
-    qs = selectors.runs(request.user, period=request.GET.get("period", "").strip(), state=request.GET.get("state", ""))
+    qs = selectors.runs(
+        request.user, period=request.GET.get("period", "").strip(), state=request.GET.get("state", "")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     ctx = {
         "page": page,
@@ -111,7 +113,9 @@ def run_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "groups": groups,
         "indicators": indicators,
         "lists": selectors.red_black_lists(run),
-        "actions": wf.RUN.available(run, request.user, services.PREDICATES) if perm.can_manage(request.user) else [],
+        "actions": wf.RUN.available(run, request.user, services.PREDICATES)
+        if perm.can_manage(request.user)
+        else [],
         "objections": selectors.objections(request.user, run),
         "can_object": perm.can_object(request.user, run),
         "can_manage": perm.can_manage(request.user),
@@ -149,7 +153,11 @@ def run_action(request: AuthedRequest, pk: int) -> HttpResponse:
     _act(
         request,
         lambda: services.run_transition(
-            actor=request.user, run=run, action=action, seen_version=_seen(request), note=request.POST.get("note", "")
+            actor=request.user,
+            run=run,
+            action=action,
+            seen_version=_seen(request),
+            note=request.POST.get("note", ""),
         ),
         f"已{label}。",
     )
@@ -167,7 +175,11 @@ def department_score(request: AuthedRequest, pk: int, department_id: int) -> Htt
     for line in lines:
         line.definition = definitions.get(line.measure, {}).get("definition", "")  # type: ignore[attr-defined]
         line.unit = definitions.get(line.measure, {}).get("unit", "")  # type: ignore[attr-defined]
-        line.drill = measures.drill_url(line.measure, period, department_id) if line.measure in measures.REGISTRY else ""  # type: ignore[attr-defined]
+        line.drill = (  # type: ignore[attr-defined]
+            measures.drill_url(line.measure, period, department_id)
+            if line.measure in measures.REGISTRY
+            else ""
+        )  # type: ignore[attr-defined]
     ctx = {
         "run": run,
         "result": result,
@@ -216,10 +228,7 @@ def drill(request: AuthedRequest) -> HttpResponse:
 def red_black(request: AuthedRequest) -> HttpResponse:
     _require(perm.can_view_assessment(request.user))
     run_id = request.GET.get("run", "")
-    if run_id.isdigit():
-        run = perm.access_run(request.user, int(run_id))
-    else:
-        run = selectors.latest_run()
+    run = perm.access_run(request.user, int(run_id)) if run_id.isdigit() else selectors.latest_run()
     ctx = {
         "run": run,
         "lists": selectors.red_black_lists(run) if run else [],
@@ -345,7 +354,15 @@ def indicator_set_edit(request: AuthedRequest, pk: int | None = None) -> HttpRes
         ]
     used = {row["measure"] for row in rows}
     blank = [
-        {"measure": "", "name": "", "kind": d.kind, "weight": "", "higher_is_better": d.higher_is_better, "points_per_item": 1, "suggest": k}
+        {
+            "measure": "",
+            "name": "",
+            "kind": d.kind,
+            "weight": "",
+            "higher_is_better": d.higher_is_better,
+            "points_per_item": 1,
+            "suggest": k,
+        }
         for k, d in measures.REGISTRY.items()
         if k not in used
     ]
@@ -393,7 +410,9 @@ def bonus_list(request: AuthedRequest) -> HttpResponse:
                 "加分事项已登记，待认定。",
             )
         return redirect("assessment:bonus_list")
-    qs = selectors.bonus_items(request.user, status=request.GET.get("status", ""), department=request.GET.get("department", ""))
+    qs = selectors.bonus_items(
+        request.user, status=request.GET.get("status", ""), department=request.GET.get("department", "")
+    )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -402,7 +421,9 @@ def bonus_list(request: AuthedRequest) -> HttpResponse:
             "page": page,
             "filters": request.GET,
             "statuses": BonusItem.Status.choices,
-            "departments": Department.objects.filter(is_active=True, kind__in=list(GROUPS)).order_by("sort_order", "code"),
+            "departments": Department.objects.filter(is_active=True, kind__in=list(GROUPS)).order_by(
+                "sort_order", "code"
+            ),
             "can_manage": perm.can_manage(request.user),
         },
     )
@@ -416,7 +437,10 @@ def bonus_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     _act(
         request,
         lambda: services.bonus_item_decide(
-            actor=request.user, item=item, approve=request.POST.get("action") == "approve", note=request.POST.get("note", "")
+            actor=request.user,
+            item=item,
+            approve=request.POST.get("action") == "approve",
+            note=request.POST.get("note", ""),
         ),
         "已审核。",
     )
@@ -449,7 +473,10 @@ def bulletin_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     texts = {**defaults, **{k: v for k, v in ((bulletin.sections if bulletin else {}) or {}).items() if v}}
     if request.method == "POST":
         texts = {k: request.POST.get(k, "") for k in bulletin_mod.SECTION_KEYS}
-    sections = [{"key": k, "title": bulletin_mod.SECTION_TITLES[k], "text": texts.get(k, "")} for k in bulletin_mod.SECTION_KEYS]
+    sections = [
+        {"key": k, "title": bulletin_mod.SECTION_TITLES[k], "text": texts.get(k, "")}
+        for k in bulletin_mod.SECTION_KEYS
+    ]
     return render(
         request,
         "assessment/bulletin.html",
@@ -467,7 +494,14 @@ def bulletin_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_GET
 def bulletin_download(request: AuthedRequest, pk: int, fmt: str) -> HttpResponse:
     run = perm.access_run(request.user, pk)
-    _require(perm.can_manage(request.user) or (perm.can_view_assessment(request.user) and run.state == wf.PUBLISHED and Bulletin.objects.filter(run=run, serial__isnull=False).exists()))
+    _require(
+        perm.can_manage(request.user)
+        or (
+            perm.can_view_assessment(request.user)
+            and run.state == wf.PUBLISHED
+            and Bulletin.objects.filter(run=run, serial__isnull=False).exists()
+        )
+    )
     try:
         if perm.can_manage(request.user):
             bulletin, docx, xlsx = bulletin_mod.generate(actor=request.user, run=run)
@@ -513,7 +547,9 @@ def monitoring(request: AuthedRequest) -> HttpResponse:
             "filters": request.GET,
             "periods": evaluation.period_choices(),
             "can_manage": perm.can_manage(request.user),
-            "departments": Department.objects.filter(is_active=True).exclude(kind="sub").order_by("sort_order", "code"),
+            "departments": Department.objects.filter(is_active=True)
+            .exclude(kind="sub")
+            .order_by("sort_order", "code"),
             "default_deadline": timezone.localdate().replace(month=12, day=31),
         },
     )

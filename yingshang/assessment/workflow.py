@@ -26,7 +26,11 @@ OBJECTION = Workflow(
     "assessment_objection",
     {SUBMITTED: "待处理", "accepted": "异议成立", "rejected": "异议不成立"},
     [
-        transition("accept", "异议成立", [SUBMITTED], "accepted", {OFFICE}, requires={"decision": "处理意见"}),
-        transition("reject", "异议不成立", [SUBMITTED], "rejected", {OFFICE}, requires={"decision": "处理意见"}),
+        transition(
+            "accept", "异议成立", [SUBMITTED], "accepted", {OFFICE}, requires={"decision": "处理意见"}
+        ),
+        transition(
+            "reject", "异议不成立", [SUBMITTED], "rejected", {OFFICE}, requires={"decision": "处理意见"}
+        ),
     ],
 )

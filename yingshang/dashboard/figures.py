@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import time
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from typing import Any
@@ -93,14 +94,17 @@ def collect(today: date | None = None) -> list[Figure]:
 
     lo = _aware(months[0])
     appeal_aggs = {
-        f"m{ms:%Y%m}": Count("id", filter=Q(received_at__gte=_aware(ms), received_at__lt=_aware(month_end(ms) + timedelta(days=1))))
+        f"m{ms:%Y%m}": Count(
+            "id",
+            filter=Q(received_at__gte=_aware(ms), received_at__lt=_aware(month_end(ms) + timedelta(days=1))),
+        )
         for ms in months
     }
     counts = Appeal.objects.filter(received_at__gte=lo).aggregate(**appeal_aggs)
     for ms in months:
         add("appeal_month", counts[f"m{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}")
 
-    functions = {
+    functions: dict[str, Callable[..., dict[int, Any]]] = {
         "response": rates.response_rate,
         "resolution": rates.resolution_rate,
         "satisfaction": rates.satisfaction_rate,
@@ -129,7 +133,10 @@ def collect(today: date | None = None) -> list[Figure]:
     for r in (
         SupervisionOrder.objects.filter(state__in=OPEN_ORDER_STATES)
         .values("department_id", "level")
-        .annotate(n=Count("id"), overdue=Count("id", filter=Q(reply_deadline__lt=today, state__in=["issued", "signed"])))
+        .annotate(
+            n=Count("id"),
+            overdue=Count("id", filter=Q(reply_deadline__lt=today, state__in=["issued", "signed"])),
+        )
     ):
         add("order_open", r["n"], r["department_id"], r["level"])
         if r["overdue"]:
@@ -144,6 +151,8 @@ def refresh(today: date | None = None) -> int:
     rows = collect(today)
     Figure.objects.all().delete()
     Figure.objects.bulk_create(rows, batch_size=1000)
-    Refresh.objects.create(refreshed_at=timezone.now(), seconds=round(time.perf_counter() - started, 3), rows=len(rows))
+    Refresh.objects.create(
+        refreshed_at=timezone.now(), seconds=round(time.perf_counter() - started, 3), rows=len(rows)
+    )
     Refresh.objects.filter(pk__in=list(Refresh.objects.values_list("pk", flat=True)[20:])).delete()
     return len(rows)

@@ -15,7 +15,12 @@ from .models import Figure, Refresh
 
 LEVEL_LABELS = {"red": "红色预警", "yellow": "黄色预警", "green": "正常"}
 LEVEL_COLORS = {"red": "#dc3545", "yellow": "#ffc107", "green": "#198754"}
-RATE_LABELS = {"response": "响应率", "resolution": "解决率", "satisfaction": "满意率", "on_time_reply": "按时答复率"}
+RATE_LABELS = {
+    "response": "响应率",
+    "resolution": "解决率",
+    "satisfaction": "满意率",
+    "on_time_reply": "按时答复率",
+}
 ORDER_LEVELS = {"normal": "一般", "key": "重点", "listed": "挂牌督办"}
 TOP = 15
 
@@ -25,8 +30,14 @@ def _url(name: str, **params: Any) -> str:
     return f"{reverse(name)}?{query}" if query else reverse(name)
 
 
-def _bar(categories: list[str], series: list[dict[str, Any]], *, stack: bool = True, horizontal: bool = False) -> dict[str, Any]:
-    cat_axis = {"type": "category", "data": categories, "axisLabel": {"interval": 0, "rotate": 0 if horizontal else 30}}
+def _bar(
+    categories: list[str], series: list[dict[str, Any]], *, stack: bool = True, horizontal: bool = False
+) -> dict[str, Any]:
+    cat_axis = {
+        "type": "category",
+        "data": categories,
+        "axisLabel": {"interval": 0, "rotate": 0 if horizontal else 30},
+    }
     val_axis = {"type": "value"}
     return {
         "tooltip": {"trigger": "axis"},
@@ -34,7 +45,9 @@ def _bar(categories: list[str], series: list[dict[str, Any]], *, stack: bool = T
         "grid": {"left": 8, "right": 16, "bottom": 8, "top": 32, "containLabel": True},
         "xAxis": val_axis if horizontal else cat_axis,
         "yAxis": {**cat_axis, "inverse": True} if horizontal else val_axis,
-        "series": [{**s, "type": s.get("type", "bar"), **({"stack": "total"} if stack else {})} for s in series],
+        "series": [
+            {**s, "type": s.get("type", "bar"), **({"stack": "total"} if stack else {})} for s in series
+        ],
     }
 
 
@@ -61,12 +74,18 @@ def dashboard(user: Any) -> dict[str, Any]:
             "option": _bar(
                 [names[d] for d in depts],
                 [
-                    {"name": LEVEL_LABELS[lv], "data": [per_dept[d].get(lv, 0) for d in depts], "itemStyle": {"color": LEVEL_COLORS[lv]}}
+                    {
+                        "name": LEVEL_LABELS[lv],
+                        "data": [per_dept[d].get(lv, 0) for d in depts],
+                        "itemStyle": {"color": LEVEL_COLORS[lv]},
+                    }
                     for lv in LEVELS
                 ],
                 horizontal=True,
             ),
-            "links": [[_url("ledger:list", department=d, warning=lv, state="open") for d in depts] for lv in LEVELS],
+            "links": [
+                [_url("ledger:list", department=d, warning=lv, state="open") for d in depts] for lv in LEVELS
+            ],
         }
     )
 
@@ -86,11 +105,18 @@ def dashboard(user: Any) -> dict[str, Any]:
             "option": _bar(
                 [cat_names.get(c, "未分类") for c in cats],
                 [
-                    {"name": LEVEL_LABELS[lv], "data": [per_cat[c].get(lv, 0) for c in cats], "itemStyle": {"color": LEVEL_COLORS[lv]}}
+                    {
+                        "name": LEVEL_LABELS[lv],
+                        "data": [per_cat[c].get(lv, 0) for c in cats],
+                        "itemStyle": {"color": LEVEL_COLORS[lv]},
+                    }
                     for lv in LEVELS
                 ],
             ),
-            "links": [[_url("ledger:list", category=c or "", warning=lv, state="open") for c in cats] for lv in LEVELS],
+            "links": [
+                [_url("ledger:list", category=c or "", warning=lv, state="open") for c in cats]
+                for lv in LEVELS
+            ],
         }
     )
 
@@ -100,17 +126,31 @@ def dashboard(user: Any) -> dict[str, Any]:
         month, part = f.dim.split(":")
         progress[month][part] = f.value
     months = sorted(progress)
-    pct = [round(progress[m].get("closed", 0) / progress[m]["total"] * 100, 1) if progress[m].get("total") else 0 for m in months]
+    pct = [
+        round(progress[m].get("closed", 0) / progress[m]["total"] * 100, 1) if progress[m].get("total") else 0
+        for m in months
+    ]
     option = _bar(
         months,
         [
-            {"name": "应销号任务", "data": [progress[m].get("total", 0) for m in months], "itemStyle": {"color": "#adb5bd"}},
-            {"name": "已销号", "data": [progress[m].get("closed", 0) for m in months], "itemStyle": {"color": "#0d6efd"}},
+            {
+                "name": "应销号任务",
+                "data": [progress[m].get("total", 0) for m in months],
+                "itemStyle": {"color": "#adb5bd"},
+            },
+            {
+                "name": "已销号",
+                "data": [progress[m].get("closed", 0) for m in months],
+                "itemStyle": {"color": "#0d6efd"},
+            },
             {"name": "销号率（%）", "type": "line", "yAxisIndex": 1, "data": pct},
         ],
         stack=False,
     )
-    option["yAxis"] = [{"type": "value"}, {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}]
+    option["yAxis"] = [
+        {"type": "value"},
+        {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}},
+    ]
     charts.append(
         {
             "id": "closeout",
@@ -131,7 +171,11 @@ def dashboard(user: Any) -> dict[str, Any]:
         {
             "id": "appeal-volume",
             "title": "企业诉求受理量（按月）",
-            "option": _bar(vmonths, [{"name": "受理量", "data": [volume[m] for m in vmonths], "itemStyle": {"color": "#6610f2"}}], stack=False),
+            "option": _bar(
+                vmonths,
+                [{"name": "受理量", "data": [volume[m] for m in vmonths], "itemStyle": {"color": "#6610f2"}}],
+                stack=False,
+            ),
             "links": [[_url("appeals:list", start=f"{m}-01", end=month_end_str(m)) for m in vmonths]],
         }
     )
@@ -142,7 +186,10 @@ def dashboard(user: Any) -> dict[str, Any]:
     rmonths = sorted({m for s in rate_series.values() for m in s})
     rate_option = _bar(
         rmonths,
-        [{"name": RATE_LABELS[n], "type": "line", "data": [rate_series[n].get(m) for m in rmonths]} for n in RATE_LABELS],
+        [
+            {"name": RATE_LABELS[n], "type": "line", "data": [rate_series[n].get(m) for m in rmonths]}
+            for n in RATE_LABELS
+        ],
         stack=False,
     )
     rate_option["yAxis"] = {"type": "value", "max": 100, "axisLabel": {"formatter": "{value}%"}}
@@ -151,7 +198,10 @@ def dashboard(user: Any) -> dict[str, Any]:
             "id": "appeal-rates",
             "title": "诉求办理“三率”趋势（%）",
             "option": rate_option,
-            "links": [[_url("appeals:rates", start=f"{m}-01", end=month_end_str(m)) for m in rmonths] for _ in RATE_LABELS],
+            "links": [
+                [_url("appeals:rates", start=f"{m}-01", end=month_end_str(m)) for m in rmonths]
+                for _ in RATE_LABELS
+            ],
         }
     )
 
@@ -173,11 +223,28 @@ def dashboard(user: Any) -> dict[str, Any]:
             "id": "rates-dept",
             "title": "本季度各单位“三率”（%）",
             "option": {
-                **_bar([names.get(d, "") for d in busiest], [{"name": RATE_LABELS[n], "data": [dept_rates[d].get(n) for d in busiest]} for n in three], stack=False),
+                **_bar(
+                    [names.get(d, "") for d in busiest],
+                    [
+                        {"name": RATE_LABELS[n], "data": [dept_rates[d].get(n) for d in busiest]}
+                        for n in three
+                    ],
+                    stack=False,
+                ),
                 "yAxis": {"type": "value", "max": 100},
             },
             "links": [
-                [_url("appeals:rates_drill", rate=n, part="denominator", department=d, start=q_start, end=q_end) for d in busiest]
+                [
+                    _url(
+                        "appeals:rates_drill",
+                        rate=n,
+                        part="denominator",
+                        department=d,
+                        start=q_start,
+                        end=q_end,
+                    )
+                    for d in busiest
+                ]
                 for n in three
             ],
         }
@@ -196,11 +263,24 @@ def dashboard(user: Any) -> dict[str, Any]:
             "title": "在办督办单（按责任单位）",
             "option": _bar(
                 [names[d] for d in odepts],
-                [{"name": label, "data": [orders[d].get(lv, 0) for d in odepts]} for lv, label in ORDER_LEVELS.items()]
-                + [{"name": "已逾期", "data": [orders[d].get("overdue", 0) for d in odepts], "stack": None, "itemStyle": {"color": "#dc3545"}}],
+                [
+                    {"name": label, "data": [orders[d].get(lv, 0) for d in odepts]}
+                    for lv, label in ORDER_LEVELS.items()
+                ]
+                + [
+                    {
+                        "name": "已逾期",
+                        "data": [orders[d].get("overdue", 0) for d in odepts],
+                        "stack": None,
+                        "itemStyle": {"color": "#dc3545"},
+                    }
+                ],
                 stack=False,
             ),
-            "links": [[_url("supervision:order_list", department=d, level=lv) for d in odepts] for lv in ORDER_LEVELS]
+            "links": [
+                [_url("supervision:order_list", department=d, level=lv) for d in odepts]
+                for lv in ORDER_LEVELS
+            ]
             + [[_url("supervision:order_list", department=d, state="overdue") for d in odepts]],
         }
     )
@@ -220,11 +300,19 @@ def dashboard(user: Any) -> dict[str, Any]:
                     "title": f"{run.period_label}考核得分 · {g['label']}",
                     "option": _bar(
                         [x.department_name for x in ranked],
-                        [{"name": "得分", "data": [x.score for x in ranked], "itemStyle": {"color": "#0d6efd"}}],
+                        [
+                            {
+                                "name": "得分",
+                                "data": [x.score for x in ranked],
+                                "itemStyle": {"color": "#0d6efd"},
+                            }
+                        ],
                         stack=False,
                         horizontal=True,
                     ),
-                    "links": [[reverse("assessment:department", args=[run.pk, x.department_id]) for x in ranked]],
+                    "links": [
+                        [reverse("assessment:department", args=[run.pk, x.department_id]) for x in ranked]
+                    ],
                     "height": max(240, 22 * len(ranked) + 60),
                 }
             )
@@ -240,7 +328,17 @@ def dashboard(user: Any) -> dict[str, Any]:
             "id": "monitoring",
             "title": "营商环境评价指标得分（前沿距离）",
             "option": {
-                **_bar([x["name"] for x in levels], [{"name": "得分", "data": [x["score"] for x in levels], "itemStyle": {"color": "#20c997"}}], stack=False),
+                **_bar(
+                    [x["name"] for x in levels],
+                    [
+                        {
+                            "name": "得分",
+                            "data": [x["score"] for x in levels],
+                            "itemStyle": {"color": "#20c997"},
+                        }
+                    ],
+                    stack=False,
+                ),
                 "yAxis": {"type": "value", "max": 100},
             },
             "links": [[_url("assessment:monitoring", level=x["name"]) for x in levels]],

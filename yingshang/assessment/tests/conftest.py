@@ -74,7 +74,11 @@ def world(db, make_department, make_user):
     task("C", date(2026, 9, 15), None)
     task("F", date(2026, 9, 1), date(2026, 8, 25))
     bonus = services.bonus_item_create(
-        actor=office, department=depts["C"], title="经验做法获省政府推广", points=3, awarded_on=date(2026, 8, 1)
+        actor=office,
+        department=depts["C"],
+        title="经验做法获省政府推广",
+        points=3,
+        awarded_on=date(2026, 8, 1),
     )
     services.bonus_item_decide(actor=approver, item=bonus, approve=True)
     indicator_set = services.indicator_set_save(

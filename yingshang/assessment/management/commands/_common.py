@@ -20,7 +20,9 @@ def office_actor(username: str | None) -> User:
 
 def indicator_set(value: str | None) -> IndicatorSet:
     qs = IndicatorSet.objects.filter(is_active=True)
-    found = (qs.filter(pk=int(value)) if value and value.isdigit() else qs.filter(name=value)) if value else qs
+    found = (
+        (qs.filter(pk=int(value)) if value and value.isdigit() else qs.filter(name=value)) if value else qs
+    )
     result = found.order_by("-updated_at", "-id").first()
     if result is None:
         raise CommandError("没有启用的考核指标体系，请先在“考核指标体系”页面设置。")

@@ -54,7 +54,9 @@ class Command(BaseCommand):
         parser.add_argument("--period", required=True)
         parser.add_argument("--freeze", action="store_true")
         parser.add_argument("--json", action="store_true")
-        parser.add_argument("--set", dest="indicator_set", help="指标体系名称或编号（默认：启用中的最新一套）")
+        parser.add_argument(
+            "--set", dest="indicator_set", help="指标体系名称或编号（默认：启用中的最新一套）"
+        )
         parser.add_argument("--user", help="以哪个营商办账号计算（默认：第一个营商办账号）")
 
     def handle(self, *args, **opts):

@@ -36,7 +36,9 @@ class Command(BaseCommand):
             .first()
         )
         if run is None:
-            raise CommandError(f"{period.label}没有已冻结的考核结果，请先运行 assess --period {period.code} --freeze。")
+            raise CommandError(
+                f"{period.label}没有已冻结的考核结果，请先运行 assess --period {period.code} --freeze。"
+            )
         try:
             bulletin, docx, xlsx = bulletin_mod.generate(actor=actor, run=run)
         except ApplicationError as exc:

@@ -13,7 +13,9 @@ from yingshang.assessment.models import AssessmentRun
 def test_assess_json_shape(world):
     out = StringIO()
     with freeze_time("2026-10-10 09:00:00"):
-        call_command("assess", "--period", "2026-Q3", "--json", "--user", world["office"].username, stdout=out)
+        call_command(
+            "assess", "--period", "2026-Q3", "--json", "--user", world["office"].username, stdout=out
+        )
     data = json.loads(out.getvalue())
     assert set(data) == {"period", "groups"}
     assert data["period"] == "2026-Q3"

@@ -47,11 +47,23 @@ def test_bulletin_docx_reads_back_with_number_sections_and_format(world, frozen)
     assert "2026年10月20日" in texts
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
-    assert [round(m.mm) for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)] == [37, 35, 28, 26]
+    assert [
+        round(m.mm)
+        for m in (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    ] == [37, 35, 28, 26]
     title = next(p for p in doc.paragraphs if p.text.startswith("关于2026年第三季度"))
     assert (east_asia(title.runs[0]), title.runs[0].font.size.pt) == ("方正小标宋简体", 22)
-    headings = [p.text for p in doc.paragraphs if p.text[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}]
-    assert headings == ["一、总体情况", "二、考核排名", "三、红黑榜", "四、逾期未完成任务", "五、典型案例通报", "六、下一阶段工作要求"]
+    headings = [
+        p.text for p in doc.paragraphs if p.text[:2] in {"一、", "二、", "三、", "四、", "五、", "六、"}
+    ]
+    assert headings == [
+        "一、总体情况",
+        "二、考核排名",
+        "三、红黑榜",
+        "四、逾期未完成任务",
+        "五、典型案例通报",
+        "六、下一阶段工作要求",
+    ]
     heading = next(p for p in doc.paragraphs if p.text == "三、红黑榜")
     assert east_asia(heading.runs[0]) == "黑体"
     sub = next(p for p in doc.paragraphs if p.text.startswith("（一）市直部门红榜"))
@@ -68,7 +80,7 @@ def test_bulletin_docx_reads_back_with_number_sections_and_format(world, frozen)
     assert book.sheetnames == ["考核排名", "红黑榜", "逾期未完成任务", "典型案例"]
     ranking = list(book["考核排名"].iter_rows(values_only=True))
     assert ranking[1][:4] == ("分组", "名次", "单位", "总分")
-    assert ("市直部门", 3, "示例市乙局", 20) == ranking[[r[2] for r in ranking].index("示例市乙局")][:4]
+    assert ranking[[r[2] for r in ranking].index("示例市乙局")][:4] == ("市直部门", 3, "示例市乙局", 20)
 
 
 def test_number_is_allocated_once_and_serially_per_year(world, frozen):
@@ -79,4 +91,8 @@ def test_number_is_allocated_once_and_serially_per_year(world, frozen):
         other = services.run_compute(actor=world["office"], period="2026-09", indicator_set=world["set"])
         services.run_transition(actor=world["office"], run=other, action="freeze")
         second, _, _ = b.generate(actor=world["office"], run=other)
-    assert (first.number, again.number, second.number) == ("示营商办〔2026〕1号", "示营商办〔2026〕1号", "示营商办〔2026〕2号")
+    assert (first.number, again.number, second.number) == (
+        "示营商办〔2026〕1号",
+        "示营商办〔2026〕1号",
+        "示营商办〔2026〕2号",
+    )

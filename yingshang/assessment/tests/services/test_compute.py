@@ -29,7 +29,11 @@ def test_measures_count_the_records(world):
         close = measures.REGISTRY["task_close_out"].compute(parse_period("2026-Q3"), ids)
     assert (on_time[d["A"].pk].numerator, on_time[d["A"].pk].denominator) == (2, 2)
     assert (on_time[d["B"].pk].numerator, on_time[d["B"].pk].denominator) == (1, 2)
-    assert (on_time[d["C"].pk].numerator, on_time[d["C"].pk].denominator, on_time[d["C"].pk].value) == (1, 4, 25.0)
+    assert (on_time[d["C"].pk].numerator, on_time[d["C"].pk].denominator, on_time[d["C"].pk].value) == (
+        1,
+        4,
+        25.0,
+    )
     assert (close[d["C"].pk].numerator, close[d["C"].pk].denominator) == (2, 4)
     assert on_time[d["D"].pk].value is None and on_time[d["D"].pk].no_data_reason == "本期无到期任务"
 
@@ -74,8 +78,13 @@ def test_missing_indicator_weight_is_redistributed(world, make_department, make_
     liaison = make_user(r.LIAISON, department=g)
     with freeze_time("2026-06-01 09:00:00"):
         t = ledger.task_create(
-            actor=world["office"], measure=world["measure"], title="庚局任务", lead_departments=[g],
-            deadline=date(2026, 6, 30), start_date=date(2026, 6, 1), cycle="quarter",
+            actor=world["office"],
+            measure=world["measure"],
+            title="庚局任务",
+            lead_departments=[g],
+            deadline=date(2026, 6, 30),
+            start_date=date(2026, 6, 1),
+            cycle="quarter",
         )
     with freeze_time("2026-07-10 10:00:00"):
         ledger.close_out_request(actor=liaison, task=t, summary="已完成", evidence=[_pdf()])
@@ -136,7 +145,9 @@ def test_freezing_twice_is_refused(world, computed):
 
 
 def test_period_without_departments_is_refused(db, office_user):
-    s = services.indicator_set_save(actor=office_user, name="空", indicators=[{"measure": "task_on_time", "weight": 100}])
+    s = services.indicator_set_save(
+        actor=office_user, name="空", indicators=[{"measure": "task_on_time", "weight": 100}]
+    )
     with pytest.raises(ValidationFailed, match="没有参评单位"):
         services.run_compute(actor=office_user, period="2026-Q3", indicator_set=s)
     assert AssessmentRun.objects.count() == 0
@@ -153,7 +164,10 @@ def test_weights_not_adding_up_are_refused_and_nothing_saved(db, office_user):
         services.indicator_set_save(
             actor=office_user,
             name="不平衡",
-            indicators=[{"measure": "task_on_time", "weight": 60}, {"measure": "appeal_response", "weight": 30}],
+            indicators=[
+                {"measure": "task_on_time", "weight": 60},
+                {"measure": "appeal_response", "weight": 30},
+            ],
         )
     assert exc.value.message == "计分指标的权重合计应为 100，当前为 90，未保存。"
     assert IndicatorSet.objects.count() == 0
@@ -163,11 +177,19 @@ def test_editing_a_set_with_bad_weights_keeps_the_old_one(world):
     s = world["set"]
     with pytest.raises(ValidationFailed):
         services.indicator_set_save(
-            actor=world["office"], indicator_set=s, name="改名", indicators=[{"measure": "task_on_time", "weight": 50}]
+            actor=world["office"],
+            indicator_set=s,
+            name="改名",
+            indicators=[{"measure": "task_on_time", "weight": 50}],
         )
     s.refresh_from_db()
     assert s.name == "测试指标体系"
-    assert [i.measure for i in s.indicators.all()] == ["task_on_time", "task_close_out", "case_deduction", "bonus"]
+    assert [i.measure for i in s.indicators.all()] == [
+        "task_on_time",
+        "task_close_out",
+        "case_deduction",
+        "bonus",
+    ]
 
 
 def test_only_the_office_computes(world):
@@ -184,10 +206,14 @@ def test_publicity_objection_and_publish(world, computed):
     assert computed.publicity_start == date(2026, 10, 12)
     assert computed.publicity_end == date(2026, 10, 19)  # five working days
     with freeze_time("2026-10-13 09:00:00"):
-        objection = services.objection_submit(actor=liaison, run=computed, reason="有一项任务已于期内完成", measure="task_on_time")
+        objection = services.objection_submit(
+            actor=liaison, run=computed, reason="有一项任务已于期内完成", measure="task_on_time"
+        )
     with freeze_time("2026-10-20 09:00:00"), pytest.raises(TransitionRefused, match="异议未处理"):
         services.run_transition(actor=office, run=computed, action="publish")
-    services.objection_decide(actor=office, objection=objection, accept=False, decision="经核实，该任务逾期完成。")
+    services.objection_decide(
+        actor=office, objection=objection, accept=False, decision="经核实，该任务逾期完成。"
+    )
     with freeze_time("2026-10-16 09:00:00"), pytest.raises(TransitionRefused, match="公示期满后"):
         services.run_transition(actor=office, run=computed, action="publish")
     with freeze_time("2026-10-20 09:00:00"):

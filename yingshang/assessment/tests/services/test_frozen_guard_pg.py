@@ -7,7 +7,9 @@ from freezegun import freeze_time
 from yingshang.assessment import services
 from yingshang.assessment.models import AssessmentRun, ResultLine
 
-pytestmark = pytest.mark.skipif(connection.vendor != "postgresql", reason="database trigger on PostgreSQL only")
+pytestmark = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="database trigger on PostgreSQL only"
+)
 
 
 def test_trigger_refuses_changes_to_a_frozen_snapshot(world, computed):

@@ -33,7 +33,9 @@ def run_in(state, users, s):
         if state in {wf.FROZEN, wf.PUBLICITY, wf.PUBLISHED}:
             services.run_transition(actor=office, run=run, action="freeze")
         if state in {wf.PUBLICITY, wf.PUBLISHED}:
-            services.run_transition(actor=office, run=run, action="start_publicity", start_on=date(2026, 10, 12))
+            services.run_transition(
+                actor=office, run=run, action="start_publicity", start_on=date(2026, 10, 12)
+            )
     if state == wf.PUBLISHED:
         with freeze_time(NOW):
             services.run_transition(actor=office, run=run, action="publish")
@@ -95,7 +97,9 @@ def test_objection_transitions(setup, state, action, role):
     before = Objection.objects.filter(pk=objection.pk).values().get()
     target = OBJECTION_EXPECTED.get((state, action)) if role == r.OFFICE else None
     if target:
-        services.objection_decide(actor=users[role], objection=objection, accept=action == "accept", decision="意见")
+        services.objection_decide(
+            actor=users[role], objection=objection, accept=action == "accept", decision="意见"
+        )
         objection.refresh_from_db()
         assert objection.state == target
     else:

@@ -22,12 +22,22 @@ def tasks(db, make_department, make_user):
         document = ledger.policy_document_create(actor=office, title="措施")
         measure = ledger.measure_create(actor=office, document=document, title="措施一")
         overdue = ledger.task_create(
-            actor=office, measure=measure, title="逾期任务", lead_departments=[lead],
-            deadline=date(2026, 9, 30), start_date=date(2026, 6, 1), cycle="quarter",
+            actor=office,
+            measure=measure,
+            title="逾期任务",
+            lead_departments=[lead],
+            deadline=date(2026, 9, 30),
+            start_date=date(2026, 6, 1),
+            cycle="quarter",
         )
         fine = ledger.task_create(
-            actor=office, measure=measure, title="正常任务", lead_departments=[lead],
-            deadline=date(2027, 6, 30), start_date=date(2026, 6, 1), cycle="year",
+            actor=office,
+            measure=measure,
+            title="正常任务",
+            lead_departments=[lead],
+            deadline=date(2027, 6, 30),
+            start_date=date(2026, 6, 1),
+            cycle="year",
         )
     return {"office": office, "lead": lead, "tasks": [overdue, fine]}
 
@@ -49,7 +59,10 @@ def test_refresh_counts_and_is_idempotent(tasks):
     assert (closeout["2026-09:total"], closeout["2026-08:total"], closeout["2026-11:closed"]) == (1, 0, 0)
 
 
-@pytest.mark.parametrize("role,status", [(r.LEADER, 200), (r.OFFICE, 200), (r.INSPECTOR, 200), (r.LIAISON, 403), (r.ENTERPRISE, 403)])
+@pytest.mark.parametrize(
+    "role,status",
+    [(r.LEADER, 200), (r.OFFICE, 200), (r.INSPECTOR, 200), (r.LIAISON, 403), (r.ENTERPRISE, 403)],
+)
 def test_dashboard_per_role(tasks, make_user, login, role, status):
     user = make_user(role, department=tasks["lead"] if role in r.DEPARTMENT_ROLES else None)
     assert login(user).get(reverse("dashboard:index")).status_code == status
@@ -73,7 +86,9 @@ def test_charts_drill_down_to_filtered_lists(tasks, make_user, login, django_ass
     listing = login(tasks["office"]).get(url).content.decode()
     assert "逾期任务" in listing and "正常任务" not in listing
     assert specs["appeal-volume"]["links"][0][-1].startswith(reverse("appeals:list") + "?start=")
-    assert all(len(row) == len(specs["closeout"]["option"]["xAxis"]["data"]) for row in specs["closeout"]["links"])
+    assert all(
+        len(row) == len(specs["closeout"]["option"]["xAxis"]["data"]) for row in specs["closeout"]["links"]
+    )
 
 
 def test_only_the_office_refreshes(tasks, make_user, login):
