@@ -376,7 +376,9 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         )
 
 
-INLINE_PART = re.compile(r"(牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门)[:：]")
+INLINE_PART = re.compile(
+    r"(牵头单位|牵头部门|责任单位|责任部门|配合单位|配合部门|完成时限|完成时间|时间节点)[:：]"
+)
 SEQ_PREFIX = re.compile(r"^\s*(\d+|[一二三四五六七八九十]+)[.．、]\s*")
 
 
@@ -384,19 +386,24 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
     for item in items:
         parts: dict[str, str] = {}
         matches = list(INLINE_PART.finditer(item.annotation))
+        last_label = ""
         for i, m in enumerate(matches):
             end = matches[i + 1].start() if i + 1 < len(matches) else len(item.annotation)
-            label = (
-                "lead"
-                if m.group(1).startswith("牵头")
-                else ("co" if m.group(1).startswith("配合") else "resp")
-            )
+            word = m.group(1)
+            if word.startswith("牵头"):
+                label = "lead"
+            elif word.startswith("配合"):
+                label = "co"
+            elif word.startswith("责任"):
+                label = "resp"
+            else:
+                label = "deadline"
             parts[label] = item.annotation[m.end() : end].strip("；;，, ")
-        deadline_text = ""
-        # The deadline is the last comma-separated piece of the last part when it reads as a deadline.
-        last_label = max(parts, key=lambda k: item.annotation.find(parts[k])) if parts else ""
+            last_label = label
         year = options.year or dl.plan_year(title)
-        if last_label:
+        deadline_text = parts.pop("deadline", "")
+        if not deadline_text and last_label and last_label != "deadline":
+            # "…，6月底完成": the last comma-separated piece of the last part, when it reads as a deadline.
             pieces = re.split(r"[，,]", parts[last_label])
             tail = pieces[-1].strip()
             probe = dl.parse_deadline(tail, year=year or 2000, default_cycle=options.default_cycle)
