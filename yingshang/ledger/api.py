@@ -55,6 +55,7 @@ class ReportOut(Schema):
     next_steps: str
     coordination: str
     is_late: bool
+    status: str
     submitted_at: datetime
 
 
@@ -153,6 +154,7 @@ def _detail(request: HttpRequest, task_id: int) -> dict:
                 "next_steps": r.next_steps,
                 "coordination": r.coordination,
                 "is_late": r.is_late,
+                "status": r.status,
                 "submitted_at": r.submitted_at,
             }
             for r in reports

@@ -55,6 +55,7 @@ def test_submit_report(ledger, two_tasks, client):
     )
     assert response.status_code == 201
     body = response.json()
+    assert body["reports"][0]["status"] == "accepted"
     assert (
         body["state"] == "in_progress"
         and body["percent"] == 35
