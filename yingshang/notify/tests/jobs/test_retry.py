@@ -46,3 +46,29 @@ def test_failed_job_requeues_itself_with_growing_delay(monkeypatch):
         wrapped.call(7, _attempt=3)
     assert len(backend.results) == 2
     assert calls == [7, 7, 7]
+
+
+@pytest.mark.django_db
+@override_settings(TASKS=DUMMY)
+def test_failed_delivery_requeues_its_job_for_the_retry_time(make_user, robot):
+    from django.utils import timezone
+
+    from yingshang.notify import services
+    from yingshang.notify.jobs import deliver
+    from yingshang.notify.models import Delivery
+
+    user = make_user("liaison")
+    services.preferences_set(actor=user, choices={"reminder": {"webhook"}})
+    services.profile_set(actor=user, webhook_url=robot.url, webhook_flavor="wecom")
+    robot.status = 500
+    services.notify(recipients=[user], kind="reminder", title="催办")
+    delivery = Delivery.objects.get()
+    backend = deliver.get_backend()
+    backend.clear()
+    assert deliver.call(delivery.pk) == "retry"
+    [queued] = backend.results
+    assert queued.args in ([delivery.pk], (delivery.pk,))
+    wait = (queued.task.run_after - timezone.now()).total_seconds()
+    assert 55 <= wait <= 61
+    delivery.refresh_from_db()
+    assert abs((delivery.next_attempt_at - queued.task.run_after).total_seconds()) < 2
