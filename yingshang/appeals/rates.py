@@ -6,7 +6,8 @@ Definitions (formulas and weights are office settings):
 - 响应率 response: main-department dispatches made in the period whose appeal is neither a linked duplicate
   nor closed as invalid, excluding returned ones (a misdirected dispatch is not the department's failing);
   numerator: those signed within the sign-off limit.
-- 解决率 resolution: follow-ups recorded in the period, not marked unreasonable, of non-duplicate appeals;
+- 解决率 resolution: follow-ups recorded in the period, not marked unreasonable, of appeals that are
+  neither linked duplicates nor closed as invalid;
   numerator: solved.
 - 满意率 satisfaction: same follow-ups; numerator: satisfied + w × basically satisfied (w = 0.9 by default).
 - 按时答复率 on-time reply: main-department dispatches (not returned, valid appeals) whose reply limit fell in
@@ -62,7 +63,8 @@ def _scoped(qs: QuerySet, department_ids: set[int] | list[int] | None) -> QueryS
     return qs if department_ids is None else qs.filter(department_id__in=department_ids)
 
 
-VALID_APPEAL = Q(appeal__duplicate_of__isnull=True) & ~Q(appeal__state=Appeal.State.CLOSED)
+# Duplicates and invalid appeals are marked on the dispatch and follow-up rows themselves (`counted`).
+VALID_APPEAL = Q(counted=True)
 
 
 def response_base(start: date, end: date, department_ids: Any = None) -> QuerySet[Dispatch]:
@@ -91,9 +93,7 @@ def response_rate(start: date, end: date, department_ids: Any = None) -> dict[in
 
 def followup_base(start: date, end: date, department_ids: Any = None) -> QuerySet[FollowUp]:
     lo, hi = _bounds(start, end)
-    qs = FollowUp.objects.filter(
-        recorded_at__gte=lo, recorded_at__lt=hi, unreasonable=False, appeal__duplicate_of__isnull=True
-    )
+    qs = FollowUp.objects.filter(recorded_at__gte=lo, recorded_at__lt=hi, unreasonable=False, counted=True)
     return _scoped(qs, department_ids)
 
 

@@ -335,6 +335,7 @@ def _create_dispatches(
             instruction=instruction,
             sign_deadline=sign_deadline,
             reply_deadline=reply_deadline,
+            counted=appeal.duplicate_of_id is None,
         )
         for department, role in [(main, Dispatch.Role.MAIN)]
         + [(d, Dispatch.Role.CO) for d in co if d.pk != main.pk]
@@ -546,6 +547,7 @@ def appeal_follow_up(
         note=note[:1000],
         recorded_by=actor,
         recorded_at=now,
+        counted=appeal.duplicate_of_id is None,
     )
     _full_clean(followup)
     followup.save()
@@ -591,7 +593,8 @@ def appeal_close_invalid(
         changes={"invalid_reason": reason, "invalid_note": note[:500], "concluded_at": _now()},
         note=f"{label}：{note}",
     )
-    Dispatch.objects.filter(appeal=appeal, is_current=True).update(is_current=False)
+    Dispatch.objects.filter(appeal=appeal).update(is_current=False, counted=False)
+    FollowUp.objects.filter(appeal=appeal).update(counted=False)
     _push_status(appeal, "close_invalid", extra={"reason": reason})
     return appeal
 
