@@ -167,4 +167,6 @@ def warnings_scan(scale: str) -> Iterator[dict[str, Any]]:
     }
 
 
-BENCHMARKS = [ledger_list, task_page, implementation_report, warnings_scan]
+from .importing.benchmarks import bench_import  # noqa: E402
+
+BENCHMARKS = [ledger_list, task_page, implementation_report, warnings_scan, bench_import]

@@ -92,3 +92,11 @@ def run_export(job_id: int) -> None:
     except Exception as exc:  # the user sees the failure on the progress page
         ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=str(exc)[:1000])
         raise
+
+
+@task()
+def purge_stale_imports() -> int:
+    """Daily: remove staged import uploads nobody confirmed or cancelled."""
+    from .importing.staging import purge_stale
+
+    return purge_stale()

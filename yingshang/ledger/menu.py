@@ -14,3 +14,5 @@ register(
     "待审核", "ledger:review", icon="clipboard-check", roles={OFFICE, DEPT_HEAD}, section="台账管理", order=30
 )
 register("任务类别", "ledger:categories", icon="tags", roles={OFFICE}, section="台账管理", order=90)
+
+from .importing import menu as _import_menu  # noqa: E402, F401  (the import pages register their own entry)

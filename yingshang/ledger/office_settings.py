@@ -58,3 +58,5 @@ define(
     minimum=100,
     maximum=200000,
 )
+
+from .importing import office_settings as _import_settings  # noqa: E402, F401

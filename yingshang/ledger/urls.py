@@ -1,9 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "ledger"
 urlpatterns = [
+    path("import/", include("yingshang.ledger.importing.urls")),
     path("", views.task_list, name="list"),
     path("export/", views.task_export, name="export"),
     path("exports/<int:pk>/", views.export_job, name="export_job"),
