@@ -78,6 +78,12 @@ def appeal_list(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet
             Q(state=Appeal.State.DISPATCHED, sign_deadline__lt=now)
             | Q(state=Appeal.State.SIGNED, reply_deadline__lt=now)
         )
+    if f.get("extension"):
+        qs = qs.filter(
+            Exists(
+                ExtensionRequest.objects.filter(appeal=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+            )
+        )
     if f.get("start"):
         qs = qs.filter(received_at__date__gte=f["start"])
     if f.get("end"):

@@ -216,7 +216,20 @@ def appeal_submit(
         received_at=now,
         state=Appeal.State.SUBMITTED,
     )
-    _full_clean(appeal, exclude=["tracking_code", "idempotency_key", "idempotency_scope"])
+    # Related rows were loaded just above; skip their existence queries (the database checks them anyway).
+    _full_clean(
+        appeal,
+        exclude=[
+            "tracking_code",
+            "idempotency_key",
+            "idempotency_scope",
+            "enterprise",
+            "submitted_by",
+            "source_system",
+            "duplicate_of",
+            "main_department",
+        ],
+    )
     appeal.save()
     for uploaded in files:
         attachment_add(actor=actor, obj=appeal, uploaded=uploaded, purpose="appeal", allowed=ATTACHMENT_TYPES)
@@ -260,17 +273,17 @@ def appeal_intake(
     if existing is not None:
         return existing, False
     try:
-        with transaction.atomic():
-            appeal = appeal_submit(
-                actor=actor,
-                data={**payload, "require_credit_code": True},
-                source=Source.API,
-                source_system=source_system,
-                external_id=str(payload.get("external_id") or "")[:64],
-                idempotency_scope=scope,
-                idempotency_key=key,
-                request_hash=fingerprint,
-            )
+        # appeal_submit is its own transaction; a unique-key clash rolls it back whole.
+        appeal = appeal_submit(
+            actor=actor,
+            data={**payload, "require_credit_code": True},
+            source=Source.API,
+            source_system=source_system,
+            external_id=str(payload.get("external_id") or "")[:64],
+            idempotency_scope=scope,
+            idempotency_key=key,
+            request_hash=fingerprint,
+        )
     except IntegrityError:
         # Another request with the same key committed between our check and our insert.
         existing = _replay(scope, key, fingerprint)

@@ -143,3 +143,14 @@ def test_department_sees_rates_only_as_allowed(make_user):
     from yingshang.appeals.permissions import can_view_rates
 
     assert can_view_rates(make_user(r.LEADER)) and not can_view_rates(make_user(r.ENTERPRISE))
+
+
+def test_queue_filters(walk, liaison, office_user):
+    from yingshang.appeals.selectors import appeal_list
+
+    signed = walk("signed")
+    walk("dispatched")
+    services.extension_request(actor=liaison, appeal=signed, days=2, reason="需现场核查")
+    assert list(appeal_list(office_user, {"extension": "1"})) == [signed]
+    assert list(appeal_list(liaison, {"state": "signed"})) == [signed]
+    assert {a.state for a in appeal_list(liaison, {"state": "open"})} == {"signed", "dispatched"}
