@@ -26,11 +26,11 @@ def model(corpus, make_department, office_user):
 
 
 def test_model_page_shows_quality_per_department_and_confusion(
-    login, office_user, model, django_assert_max_num_queries
+    login, office_user, model, django_assert_num_queries
 ):
     m, _depts = model
     client = login(office_user)
-    with django_assert_max_num_queries(20):
+    with django_assert_num_queries(13):
         response = client.get(reverse("routing:model"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -101,7 +101,7 @@ def test_suggestions_partial_lists_departments_with_confidence(
     assert template.render(Context({"request": request, "appeal": FakeAppeal()})).strip() == ""
 
 
-def test_hotspot_list_and_detail(login, office_user, django_assert_max_num_queries):
+def test_hotspot_list_and_detail(login, office_user, django_assert_num_queries):
     now = timezone.now()
     texts = [
         "丽景花园小区附近搅拌站夜间施工噪音扰民，丽景花园小区居民无法休息",
@@ -112,7 +112,7 @@ def test_hotspot_list_and_detail(login, office_user, django_assert_max_num_queri
         similarity.index_text(appeal_id=100 + i, text=text, at=now - timedelta(days=i + 1), title=text[:15])
     similarity.index_text(appeal_id=200, text="食品经营许可证办理进度查询", at=now - timedelta(days=1))
     client = login(office_user)
-    with django_assert_max_num_queries(12):
+    with django_assert_num_queries(10):
         response = client.get(reverse("routing:hotspots"))
     html = response.content.decode()
     assert response.status_code == 200 and "搅拌站" in html
