@@ -168,3 +168,23 @@ def findings_for_department(department_id: int, period_start: dt.date, period_en
     )
     overdue_open = sum(1 for s, d, _ in rows if s in {"assigned", "reported"} and d < today)
     return {"total": total, "closed": closed, "rectified_on_time": on_time, "overdue_open": overdue_open}
+
+
+def orders_for_department(department_id: int, period_start: dt.date, period_end: dt.date) -> dict[str, int]:
+    """Supervision orders to one department whose reply deadline falls in the period: how many, how many were
+    answered by the deadline, how many are concluded, how many are still unanswered past the deadline.
+    Re-issued orders count once each (the new order has its own deadline)."""
+    from django.utils import timezone
+
+    rows = list(
+        SupervisionOrder.objects.filter(
+            department_id=department_id, reply_deadline__gte=period_start, reply_deadline__lte=period_end
+        ).values_list("state", "reply_deadline", "answered_at")
+    )
+    today = timezone.localdate()
+    return {
+        "total": len(rows),
+        "answered_on_time": sum(1 for _, d, a in rows if a is not None and timezone.localdate(a) <= d),
+        "concluded": sum(1 for s, _, _ in rows if s == "concluded"),
+        "overdue_open": sum(1 for s, d, _ in rows if s in {"issued", "signed"} and d < today),
+    }

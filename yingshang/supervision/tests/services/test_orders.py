@@ -139,3 +139,18 @@ def test_notice_docx(people, instruction):
     assert "督 办 通 知 单" in text and order.number in text
     assert "挂牌督办" in cells and order.department.name in cells
     assert f"{later():%Y年%m月%d日}前" in cells
+
+
+def test_orders_for_department_counts_on_time_answers(people, instruction, dept):
+    from yingshang.supervision.selectors import orders_for_department
+
+    answered = issue(people, instruction, reply_deadline=later(5))
+    issue(people, instruction, reply_deadline=later(6))
+    services.order_transition(actor=people[r.LIAISON], order=answered, action="sign")
+    services.order_transition(
+        actor=people[r.LIAISON], order=answered, action="answer", data={"reply": "已办"}
+    )
+    services.order_transition(actor=people[r.OFFICE], order=answered, action="conclude")
+    got = orders_for_department(dept.pk, timezone.localdate(), later(10))
+    assert got == {"total": 2, "answered_on_time": 1, "concluded": 1, "overdue_open": 0}
+    assert orders_for_department(dept.pk, later(11), later(20))["total"] == 0
