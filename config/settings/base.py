@@ -177,6 +177,11 @@ EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "yingshang@localhost")
 
+# Notifications: the site's address for links in e-mail/SMS/robot messages, and the SMS gateway adapter
+# (dotted path to a class; the default only logs).
+YINGSHANG_SITE_URL = os.environ.get("YINGSHANG_SITE_URL", "")
+YINGSHANG_SMS_GATEWAY = os.environ.get("YINGSHANG_SMS_GATEWAY", "yingshang.notify.channels.LoggingSmsGateway")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,6 +1,7 @@
 """The sidebar: each app registers its entries in a `menu.py` module; each role sees only what it may use."""
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import NoReverseMatch, reverse
 
@@ -30,9 +31,9 @@ def register(
 def menu_for(roles: frozenset[str], current_path: str = "") -> list[dict]:
     """[{section, entries: [{label, url, icon, active}]}] for a user holding `roles`. The active entry is
     the one whose URL is the longest prefix of the current path."""
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in SECTIONS:
-        entries = []
+        entries: list[dict[str, Any]] = []
         for entry in sorted(
             (e for e in _ENTRIES if e.section == section and e.roles & roles), key=lambda e: e.order
         ):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Protocol
 
 import requests
@@ -23,13 +22,8 @@ class DeliveryError(Exception):
     pass
 
 
-def _setting(name: str) -> str:
-    """An operator setting: from Django settings if defined there, else from the environment."""
-    return str(getattr(settings, name, "") or os.environ.get(name, ""))
-
-
 def _full_link(link: str) -> str:
-    base = _setting("YINGSHANG_SITE_URL")
+    base = settings.YINGSHANG_SITE_URL
     return f"{base.rstrip('/')}{link}" if link.startswith("/") and base else link
 
 
@@ -62,7 +56,7 @@ class LoggingSmsGateway:
 
 def sms_gateway() -> SmsGateway:
     """The adapter named by settings.YINGSHANG_SMS_GATEWAY (dotted path to a class), logging by default."""
-    path = _setting("YINGSHANG_SMS_GATEWAY") or "yingshang.notify.channels.LoggingSmsGateway"
+    path = settings.YINGSHANG_SMS_GATEWAY
     gateway: SmsGateway = import_string(path)()
     return gateway
 
