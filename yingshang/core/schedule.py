@@ -13,6 +13,7 @@ class PeriodicJob:
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", 10),
+    PeriodicJob("appeals.webhook_retry", "yingshang.appeals.jobs.retry_due_webhooks", 60),
     PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
     PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
