@@ -17,11 +17,11 @@ from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
-from yingshang.core.events import record_timeline
+from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachment_add, attachments_for
 from yingshang.core.workflow import apply_transition
-from yingshang.notify.bulk import adapt_date, adapt_datetime, adapt_json, insert_rows
+from yingshang.notify.bulk import adapt_date, adapt_datetime, insert_rows
 from yingshang.notify.services import Message, notify, notify_many
 from yingshang.org import roles as r
 from yingshang.org.models import Department, User
@@ -29,7 +29,6 @@ from yingshang.workdays.calendar import add_workdays, is_workday, workdays_betwe
 
 from . import permissions as perm
 from . import targets
-from .events import timeline_many
 from .models import (
     CaseAction,
     Finding,
@@ -894,10 +893,14 @@ def _write_reminders(
     escalate_after: int,
     stats: dict[str, int],
 ) -> None:
-    reminders, messages, entries = [], [], []
+    reminders: list[tuple[Any, ...]] = []
+    messages: list[Message] = []
+    entries: list[dict[str, Any]] = []
     sent = escalated = 0
     link_for = _link_maker(kind)
-    now = adapt_datetime(timezone.now())
+    at = timezone.now()
+    now = adapt_datetime(at)
+    model = kind.model
     for (pk, dept_id, deadline, title), (rkind, slot, passed) in todo:
         seq = counts[pk] + 1
         escalate = seq > escalate_after
@@ -943,17 +946,14 @@ def _write_reminders(
             f"自动催办：{Reminder.Kind(rkind).label}（第{seq}次）{'，已升级至部门负责人' if escalate else ''}"
         )
         entries.append(
-            (
-                ct.pk,
-                pk,
-                now,
-                "reminder",
-                label[:200],
-                "",
-                "",
-                body,
-                adapt_json({"kind": rkind, "slot": slot.isoformat(), "sequence": seq}),
-            )
+            {
+                "model": model,
+                "object_id": pk,
+                "action": "reminder",
+                "label": label[:200],
+                "note": body,
+                "data": {"kind": rkind, "slot": slot.isoformat(), "sequence": seq},
+            }
         )
         sent += 1
         escalated += int(escalate)
@@ -976,7 +976,7 @@ def _write_reminders(
         reminders,
     )
     notify_many(messages, fast=True)
-    timeline_many(entries)
+    record_timeline_many(entries, at=at)
     for (pk, *_), _owed in todo:
         counts[pk] += 1
     stats["sent"] += sent

@@ -13,3 +13,26 @@ def test_bulk_timeline_writes_the_same_rows_as_one_by_one(make_department, offic
     fields = ("actor_id", "action", "label", "from_state", "to_state", "note", "data")
     a, b = timeline_for(one).get(), timeline_for(two).get()
     assert [getattr(a, f) for f in fields] == [getattr(b, f) for f in fields]
+
+
+def test_timeline_takes_the_time_of_the_step(make_department, office_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    one, two = make_department(), make_department()
+    when = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 30))
+    record_timeline(one, actor=office_user, action="create", label="建立", at=when)
+    record_timeline_many(
+        [
+            {"model": type(two), "object_id": two.pk, "action": "create", "label": "建立", "data": {"n": 1}},
+            {"obj": two, "action": "remind", "label": "催办", "at": when + dt.timedelta(days=1)},
+        ],
+        at=when,
+    )
+    assert timeline_for(one).get().at == when
+    assert [(e.at, e.action, e.actor_id, e.data) for e in timeline_for(two)] == [
+        (when, "create", None, {"n": 1}),
+        (when + dt.timedelta(days=1), "remind", None, {}),
+    ]
+    assert record_timeline_many([]) == 0
