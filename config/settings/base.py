@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yingshang.audit.middleware.RequestContextMiddleware",
+    "yingshang.core.middleware.RequestCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yingshang.org.middleware.ExplicitLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

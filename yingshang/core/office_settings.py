@@ -3,6 +3,7 @@ date and read "as in force at time T". Apps declare theirs in an `office_setting
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -85,17 +86,45 @@ def define(
     return definition
 
 
-def get_setting(key: str, at: datetime | None = None) -> Any:
-    """The value in force at `at` (now by default); the declared default when the office never set it."""
+# Within one request every setting is read from one query: the rows are loaded on first use and kept
+# until the request ends (RequestCacheMiddleware). Outside requests (jobs, commands) nothing is cached.
+_request_rows: ContextVar[dict[str, list[tuple[datetime, Any]]] | None] = ContextVar(
+    "office_setting_rows", default=None
+)
+
+
+def _rows_for(key: str, at: datetime) -> Any:
     from .models import OfficeSetting
 
+    cache = _request_rows.get()
+    if cache is None:
+        return (
+            OfficeSetting.objects.filter(key=key, effective_from__lte=at)
+            .order_by("-effective_from")
+            .values_list("value", flat=True)
+            .first()
+        )
+    if not cache:
+        cache["__loaded__"] = []
+        for row_key, effective_from, value in OfficeSetting.objects.order_by(
+            "key", "-effective_from"
+        ).values_list("key", "effective_from", "value"):
+            cache.setdefault(row_key, []).append((effective_from, value))
+    return next((value for effective_from, value in cache.get(key, []) if effective_from <= at), None)
+
+
+def begin_request_cache() -> Any:
+    return _request_rows.set({})
+
+
+def end_request_cache(token: Any) -> None:
+    _request_rows.reset(token)
+
+
+def get_setting(key: str, at: datetime | None = None) -> Any:
+    """The value in force at `at` (now by default); the declared default when the office never set it."""
     definition = REGISTRY[key]
-    row = (
-        OfficeSetting.objects.filter(key=key, effective_from__lte=at or timezone.now())
-        .order_by("-effective_from")
-        .values_list("value", flat=True)
-        .first()
-    )
+    row = _rows_for(key, at or timezone.now())
     return definition.default if row is None else row
 
 
@@ -124,6 +153,9 @@ def office_setting_change(
     except ValidationError as exc:
         raise ValidationFailed("该生效时间已有一条设置，请换一个时间。") from exc
     row.save()
+    cache = _request_rows.get()
+    if cache is not None:
+        cache.clear()
     audit_record(
         actor=actor,
         action="office_setting.change",

@@ -264,10 +264,33 @@ def test_review_queue_and_my_tasks_query_counts(ledger, login, client, django_as
         client.get(reverse("ledger:review"))
     login(ledger["liaison"])
     client.get(reverse("ledger:mine"))
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         client.get(reverse("ledger:mine"))
     ledger["make_task"](title="新任务甲")
     ledger["make_task"](title="新任务乙")
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(11):
         response = client.get(reverse("ledger:mine"))
     assert len(response.context["other"]) + len(response.context["due"]) + len(response.context["late"]) == 5
+
+
+@pytest.mark.parametrize(
+    "role,shown",
+    [(r.OFFICE, True), (r.LEADER, True), (r.INSPECTOR, True), (r.DISCIPLINE, False)],
+)
+def test_supervision_link_for_the_supervising_roles(ledger, login, client, make_user, role, shown):
+    task = ledger["make_task"]()
+    link = f"{reverse('supervision:item')}?target=ledger.task:{task.pk}"
+    login(make_user(role))
+    page = client.get(reverse("ledger:task", args=[task.pk]))
+    assert page.status_code == 200
+    assert (link in page.content.decode()) is shown
+    if shown:
+        assert client.get(link).status_code == 200
+
+
+def test_no_supervision_link_for_the_departments(ledger, login, client):
+    task = ledger["make_task"]()
+    for user in (ledger["liaison"], ledger["head"], ledger["co_liaison"]):
+        login(user)
+        page = client.get(reverse("ledger:task", args=[task.pk]))
+        assert page.status_code == 200 and "?target=ledger.task:" not in page.content.decode()
