@@ -16,6 +16,8 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("appeals.webhook_retry", "yingshang.appeals.jobs.retry_due_webhooks", 60),
     PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
+    PeriodicJob("routing.sync_similarity_index", "yingshang.routing.jobs.sync_similarity_index", 60),
+    PeriodicJob("routing.scheduled_retrain", "yingshang.routing.jobs.scheduled_retrain", 604800),
     PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
     PeriodicJob("dashboard.refresh_figures", "yingshang.dashboard.jobs.refresh_figures", 900),
     PeriodicJob("ledger.purge_stale_imports", "yingshang.ledger.jobs.purge_stale_imports", 86400),
