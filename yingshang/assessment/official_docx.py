@@ -71,11 +71,19 @@ CHINESE_NUMERALS = "零一二三四五六七八九十"
 
 
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十 (headings go far below 100)."""
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十 (up to 999)."""
     if n <= 10:
         return CHINESE_NUMERALS[n]
-    tens, ones = divmod(n, 10)
-    return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return (CHINESE_NUMERALS[tens] if tens > 1 else "") + "十" + (CHINESE_NUMERALS[ones] if ones else "")
+    hundreds, rest = divmod(n, 100)
+    if rest == 0:
+        return CHINESE_NUMERALS[hundreds] + "百"
+    if rest < 10:
+        return CHINESE_NUMERALS[hundreds] + "百零" + CHINESE_NUMERALS[rest]
+    tail = chinese_number(rest)
+    return CHINESE_NUMERALS[hundreds] + "百" + ("一" + tail if rest < 20 else tail)
 
 
 def document_number(prefix: str, year: int, serial: int) -> str:

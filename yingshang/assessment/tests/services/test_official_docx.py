@@ -96,6 +96,14 @@ def test_document_number_and_date_formats():
     assert document_number("示营商办", 2026, 12) == "示营商办〔2026〕12号"
     assert written_date(date(2026, 1, 5)) == "2026年1月5日"
     assert [chinese_number(n) for n in (1, 10, 11, 20, 23)] == ["一", "十", "十一", "二十", "二十三"]
+    assert [chinese_number(n) for n in (100, 105, 110, 115, 123, 150)] == [
+        "一百",
+        "一百零五",
+        "一百一十",
+        "一百一十五",
+        "一百二十三",
+        "一百五十",
+    ]
 
 
 def test_page_numbers_odd_right_even_left_in_songti_14pt():
