@@ -133,6 +133,8 @@ class Task(WorkflowItem):
             models.Index(fields=["yellow_at"], name="task_yellow_at"),
             models.Index(fields=["missing_at"], name="task_missing_at"),
             models.Index(fields=["deadline"], name="task_deadline"),
+            # The reminder scan (supervision's registry): open tasks whose deadline has come within reach.
+            models.Index(fields=["state", "deadline"], name="task_state_deadline"),
         ]
 
     def __str__(self) -> str:

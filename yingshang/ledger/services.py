@@ -25,6 +25,7 @@ All of them run in one transaction each and may be nested in the import's own `t
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -41,13 +42,14 @@ from yingshang.core.errors import (
     ValidationFailed,
     validation_error_fields,
 )
-from yingshang.core.events import record_timeline
+from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 
+from . import bulk
 from . import permissions as perms
 from . import warnings as w
 from . import workflow as wf
@@ -145,6 +147,29 @@ def policy_document_create(
     return document
 
 
+def _build_measure(
+    *,
+    document: PolicyDocument,
+    title: str,
+    serial: str = "",
+    category: Category | None = None,
+    sort_order: int = 0,
+) -> Measure:
+    """The one rule for a new measure, shared by `measure_create` and `measure_create_many`. Unsaved."""
+    measure = Measure(
+        document=document,
+        title=title.strip(),
+        serial=str(serial).strip(),
+        category_id=category.pk if category is not None else None,
+        sort_order=sort_order,
+    )
+    try:
+        measure.clean_fields(exclude=["document", "category"])
+    except ValidationError as exc:
+        raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+    return measure
+
+
 @transaction.atomic
 def measure_create(
     *,
@@ -156,17 +181,47 @@ def measure_create(
     sort_order: int = 0,
 ) -> Measure:
     _require_office(actor)
-    measure = Measure(
-        document=document,
-        title=title.strip(),
-        serial=str(serial).strip(),
-        category=category,
-        sort_order=sort_order,
+    measure = _build_measure(
+        document=document, title=title, serial=serial, category=category, sort_order=sort_order
     )
-    _full_clean(measure)
     measure.save()
     audit_record(actor=actor, action="measure.create", obj=measure, after={"serial": measure.serial})
     return measure
+
+
+@transaction.atomic
+def measure_create_many(
+    *, actor: Any, rows: Sequence[dict[str, Any]], labels: Sequence[str] | None = None
+) -> list[Measure]:
+    """Many measures at once (the import): `measure_create`'s keywords per row, one audit record."""
+    _require_office(actor)
+    measures = []
+    for i, row in enumerate(rows):
+        try:
+            measures.append(_build_measure(**row))
+        except ValidationFailed as exc:
+            where = labels[i] if labels is not None else f"第{i + 1}条"
+            labels_ = {f.name: f"措施{f.verbose_name}" for f in Measure._meta.fields}
+            raise ValidationFailed(f"{where}，{_field_errors(exc, labels_)}", fields=exc.fields) from exc
+    bulk.insert_returning_ids(measures)
+    ids = [m.pk for m in measures]
+    audit_record(
+        actor=actor,
+        action="measure.create_many",
+        object_type="ledger.measure",
+        object_id=f"{ids[0]}-{ids[-1]}" if ids else "",
+        after={"count": len(ids)},
+    )
+    return measures
+
+
+def _field_errors(exc: ValidationFailed, labels: dict[str, str] | None = None) -> str:
+    """ "完成时限：请填写，或标记为长期任务。" from a ValidationFailed's fields, for a message naming a row."""
+    parts = [
+        f"{(labels or {})[k]}：{'、'.join(v)}" if k in (labels or {}) else "、".join(v)
+        for k, v in exc.fields.items()
+    ]
+    return "；".join(parts) or exc.message
 
 
 # --- tasks ----------------------------------------------------------------------------------------
@@ -177,16 +232,17 @@ def _departments_plan(
     primary_lead: Department | None,
     co_departments: Iterable[Department],
 ) -> tuple[Department, list[tuple[Department, str, bool]]]:
-    leads = list(dict.fromkeys(lead_departments))
+    leads = list({d.pk: d for d in lead_departments}.values())
     if not leads:
         raise ValidationFailed("请至少指定一个牵头单位。", fields={"lead_departments": ["请指定牵头单位。"]})
     primary = primary_lead or leads[0]
-    if primary not in leads:
+    lead_ids = {d.pk for d in leads}
+    if primary.pk not in lead_ids:
         raise ValidationFailed(
             "主牵头单位须是牵头单位之一。", fields={"primary_lead": ["须是牵头单位之一。"]}
         )
-    cos = [d for d in dict.fromkeys(co_departments) if d not in leads]
-    plan: list[tuple[Department, str, bool]] = [(d, "lead", d == primary) for d in leads]
+    cos = [d for d in {d.pk: d for d in co_departments}.values() if d.pk not in lead_ids]
+    plan: list[tuple[Department, str, bool]] = [(d, "lead", d.pk == primary.pk) for d in leads]
     plan += [(d, "co", False) for d in cos]
     return primary, plan
 
@@ -203,6 +259,124 @@ def _write_departments(task: Task, plan: list[tuple[Department, str, bool]]) -> 
         ]
     )
     task._department_roles = {d.pk: role for d, role, _ in plan}  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class _TaskDefaults:
+    """What a new task takes from the office settings and the calendar, read once per call (or batch)."""
+
+    cycle: str
+    today: date
+    rules: w.Rules
+
+
+def _task_defaults() -> _TaskDefaults:
+    return _TaskDefaults(
+        cycle=str(get_setting("ledger_default_cycle")), today=timezone.localdate(), rules=w.Rules.current()
+    )
+
+
+# The fields a caller supplies, checked with the model's own validators. The foreign keys are instances the
+# caller holds (no existence query per row); the table's CHECK that a task has a deadline or is ongoing is
+# checked here in Python, and source keys with one query per batch (`_check_source_keys`).
+_TASK_CHECKED = {
+    "serial",
+    "title",
+    "metric",
+    "target_value",
+    "unit",
+    "deadline",
+    "deadline_text",
+    "cycle",
+    "start_date",
+    "source_key",
+    "sort_order",
+}
+_TASK_NOT_CHECKED = {f.name for f in Task._meta.fields if f.name not in _TASK_CHECKED}
+_TASK_LABELS = {f.name: str(f.verbose_name) for f in Task._meta.fields if f.name in _TASK_CHECKED}
+
+
+def _build_task(
+    defaults: _TaskDefaults,
+    *,
+    measure: Measure,
+    title: str,
+    lead_departments: Sequence[Department],
+    primary_lead: Department | None = None,
+    co_departments: Iterable[Department] = (),
+    deadline: date | None = None,
+    ongoing: bool = False,
+    cycle: str | None = None,
+    category: Category | None = None,
+    serial: str = "",
+    deadline_text: str = "",
+    metric: str = "",
+    target_value: Decimal | float | None = None,
+    unit: str = "",
+    is_priority: bool = False,
+    start_date: date | None = None,
+    milestones: Iterable[tuple[str, date]] = (),
+    source_key: str | None = None,
+    sort_order: int = 0,
+) -> tuple[Task, list[tuple[Department, str, bool]], list[Milestone]]:
+    """The one rule for a new task — its department plan, defaults, derived fields (warning thresholds) and
+    field checks — shared by `task_create` and `task_create_many`. Unsaved; raises ValidationFailed."""
+    primary, plan = _departments_plan(lead_departments, primary_lead, co_departments)
+    task = Task(
+        measure=measure,
+        document_id=measure.document_id,
+        category_id=category.pk if category is not None else measure.category_id,
+        serial=str(serial).strip(),
+        title=title.strip(),
+        primary_lead=primary,
+        metric=metric.strip(),
+        target_value=Decimal(str(target_value)) if target_value is not None else None,
+        unit=unit.strip(),
+        deadline=None if ongoing else deadline,
+        deadline_text=deadline_text.strip()[:100],
+        ongoing=ongoing,
+        cycle=cycle or defaults.cycle,
+        start_date=start_date or defaults.today,
+        is_priority=is_priority,
+        source_key=source_key or None,
+        sort_order=sort_order,
+        state=wf.NOT_STARTED,
+    )
+    try:
+        task.clean_fields(exclude=_TASK_NOT_CHECKED)
+    except ValidationError as exc:
+        raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+    if not task.ongoing and task.deadline is None:
+        raise ValidationFailed(
+            "请填写完成时限，或标记为长期任务。", fields={"deadline": ["请填写，或标记为长期任务。"]}
+        )
+    t = task_thresholds(task, defaults.rules)
+    task.yellow_at, task.red_at, task.missing_at = t.yellow_at, t.red_at, t.missing_at
+    built = []
+    for title_, due in milestones:
+        milestone = Milestone(task=task, title=title_, due_on=due)
+        try:
+            milestone.clean_fields(exclude=["task"])
+        except ValidationError as exc:
+            raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+        built.append(milestone)
+    return task, plan, built
+
+
+def _check_source_keys(keys: list[str]) -> None:
+    if len(set(keys)) != len(keys) or (keys and Task.objects.filter(source_key__in=keys).exists()):
+        raise ValidationFailed("该任务已导入过（来源标识重复）。", fields={"source_key": ["来源标识重复。"]})
+
+
+def _created_audit(task: Task, plan: list[tuple[Department, str, bool]]) -> dict[str, Any]:
+    return {
+        "title": task.title[:200],
+        "leads": [d.code for d, role, _ in plan if role == "lead"],
+        "co": [d.code for d, role, _ in plan if role == "co"],
+        "deadline": str(task.deadline) if task.deadline else None,
+        "ongoing": task.ongoing,
+        "source_key": task.source_key,
+    }
 
 
 @transaction.atomic
@@ -229,53 +403,89 @@ def task_create(
     source_key: str | None = None,
     sort_order: int = 0,
 ) -> Task:
+    """One task, built by `_build_task` (the rule `task_create_many` shares)."""
+    fields = {k: v for k, v in locals().items() if k != "actor"}
     _require_office(actor)
-    primary, plan = _departments_plan(lead_departments, primary_lead, co_departments)
-    if source_key and Task.objects.filter(source_key=source_key).exists():
-        raise ValidationFailed("该任务已导入过（来源标识重复）。", fields={"source_key": ["来源标识重复。"]})
-    task = Task(
-        measure=measure,
-        document_id=measure.document_id,
-        category=category or measure.category,
-        serial=str(serial).strip(),
-        title=title.strip(),
-        primary_lead=primary,
-        metric=metric.strip(),
-        target_value=Decimal(str(target_value)) if target_value is not None else None,
-        unit=unit.strip(),
-        deadline=None if ongoing else deadline,
-        deadline_text=deadline_text.strip()[:100],
-        ongoing=ongoing,
-        cycle=cycle or str(get_setting("ledger_default_cycle")),
-        start_date=start_date or timezone.localdate(),
-        is_priority=is_priority,
-        source_key=source_key or None,
-        sort_order=sort_order,
-        state=wf.NOT_STARTED,
-    )
-    _full_clean(task, exclude=["version"])
+    task, plan, built = _build_task(_task_defaults(), **fields)
+    if task.source_key:
+        _check_source_keys([task.source_key])
     task.save()
     _write_departments(task, plan)
-    for title_, due in milestones:
-        milestone = Milestone(task=task, title=title_, due_on=due)
-        _full_clean(milestone)
+    for milestone in built:
+        milestone.task = task
         milestone.save()
-    _refresh_warning(task)
     record_timeline(task, actor=actor, action="create", label="任务建立", to_state=task.state)
+    audit_record(actor=actor, action="task.create", obj=task, after=_created_audit(task, plan))
+    return task
+
+
+@transaction.atomic
+def task_create_many(
+    *,
+    actor: Any,
+    rows: Sequence[dict[str, Any]],
+    labels: Sequence[str] | None = None,
+    timeline_data: dict[str, Any] | None = None,
+    detail: str = "",
+) -> list[Task]:
+    """Many tasks at once (the import of a 10,000-row plan): each row holds `task_create`'s keywords and is
+    built by the same rule; then multi-row inserts, a "任务建立" timeline line per task in bulk, and one audit
+    record for the batch. `labels[i]` names row i in an error ("任务分工表第5行"); all or none are written."""
+    _require_office(actor)
+    defaults = _task_defaults()
+    tasks: list[Task] = []
+    plans: list[list[tuple[Department, str, bool]]] = []
+    milestones: list[Milestone] = []
+    for i, row in enumerate(rows):
+        try:
+            task, plan, built = _build_task(defaults, **row)
+        except ValidationFailed as exc:
+            where = labels[i] if labels is not None else f"第{i + 1}条"
+            raise ValidationFailed(f"{where}，{_field_errors(exc, _TASK_LABELS)}", fields=exc.fields) from exc
+        tasks.append(task)
+        plans.append(plan)
+        milestones.extend(built)
+    _check_source_keys([t.source_key for t in tasks if t.source_key])
+    try:
+        with transaction.atomic():
+            bulk.insert_returning_ids(tasks)
+    except IntegrityError as exc:
+        raise ValidationFailed("任务与已有任务的来源标识重复，请刷新后重试。") from exc
+    bulk.insert_rows(
+        TaskDepartment,
+        ["task", "department", "role", "is_primary", "sort_order"],
+        [
+            (task.pk, department.pk, role, is_primary, i)
+            for task, plan in zip(tasks, plans, strict=True)
+            for i, (department, role, is_primary) in enumerate(plan)
+        ],
+    )
+    if milestones:
+        bulk.insert_rows(
+            Milestone, ["task", "title", "due_on"], [(m.task.pk, m.title, m.due_on) for m in milestones]
+        )
+    record_timeline_many(
+        {
+            "model": Task,
+            "object_id": task.pk,
+            "actor": actor,
+            "action": "create",
+            "label": "任务建立",
+            "to_state": wf.NOT_STARTED,
+            "data": timeline_data or {},
+        }
+        for task in tasks
+    )
+    ids = [t.pk for t in tasks]
     audit_record(
         actor=actor,
-        action="task.create",
-        obj=task,
-        after={
-            "title": task.title[:200],
-            "leads": [d.code for d, role, _ in plan if role == "lead"],
-            "co": [d.code for d, role, _ in plan if role == "co"],
-            "deadline": str(task.deadline) if task.deadline else None,
-            "ongoing": task.ongoing,
-            "source_key": task.source_key,
-        },
+        action="task.create_many",
+        object_type="ledger.task",
+        object_id=f"{ids[0]}-{ids[-1]}" if ids else "",
+        after={"count": len(ids), "ids": ids},
+        detail=detail or f"批量新建任务 {len(ids)} 条",
     )
-    return task
+    return tasks
 
 
 def _task_values(task: Task) -> dict[str, Any]:

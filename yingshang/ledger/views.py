@@ -23,6 +23,7 @@ from yingshang.core.exports import XLSX_TYPE, exporter_line, xlsx_response
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachments_for
+from yingshang.org import roles as r
 from yingshang.org.models import Department
 
 from . import permissions as perms
@@ -262,8 +263,20 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "is_lead": perms.is_lead(user, task) and task.state in wf.ACTIVE,
         "is_lead_head": user.has_role("dept_head") and perms.is_lead(user, task),
         "cycles": services.Cycle.choices,
+        "can_supervise": _can_supervise(user),
     }
     return render(request, "ledger/task_detail.html", ctx)
+
+
+SUPERVISING_ROLES = {r.OFFICE, r.LEADER, r.INSPECTOR}
+
+
+def _can_supervise(user: Any) -> bool:
+    """督查督办 of the task (orders, reminders, instructions) on supervision's item page: the office, the
+    leaders and the inspectors — who may open that page (supervision.permissions) and act or look there."""
+    from yingshang.supervision.permissions import can_view_supervision
+
+    return bool(user.role_codes & SUPERVISING_ROLES) and can_view_supervision(user)
 
 
 def _files_for_reports(reports: list) -> dict[int, list]:
@@ -275,7 +288,9 @@ def _files_for_reports(reports: list) -> dict[int, list]:
         return {}
     ct = ContentType.objects.get_for_model(reports[0])
     out: dict[int, list] = {}
-    for a in Attachment.objects.filter(content_type=ct, object_id__in=[r.pk for r in reports]).order_by("id"):
+    for a in Attachment.objects.filter(
+        content_type=ct, object_id__in=[report.pk for report in reports]
+    ).order_by("id"):
         out.setdefault(a.object_id, []).append(a)
     return out
 

@@ -7,18 +7,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import (
     ApplicationError,
-    ConcurrentChange,
     ValidationFailed,
-    validation_error_fields,
 )
-from yingshang.core.office_settings import get_setting
 from yingshang.org import services as org_services
 from yingshang.org.models import Department
 
@@ -61,19 +56,6 @@ class Staged:
 
 # Up to this many new rows go through `task_create` one by one; more are inserted in bulk.
 BULK_THRESHOLD = 50
-BATCH = 500
-# Field types whose Python values the database drivers take as they are (no conversion needed).
-PLAIN_TYPES = {
-    "CharField",
-    "TextField",
-    "IntegerField",
-    "BigIntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "BooleanField",
-    "ForeignKey",
-}
 
 
 def _categories() -> list[Category]:
@@ -97,11 +79,14 @@ def match_category(text: str, categories: list[Category]) -> Category | None:
 
 def _desired(plan: RowPlan, codes: dict[str, Department]) -> dict[str, Any]:
     row = plan.row
-    leads = [codes[c] for c in (row.matched.get(x.written) for x in row.lead) if c is not None and c in codes]
-    cos = [codes[c] for c in (row.matched.get(x.written) for x in row.co) if c is not None and c in codes]
-    leads = list(dict.fromkeys(leads))
-    cos = [d for d in dict.fromkeys(cos) if d not in leads]
-    return {"leads": leads, "cos": cos}
+    # Deduplicated by code (hashing model instances is slow at 10,000 rows).
+    lead_codes = [c for c in dict.fromkeys(row.matched.get(x.written) for x in row.lead) if c in codes]
+    co_codes = [
+        c
+        for c in dict.fromkeys(row.matched.get(x.written) for x in row.co)
+        if c in codes and c not in lead_codes
+    ]
+    return {"leads": [codes[c] for c in lead_codes], "cos": [codes[c] for c in co_codes]}
 
 
 def _load_roles(task_ids: list[int]) -> dict[int, tuple[list[str], list[str]]]:
@@ -329,234 +314,66 @@ def _create_tasks(
     codes: dict[str, Department],
     file_name: str,
 ) -> None:
-    """Create many tasks the way `ledger.services.task_create` creates one — same fields, the same department
-    plan check, field validation, warning thresholds, a "任务建立" timeline line per task — but with bulk
-    inserts and one audit record for the batch, so 10,000 rows commit in seconds. Up to BULK_THRESHOLD rows
-    go through `task_create` itself."""
+    """New rows through the ledger's services: up to BULK_THRESHOLD rows one `task_create` each (an audit
+    record per task), more through `measure_create_many` and `task_create_many` (the same rule, multi-row
+    inserts and one audit record for the batch), so 10,000 rows commit in seconds."""
     if len(creates) <= BULK_THRESHOLD:
         _create_tasks_one_by_one(creates, actor=actor, documents=documents, codes=codes)
         return
-    from .. import warnings as w
-    from .. import workflow as wf
-
-    rules = w.Rules.current()
-    default_cycle = str(get_setting("ledger_default_cycle"))
-    today = timezone.localdate()
-    # Only the fields that come from the file need checking; ids are known to exist.
-    measure_skip = _all_fields_but(Measure, {"title", "serial"})
-    measures: dict[tuple[int, str], Measure] = {}
-    row_measures: list[Measure] = []
-    new_measures: list[Measure] = []
+    measure_rows: list[dict[str, Any]] = []
+    measure_labels: list[str] = []
+    measure_of: list[int] = []  # index into measure_rows, per created row
+    by_key: dict[tuple[int, str], int] = {}
     for order, plan in creates:
         row = plan.row
         doc = documents[row.document]
         key = (doc.pk, row.measure) if row.measure else None
-        measure = measures.get(key) if key else None
-        if measure is None:
-            measure = Measure(
-                document_id=doc.pk,
-                title=(row.measure or row.task).strip(),
-                serial=row.seq,
-                category_id=plan.category.pk if plan.category else None,
-                sort_order=order,
+        index = by_key.get(key) if key else None
+        if index is None:
+            index = len(measure_rows)
+            measure_rows.append(
+                {
+                    "document": doc,
+                    "title": row.measure or row.task,
+                    "serial": row.seq,
+                    "category": plan.category,
+                    "sort_order": order,
+                }
             )
-            _clean(measure, exclude=measure_skip, where=row)
-            new_measures.append(measure)
+            measure_labels.append(f"{row.table}第{row.row}行")
             if key:
-                measures[key] = measure
-        row_measures.append(measure)
-    doc_ids = sorted({m.document_id for m in new_measures})
-    before = Measure.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    measure_fields = [f for f in Measure._meta.concrete_fields if not f.primary_key]
-    _insert_rows(
-        Measure,
-        [f.name for f in measure_fields],
-        [tuple(f.pre_save(m, True) for f in measure_fields) for m in new_measures],
-    )
-    # Ids of the rows just written: new ids in these documents, told apart by their sort order (the row's
-    # position in this file, unique within it).
-    inserted: dict[tuple[int, int], int] = {}
-    for pk, document_id, sort_order in Measure.objects.filter(
-        document_id__in=doc_ids, id__gt=before
-    ).values_list("id", "document_id", "sort_order"):
-        if (document_id, sort_order) in inserted:
-            raise ConcurrentChange("同一政策文件正在被另一次导入写入，本次未保存任何内容，请稍后重试。")
-        inserted[(document_id, sort_order)] = pk
-    for m in new_measures:
-        m.pk = inserted[(m.document_id, m.sort_order)]
-    # Task rows are built as plain values (no model instances): the ORM's per-object work is most of the
-    # cost at 10,000 rows. The values are those task_create would save; the parser has already checked
-    # what comes from the file (text present, 序号 length, a deadline or ongoing, departments exist).
-    fields = [f.name for f in Task._meta.concrete_fields if not f.primary_key]
-    now = timezone.now()
-    defaults = {f.name: f.get_default() for f in Task._meta.concrete_fields if not f.primary_key}
-    defaults["created_at"] = now
-    text_limit = Task._meta.get_field("deadline_text").max_length or 100
-    rows: list[tuple[Any, ...]] = []
-    keys: list[str] = []
-    plans: list[list[tuple[Department, str, bool]]] = []
-    for (order, plan), measure in zip(creates, row_measures, strict=True):
+                by_key[key] = index
+        measure_of.append(index)
+    measures = ledger.measure_create_many(actor=actor, rows=measure_rows, labels=measure_labels)
+    task_rows: list[dict[str, Any]] = []
+    labels: list[str] = []
+    for (order, plan), index in zip(creates, measure_of, strict=True):
         row = plan.row
         who = _desired(plan, codes)
-        primary, department_plan = ledger._departments_plan(who["leads"], None, who["cos"])
-        ongoing = row.deadline.ongoing
-        deadline = None if ongoing else row.deadline.date
-        cycle = row.deadline.cycle or default_cycle
-        source_key = row_key(measure.document_id, row.task, row.occurrence)
-        t = w.thresholds(
-            state=wf.NOT_STARTED,
-            deadline=deadline,
-            ongoing=ongoing,
-            cycle=cycle,
-            start_date=today,
-            last_period=None,
-            rules=rules,
+        measure = measures[index]
+        task_rows.append(
+            {
+                "measure": measure,
+                "title": row.task,
+                "lead_departments": who["leads"],
+                "co_departments": who["cos"],
+                "deadline": row.deadline.date,
+                "ongoing": row.deadline.ongoing,
+                "cycle": row.deadline.cycle or None,
+                "category": plan.category,
+                "serial": row.seq,
+                "deadline_text": row.deadline.text,
+                "source_key": row_key(measure.document_id, row.task, row.occurrence),
+                "sort_order": order,
+            }
         )
-        values = dict(defaults)
-        values.update(
-            measure=measure.pk,
-            document=measure.document_id,
-            category=plan.category.pk if plan.category else measure.category_id,
-            serial=row.seq,
-            title=row.task.strip(),
-            primary_lead=primary.pk,
-            deadline=deadline,
-            deadline_text=row.deadline.text.strip()[:text_limit],
-            ongoing=ongoing,
-            cycle=cycle,
-            start_date=today,
-            source_key=source_key,
-            sort_order=order,
-            state=wf.NOT_STARTED,
-            yellow_at=t.yellow_at,
-            red_at=t.red_at,
-            missing_at=t.missing_at,
-        )
-        rows.append(tuple(values[f] for f in fields))
-        keys.append(source_key)
-        plans.append(department_plan)
-    tasks_before = Task.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    try:
-        with transaction.atomic():
-            _insert_rows(Task, fields, rows)
-    except IntegrityError as exc:
-        raise ValidationFailed("导入的任务与已有任务的来源标识重复，请刷新预览后重试。") from exc
-    ids: dict[str, int] = {
-        str(found_key): found_id
-        for found_key, found_id in Task.objects.filter(
-            document_id__in=doc_ids, id__gt=tasks_before
-        ).values_list("source_key", "id")
-    }
-    task_ids = [ids[k] for k in keys]
-    _insert_rows(
-        TaskDepartment,
-        ["task", "department", "role", "is_primary", "sort_order"],
-        [
-            (task_id, department.pk, role, is_primary, i)
-            for task_id, department_plan in zip(task_ids, plans, strict=True)
-            for i, (department, role, is_primary) in enumerate(department_plan)
-        ],
-    )
-    _timeline_created(task_ids, actor=actor, file_name=file_name, state=wf.NOT_STARTED)
-    # One audit record for the batch (the import's own record names the file and the counts).
-    audit_record(
+        labels.append(f"{row.table}第{row.row}行")
+    ledger.task_create_many(
         actor=actor,
-        action="task.create_many",
-        object_type="ledger.task",
-        object_id=f"{task_ids[0]}-{task_ids[-1]}" if task_ids else "",
-        after={"count": len(task_ids), "ids": task_ids},
-        detail=f"导入《{file_name}》新建任务 {len(task_ids)} 条",
-    )
-
-
-def _all_fields_but(model: Any, keep: set[str]) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if f.name not in keep]
-
-
-def _insert_rows(model: Any, fields: list[str], rows: list[tuple[Any, ...]]) -> None:
-    """Plain multi-row INSERTs (hundreds of rows per statement) for rows whose ids are looked up afterwards or
-    not needed: the ORM's per-object work is most of the cost of a 10,000-row import. Values go through each
-    field's own database conversion where the driver cannot take them as they are, so SQLite and PostgreSQL
-    get what the ORM would send."""
-    from django.db import DEFAULT_DB_ALIAS, connections
-
-    connection = connections[DEFAULT_DB_ALIAS]
-    if not rows:
-        return
-    opts = model._meta
-    columns = [opts.get_field(f) for f in fields]
-    plain = [c.get_internal_type() in PLAIN_TYPES for c in columns]
-    quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(opts.db_table), ", ".join(quote(c.column) for c in columns)
-    )
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, min(500, 30000 // len(columns)))
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # COPY is PostgreSQL's bulk path; psycopg adapts each value as it would a query parameter.
-            statement = "COPY {} ({}) FROM STDIN".format(
-                quote(opts.db_table), ", ".join(quote(c.column) for c in columns)
-            )
-            with cursor.cursor.copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(
-                        [
-                            v if simple else c.get_db_prep_save(v, connection)
-                            for c, v, simple in zip(columns, row, plain, strict=True)
-                        ]
-                    )
-            return
-        for i in range(0, len(rows), per_statement):
-            chunk = rows[i : i + per_statement]
-            params: list[Any] = []
-            for row in chunk:
-                params.extend(
-                    v if simple else c.get_db_prep_save(v, connection)
-                    for c, v, simple in zip(columns, row, plain, strict=True)
-                )
-            cursor.execute(head + ", ".join([one] * len(chunk)), params)
-
-
-def _timeline_created(task_ids: list[int], *, actor: Any, file_name: str, state: str) -> None:
-    """The "任务建立" timeline line of each new task, as `core.events.record_timeline` writes it, inserted in
-    bulk. (To move into core.events as `record_timeline_many`.)"""
-    from django.contrib.contenttypes.models import ContentType
-
-    from yingshang.core.models import TimelineEntry
-
-    content_type = ContentType.objects.get_for_model(Task, for_concrete_model=False)
-    who = actor.pk if getattr(actor, "is_authenticated", False) else None
-    now = timezone.now()
-    _insert_rows(
-        TimelineEntry,
-        [
-            "content_type",
-            "object_id",
-            "at",
-            "actor",
-            "action",
-            "label",
-            "from_state",
-            "to_state",
-            "note",
-            "data",
-        ],
-        [
-            (
-                content_type.pk,
-                task_id,
-                now,
-                who,
-                "create",
-                "任务建立",
-                "",
-                state,
-                "",
-                {"file": file_name},
-            )
-            for task_id in task_ids
-        ],
+        rows=task_rows,
+        labels=labels,
+        timeline_data={"file": file_name},
+        detail=f"导入《{file_name}》新建任务 {len(task_rows)} 条",
     )
 
 
@@ -600,16 +417,3 @@ def _create_tasks_one_by_one(
             source_key=row_key(doc.pk, row.task, row.occurrence),
             sort_order=order,
         )
-
-
-def _clean(obj: Any, *, exclude: list[str], where: ImportRow) -> None:
-    try:
-        obj.clean_fields(exclude=exclude)
-        obj.clean()
-    except DjangoValidationError as exc:
-        fields = validation_error_fields(exc)
-        detail = "；".join(
-            f"{obj._meta.get_field(k).verbose_name if k != '__all__' else ''}{'、'.join(v)}"
-            for k, v in fields.items()
-        )
-        raise ValidationFailed(f"{where.table}第{where.row}行：{detail}", fields=fields) from exc

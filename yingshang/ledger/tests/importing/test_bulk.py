@@ -5,6 +5,7 @@ import pytest
 from yingshang.audit.models import AuditRecord
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.events import timeline_for
+from yingshang.ledger import bulk
 from yingshang.ledger import services as ledger_services
 from yingshang.ledger.importing import benchmarks, commit
 from yingshang.ledger.importing.services import ledger_import
@@ -87,14 +88,14 @@ def test_bulk_version_and_defaults_equal_a_single_create(plan, office_user):
 
 
 def test_bulk_failure_rolls_everything_back(plan, office_user, monkeypatch):
-    real = commit._insert_rows
+    real = bulk.insert_rows
 
     def failing(model, fields, rows):
         if model is TaskDepartment:
             raise ValidationFailed("模拟写入失败。")
         return real(model, fields, rows)
 
-    monkeypatch.setattr(commit, "_insert_rows", failing)
+    monkeypatch.setattr(bulk, "insert_rows", failing)
     with pytest.raises(ValidationFailed):
         ledger_import(actor=office_user, name="大表.xlsx", data=plan, dry_run=False)
     assert (PolicyDocument.objects.count(), Measure.objects.count(), Task.objects.count()) == (0, 0, 0)
