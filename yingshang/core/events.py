@@ -1,6 +1,8 @@
 """The only writer of item timelines."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -9,6 +11,23 @@ from django.db import connection, models
 from django.utils import timezone
 
 from .models import TimelineEntry
+
+# Loading history through the services (demo data, migrating an old ledger): `with timeline_at(when):` dates
+# every timeline line written inside, including those the workflow engine writes for transitions.
+_history_at: ContextVar[datetime | None] = ContextVar("timeline_history_at", default=None)
+
+
+@contextmanager
+def timeline_at(when: datetime) -> Iterator[None]:
+    token = _history_at.set(when)
+    try:
+        yield
+    finally:
+        _history_at.reset(token)
+
+
+def _now() -> datetime:
+    return _history_at.get() or timezone.now()
 
 
 def record_timeline(
@@ -23,11 +42,11 @@ def record_timeline(
     data: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> TimelineEntry:
-    """`at` defaults to now; demo data and back-filled histories pass the time the step happened."""
+    """`at` defaults to now (or the time set by `timeline_at`); back-filled histories pass when it happened."""
     return TimelineEntry.objects.create(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
-        at=at or timezone.now(),
+        at=at or _now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         label=label,
@@ -48,7 +67,7 @@ def record_timeline_many(entries: Iterable[dict[str, Any]], *, at: datetime | No
     instances: at 10,000 rows building them is most of the cost). Each entry has the keyword arguments of
     `record_timeline` plus either `obj` (the item) or `model` and `object_id` (for a caller that holds only
     ids). `at` (per entry, else the argument, else now) as in `record_timeline`. Returns the count written."""
-    now = at or timezone.now()
+    now = at or _now()
     types: dict[Any, int] = {}
     data_field = TimelineEntry._meta.get_field("data")
     adapt_at = connection.ops.adapt_datetimefield_value

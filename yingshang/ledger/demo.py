@@ -10,6 +10,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from yingshang.core.events import timeline_at
 from yingshang.org import roles as r
 from yingshang.org import services as org_services
 from yingshang.org.demo import DEMO_PASSWORD
@@ -485,6 +486,9 @@ def seed(ctx: dict[str, Any]) -> None:
         issued_on=w.previous_period(w.period_start(today, "half"), "half") + timedelta(days=20),
     )
     start = w.previous_period(w.previous_period(w.period_start(today, "quarter"), "quarter"), "quarter")
+    # The timeline reads as the history it stands for: tasks entered days after the document was issued,
+    # each report, contribution, close-out and extension on its own day (not the day the demo was loaded).
+    created = _at(min(document.issued_on + timedelta(days=5), today) if document.issued_on else today)
     tasks = []
     serial = 0
     for m_index, (category_code, measure_title, rows) in enumerate(PLAN, start=1):
@@ -501,39 +505,41 @@ def seed(ctx: dict[str, Any]) -> None:
         ):
             serial += 1
             deadline = _deadline(deadline_key, today)
-            task = services.task_create(
-                actor=office,
-                measure=measure,
-                title=title,
-                lead_departments=[departments[c] for c in leads],
-                co_departments=[departments[c] for c in cos],
-                deadline=deadline,
-                ongoing=deadline is None,
-                deadline_text="长期坚持"
-                if deadline is None
-                else f"{deadline.year}年{deadline.month}月{deadline.day}日前",
-                cycle=cycle,
-                serial=f"{m_index}.{t_index}",
-                metric=metric,
-                target_value=target,
-                unit=unit,
-                is_priority=profile in {"missing", "pending"} or t_index == 1,
-                start_date=w.period_start(today, cycle) if profile == "new" else start,
-                source_key=f"demo:{serial}",
-                sort_order=serial,
-            )
+            with timeline_at(created):
+                task = services.task_create(
+                    actor=office,
+                    measure=measure,
+                    title=title,
+                    lead_departments=[departments[c] for c in leads],
+                    co_departments=[departments[c] for c in cos],
+                    deadline=deadline,
+                    ongoing=deadline is None,
+                    deadline_text="长期坚持"
+                    if deadline is None
+                    else f"{deadline.year}年{deadline.month}月{deadline.day}日前",
+                    cycle=cycle,
+                    serial=f"{m_index}.{t_index}",
+                    metric=metric,
+                    target_value=target,
+                    unit=unit,
+                    is_priority=profile in {"missing", "pending"} or t_index == 1,
+                    start_date=w.period_start(today, cycle) if profile == "new" else start,
+                    source_key=f"demo:{serial}",
+                    sort_order=serial,
+                )
             tasks.append((task, leads, cos, profile))
     for task, leads, cos, profile in tasks:
         _history(ctx, task, leads, cos, profile, today)
     # A pending extension request and one return for more evidence, so the office has work to review.
     for task, _leads, _cos, profile in tasks:
         if profile == "late" and not task.ongoing and task.deadline and task.deadline >= today:
-            services.extension_request(
-                actor=_liaison(ctx, _leads[0]),
-                task=task,
-                requested_deadline=task.deadline + timedelta(days=90),
-                reason="配套系统需待省级平台升级后对接，申请延期三个月。",
-            )
+            with timeline_at(_at(today - timedelta(days=2))):
+                services.extension_request(
+                    actor=_liaison(ctx, _leads[0]),
+                    task=task,
+                    requested_deadline=task.deadline + timedelta(days=90),
+                    reason="配套系统需待省级平台升级后对接，申请延期三个月。",
+                )
             break
     ctx["ledger_document"] = document
     ctx["ledger_tasks"] = [t for t, *_ in tasks]
@@ -555,6 +561,7 @@ def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profil
     elif profile == "silent":
         periods = []
     percent = 0
+    last = today - timedelta(days=10)
     for i, period in enumerate(periods):
         due = w.report_due(period, task.cycle)
         late = profile == "late" and i == len(periods) - 1
@@ -562,31 +569,37 @@ def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profil
         if when > today:
             continue
         if cos and i == 0:
-            services.contribution_submit(
-                actor=_liaison(ctx, cos[0]), task=task, text="本单位已按分工完成相关数据共享和业务协同。"
-            )
+            with timeline_at(_at(when - timedelta(days=1))):
+                services.contribution_submit(
+                    actor=_liaison(ctx, cos[0]), task=task, text="本单位已按分工完成相关数据共享和业务协同。"
+                )
         percent = min(95, percent + 100 // (len(periods) + 1) + 5)
-        services.progress_report_submit(
-            actor=lead_user,
-            task=task,
-            text=REPORT_TEXTS[i % len(REPORT_TEXTS)],
-            percent=percent,
-            metric_value=(task.target_value * percent / 100) if task.target_value is not None else None,
-            problems="个别区县数据对接进度偏慢。" if i % 2 else "",
-            next_steps="加快推进系统对接，做好政策宣传解读。",
-            coordination="需市大数据局协调省级数据接口。" if profile == "missing" else "",
-            period_start=period,
-            evidence=[_pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if i == len(periods) - 1 else [],
-            submitted_at=_at(when),
-        )
-    if profile in {"closed", "pending"}:
-        services.close_out_request(
-            actor=lead_user,
-            task=task,
-            summary="各项任务目标已全部完成，相关制度文件已印发实施。",
-            evidence=[_pdf(f"{task.serial}-销号证明材料.pdf")],
-        )
-        if profile == "closed":
-            services.close_out_review(
-                actor=ctx["users"]["office"], task=task, approve=True, reason="材料齐全，同意销号。"
+        last = when
+        with timeline_at(_at(when)):
+            services.progress_report_submit(
+                actor=lead_user,
+                task=task,
+                text=REPORT_TEXTS[i % len(REPORT_TEXTS)],
+                percent=percent,
+                metric_value=(task.target_value * percent / 100) if task.target_value is not None else None,
+                problems="个别区县数据对接进度偏慢。" if i % 2 else "",
+                next_steps="加快推进系统对接，做好政策宣传解读。",
+                coordination="需市大数据局协调省级数据接口。" if profile == "missing" else "",
+                period_start=period,
+                evidence=[_pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if i == len(periods) - 1 else [],
+                submitted_at=_at(when),
             )
+    if profile in {"closed", "pending"}:
+        asked = min(today - timedelta(days=2), last + timedelta(days=3))
+        with timeline_at(_at(asked)):
+            services.close_out_request(
+                actor=lead_user,
+                task=task,
+                summary="各项任务目标已全部完成，相关制度文件已印发实施。",
+                evidence=[_pdf(f"{task.serial}-销号证明材料.pdf")],
+            )
+        if profile == "closed":
+            with timeline_at(_at(asked + timedelta(days=1))):
+                services.close_out_review(
+                    actor=ctx["users"]["office"], task=task, approve=True, reason="材料齐全，同意销号。"
+                )

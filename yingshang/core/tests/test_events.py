@@ -36,3 +36,22 @@ def test_timeline_takes_the_time_of_the_step(make_department, office_user):
         (when + dt.timedelta(days=1), "remind", None, {}),
     ]
     assert record_timeline_many([]) == 0
+
+
+def test_timeline_at_dates_every_line_written_inside(make_department, office_user):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from yingshang.core.events import timeline_at
+
+    one = make_department()
+    when = timezone.make_aware(dt.datetime(2026, 4, 1, 10, 30))
+    with timeline_at(when):
+        record_timeline(one, actor=office_user, action="a", label="甲")
+        record_timeline_many([{"obj": one, "action": "b", "label": "乙"}])
+        record_timeline(one, actor=office_user, action="c", label="丙", at=when + dt.timedelta(hours=1))
+    record_timeline(one, actor=office_user, action="d", label="丁")
+    got = [(e.action, e.at) for e in timeline_for(one)]
+    assert got[:3] == [("a", when), ("b", when), ("c", when + dt.timedelta(hours=1))]
+    assert got[3][0] == "d" and got[3][1] > when + dt.timedelta(days=30)
