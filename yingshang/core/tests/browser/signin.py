@@ -22,7 +22,7 @@ def sign_in(page, user) -> None:
     if device is not None:
         page.wait_for_selector("input[name=token]")
         page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
-        page.click("form:has(input[name=token]) button")
+        page.press("input[name=token]", "Enter")
         page.wait_for_load_state("domcontentloaded")
     if "/accounts/otp/" in page.url or "/accounts/login/" in page.url:
         raise AssertionError(
