@@ -67,7 +67,7 @@ define(
     group=GROUP,
     minimum=0.1,
     maximum=1,
-    help="两条诉求内容的字符片段（2字）Jaccard 相似度不低于该值，且为同一企业或同一联系电话时，视为重复诉求。",
+    help="两条诉求（标题和内容）的文本相似度（3字片段 MinHash 估计的 Jaccard 相似度，与智能派单共用同一索引）不低于该值，且为同一企业或同一联系电话时，视为重复诉求。",
 )
 define("appeals.track_limit_per_ip", "进度查询每小时次数上限（每个地址）", 30, kind="int", group=GROUP)
 define("appeals.track_limit_per_code", "进度查询每小时失败次数上限（每个查询码）", 5, kind="int", group=GROUP)

@@ -31,8 +31,9 @@ from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.org.models import Department, Enterprise
+from yingshang.routing import similarity as routing_similarity
 
-from . import deadlines, similarity
+from . import deadlines
 from .models import (
     Appeal,
     Category,
@@ -132,26 +133,50 @@ def validate_intake(data: Mapping[str, Any]) -> dict[str, Any]:
 def _find_duplicate(
     *, enterprise_id: int | None, credit_code: str, phone_hash: str, text: str, now: datetime
 ) -> Appeal | None:
+    """The first open, unlinked appeal of the same party (phone, enterprise or credit code) within the
+    window whose text is nearly the same. Candidates come from the shared MinHash index of the routing
+    app (indexed band lookups, no scan of history); the same-party filter is applied to those ids."""
     from django.db.models import Q
 
-    window = timedelta(days=int(get_setting("appeals.duplicate_window_days")))
+    days = int(get_setting("appeals.duplicate_window_days"))
     threshold = float(get_setting("appeals.duplicate_threshold"))
+    similar = routing_similarity.similar_recent(text, days=days, now=now, threshold=threshold, limit=50)
+    if not similar:
+        return None
     same_party = Q(phone_hash=phone_hash)
     if enterprise_id:
         same_party |= Q(enterprise_id=enterprise_id)
     if credit_code:
         same_party |= Q(credit_code=credit_code)
-    candidates = (
-        Appeal.objects.filter(same_party, received_at__gte=now - window, duplicate_of__isnull=True)
+    return (
+        Appeal.objects.filter(
+            same_party,
+            pk__in=[pk for pk, _ in similar],
+            received_at__gte=now - timedelta(days=days),
+            received_at__lte=now,
+            duplicate_of__isnull=True,
+        )
         .exclude(state=Appeal.State.CLOSED)
         .order_by("received_at", "id")
-        .values_list("pk", "title", "description")[:200]
+        .first()
     )
-    mine = similarity.shingles(text)
-    for pk, title, description in candidates:
-        if similarity.jaccard(mine, similarity.shingles(f"{title}\n{description}")) >= threshold:
-            return Appeal.objects.get(pk=pk)
-    return None
+
+
+def appeal_text_indexed_on_commit(appeal: Appeal) -> None:
+    """Feed the shared similarity index once the current transaction commits. Call it from every write
+    that creates an appeal or changes its title or description (today only `appeal_submit` does)."""
+    from yingshang.routing import services as routing_services
+
+    transaction.on_commit(lambda: routing_services.appeal_index(appeal=appeal), robust=True)
+
+
+def _auto_dispatch_on_commit(appeal: Appeal) -> None:
+    """Offer a new appeal to automatic dispatch after commit when the office turned it on (the job checks
+    the setting again; not enqueuing while it is off saves a queue row per intake)."""
+    if get_setting("routing.auto_dispatch_enabled"):
+        from yingshang.routing.jobs import consider_auto_dispatch
+
+        transaction.on_commit(lambda: consider_auto_dispatch.enqueue(appeal.pk), robust=True)
 
 
 @transaction.atomic
@@ -246,6 +271,8 @@ def appeal_submit(
             "duplicate_of": duplicate.pk if duplicate else None,
         },
     )
+    appeal_text_indexed_on_commit(appeal)
+    _auto_dispatch_on_commit(appeal)
     return appeal
 
 

@@ -25,6 +25,7 @@ from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 from yingshang.org.scope import department_ids
+from yingshang.supervision.permissions import can_view_supervision
 
 from . import deadlines, imports, rates, selectors, services
 from .forms import SubmitForm, TrackForm
@@ -267,6 +268,8 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
             if d.role == "co" and d.is_current and not d.signed_at and ids and d.department_id in ids
         ],
         extension_max=get_setting("appeals.extension_max_days"),
+        # The supervision item page checks can_view_supervision and the appeal's own can_view (passed here).
+        can_supervise=can_view_supervision(request.user),
     )
     return render(request, "appeals/detail.html", context)
 

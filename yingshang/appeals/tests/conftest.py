@@ -81,6 +81,18 @@ def intake(**overrides):
 
 
 @pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """committed(service, **kwargs): call a service and run its on-commit work (the similarity index feed,
+    the automatic-dispatch job) right away, as after a real commit."""
+
+    def do(service, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return service(*args, **kwargs)
+
+    return do
+
+
+@pytest.fixture
 def submit(db):
     def do(actor=None, **overrides):
         return services.appeal_submit(actor=actor, data=intake(**overrides))

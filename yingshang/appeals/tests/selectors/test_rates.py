@@ -16,7 +16,7 @@ def at(month, day, hour, minute=0):
 
 
 @pytest.fixture
-def example(office_user, dept, other_dept, liaison, other_liaison, make_user):
+def example(office_user, dept, other_dept, liaison, other_liaison, make_user, committed):
     """Department A (`dept`), help appeals (sign within 8 working hours, reply within 5 working days).
     Counting from dispatch (rule "receipt"), office hours 09:00–12:00 and 13:30–17:30.
     Dispatched Monday 7-06 10:00: sign limit 7-07 11:00, reply limit 7-10 17:30.
@@ -50,8 +50,12 @@ def example(office_user, dept, other_dept, liaison, other_liaison, make_user):
             n: services.appeal_submit(actor=None, data=intake(contact_phone=f"1390000000{n}"))
             for n in range(1, 9)
         }
-        a[1] = services.appeal_submit(actor=None, data=intake(description=text, contact_phone="13800000001"))
-        a[5] = services.appeal_submit(actor=None, data=intake(description=text, contact_phone="13800000001"))
+        a[1] = committed(
+            services.appeal_submit, actor=None, data=intake(description=text, contact_phone="13800000001")
+        )
+        a[5] = committed(
+            services.appeal_submit, actor=None, data=intake(description=text, contact_phone="13800000001")
+        )
     assert a[5].duplicate_of == a[1]
     with at(7, 6, 10):
         for n in range(1, 9):

@@ -89,9 +89,12 @@ def test_enterprise_account_submits_as_its_enterprise(db, ent_user, enterprise):
 DESCRIPTION = "我公司位于高新区创业路8号，厂区门前道路破损严重已有半年，货车进出十分困难，请求尽快协调修复。"
 
 
-def test_similar_text_from_same_contact_is_linked_to_the_first(db):
-    first = services.appeal_submit(actor=None, data=intake(description=DESCRIPTION, title="道路破损"))
-    second = services.appeal_submit(
+def test_similar_text_from_same_contact_is_linked_to_the_first(db, committed):
+    first = committed(
+        services.appeal_submit, actor=None, data=intake(description=DESCRIPTION, title="道路破损")
+    )
+    second = committed(
+        services.appeal_submit,
         actor=None,
         data=intake(
             description=DESCRIPTION.replace("半年", "大半年") + "谢谢！",
@@ -99,7 +102,8 @@ def test_similar_text_from_same_contact_is_linked_to_the_first(db):
             credit_code=credit_code(2),
         ),
     )
-    third = services.appeal_submit(
+    third = committed(
+        services.appeal_submit,
         actor=None,
         data=intake(description=DESCRIPTION + "再次反映。", title="道路破损", contact_phone="13700000000"),
     )
@@ -107,28 +111,34 @@ def test_similar_text_from_same_contact_is_linked_to_the_first(db):
     assert third.duplicate_of == first  # same enterprise, different phone
 
 
-def test_different_party_or_text_is_not_linked(db):
-    services.appeal_submit(actor=None, data=intake(description=DESCRIPTION, title="道路破损"))
-    other_party = services.appeal_submit(
+def test_different_party_or_text_is_not_linked(db, committed):
+    committed(services.appeal_submit, actor=None, data=intake(description=DESCRIPTION, title="道路破损"))
+    other_party = committed(
+        services.appeal_submit,
         actor=None,
         data=intake(
             description=DESCRIPTION, title="道路破损", credit_code=credit_code(3), contact_phone="13600000000"
         ),
     )
-    other_text = services.appeal_submit(
-        actor=None, data=intake(description="申请办理食品经营许可证延续，网上系统一直提示材料不全，请帮助。")
+    other_text = committed(
+        services.appeal_submit,
+        actor=None,
+        data=intake(description="申请办理食品经营许可证延续，网上系统一直提示材料不全，请帮助。"),
     )
     assert other_party.duplicate_of is None
     assert other_text.duplicate_of is None
 
 
-def test_outside_the_window_is_not_linked(db, office_user):
+def test_outside_the_window_is_not_linked(db, office_user, committed):
     from datetime import timedelta
 
     from django.utils import timezone
 
-    first = services.appeal_submit(actor=None, data=intake(description=DESCRIPTION, title="道路破损"))
-    later = services.appeal_submit(
+    first = committed(
+        services.appeal_submit, actor=None, data=intake(description=DESCRIPTION, title="道路破损")
+    )
+    later = committed(
+        services.appeal_submit,
         actor=None,
         data=intake(description=DESCRIPTION, title="道路破损"),
         received_at=first.received_at + timedelta(days=31),
@@ -140,7 +150,8 @@ def test_outside_the_window_is_not_linked(db, office_user):
         raw_value="60",
         effective_from=timezone.now() - timedelta(days=1),
     )
-    again = services.appeal_submit(
+    again = committed(
+        services.appeal_submit,
         actor=None,
         data=intake(description=DESCRIPTION, title="道路破损"),
         received_at=first.received_at + timedelta(days=40),
