@@ -17,13 +17,18 @@ def sign_in(page, user) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("domcontentloaded")
+    with page.expect_navigation():
+        page.click("button[type=submit]")
     if device is not None:
-        page.wait_for_selector("input[name=token]")
-        page.fill("input[name=token]", f"{totp(device.bin_key):06d}")
-        page.press("input[name=token]", "Enter")
-        page.wait_for_load_state("domcontentloaded")
+        page.wait_for_url("**/accounts/otp/verify/**")
+        token = f"{totp(device.bin_key):06d}"
+        for _ in range(3):  # a keystroke racing the page's autofocus can post an empty field; not the code
+            field = page.wait_for_selector("input[name=token]")
+            field.fill(token)
+            with page.expect_navigation():
+                field.press("Enter")
+            if "/accounts/otp/verify/" not in page.url or "动态口令不正确" in page.content():
+                break
     if "/accounts/otp/" in page.url or "/accounts/login/" in page.url:
         raise AssertionError(
             f"sign-in as {user.username} stopped at {page.url}: {page.inner_text('main')[:300]}"
