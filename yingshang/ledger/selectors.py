@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -43,14 +44,18 @@ def scoped_tasks(user: Any) -> QuerySet[Task]:
         return Task.objects.all()
     if not roles & r.DEPARTMENT_ROLES:
         return Task.objects.none()
-    ids = department_ids(user) or set()
-    links = TaskDepartment.objects.filter(department_id__in=ids).values_list("task_id", flat=True)
-    # A department sees hundreds to a few thousand tasks: fetching their ids (an index-only scan) lets the
-    # database read just those rows by primary key, where the subquery made PostgreSQL scan the whole table.
+    return Task.objects.filter(of_departments(department_ids(user) or set()))
+
+
+def of_departments(ids: Iterable[int]) -> Q:
+    """Tasks linked to these departments. A department has hundreds to a few thousand tasks: fetching their
+    ids first (an index-only scan) lets the database read just those rows by primary key, where the subquery
+    made PostgreSQL hash-join against a scan of the whole table."""
+    links = TaskDepartment.objects.filter(department_id__in=list(ids)).values_list("task_id", flat=True)
     task_ids = list(links[: SCOPE_ID_LIMIT + 1])
     if len(task_ids) <= SCOPE_ID_LIMIT:
-        return Task.objects.filter(id__in=task_ids)
-    return Task.objects.filter(id__in=links)
+        return Q(id__in=task_ids)
+    return Q(id__in=links)
 
 
 def warning_q(level: str, on: date) -> Q:
@@ -157,7 +162,7 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
     if f.document:
         qs = qs.filter(document_id=f.document)
     if f.department:
-        qs = qs.filter(id__in=TaskDepartment.objects.filter(department_id=f.department).values("task_id"))
+        qs = qs.filter(of_departments([f.department]))
     if f.category:
         qs = qs.filter(category_id=f.category)
     if f.state == "open":
@@ -316,22 +321,24 @@ def task_detail(task: Task) -> dict[str, Any]:
     reports = list(
         ProgressReport.objects.filter(task=task)
         .select_related("department", "submitted_by")
-        .prefetch_related(
-            Prefetch("contributions", queryset=Contribution.objects.select_related("department"))
-        )
         .order_by("-period_start", "-id")
     )
+    # The task's contributions in one query: those folded into a report go with it, the rest wait.
+    folded: dict[int, list[Contribution]] = defaultdict(list)
+    waiting: list[Contribution] = []
+    for c in Contribution.objects.filter(task=task).select_related("department", "submitted_by"):
+        if c.report_id is None:
+            waiting.append(c)
+        else:
+            folded[c.report_id].append(c)
     for report in reports:
         report.period_text = w.period_label(report.period_start, task.cycle)  # type: ignore[attr-defined]
+        report.folded = folded.get(report.pk, [])  # type: ignore[attr-defined]
     return {
         "leads": [d for d in departments if d.role == "lead"],
         "cos": [d for d in departments if d.role == "co"],
         "reports": reports,
-        "open_contributions": list(
-            Contribution.objects.filter(task=task, report__isnull=True).select_related(
-                "department", "submitted_by"
-            )
-        ),
+        "open_contributions": waiting,
         "close_outs": list(task.close_outs.select_related("requested_by", "reviewed_by", "head_by")),
         "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
         "milestones": list(task.milestones.all()),

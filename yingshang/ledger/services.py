@@ -16,8 +16,11 @@ For the import (yingshang/ledger/importing/), the services to call are:
         deadline, deadline_text, ongoing, cycle, category, metric, target_value, unit, is_priority,
         lead_departments, primary_lead, co_departments.
     category_create(*, actor, code, name, sort_order=0) / selectors.categories()
-    departments_plan(lead_departments, primary_lead, co_departments) -> (primary, [(department, role,
-        is_primary)]): the ownership check task_create applies, for a caller that inserts in bulk.
+    measure_create_many(*, actor, rows, labels=None) -> [Measure]
+    task_create_many(*, actor, rows, labels=None, timeline_data=None, detail="") -> [Task]
+        many at once (a 10,000-row plan): each row holds the keywords of measure_create / task_create and is
+        built by the same rule (`_build_measure` / `_build_task`); multi-row inserts, a timeline line per
+        task, one audit record per batch; `labels[i]` names row i in an error.
 
 All of them run in one transaction each and may be nested in the import's own `transaction.atomic`
 (commit all rows or none)."""
@@ -245,9 +248,6 @@ def _departments_plan(
     plan: list[tuple[Department, str, bool]] = [(d, "lead", d.pk == primary.pk) for d in leads]
     plan += [(d, "co", False) for d in cos]
     return primary, plan
-
-
-departments_plan = _departments_plan
 
 
 def _write_departments(task: Task, plan: list[tuple[Department, str, bool]]) -> None:
@@ -665,20 +665,19 @@ def _close_pending_requests(task: Task, *, actor: Any, note: str) -> None:
 # --- progress reports and contributions ------------------------------------------------------------
 
 
-def default_report_period(task: Task, on: date) -> date:
+def default_report_period(task: Task, on: date, *, reported: set[date] | None = None) -> date:
     """The cycle a report made on `on` is for: the last cycle that has ended if it is owed and unreported,
-    otherwise the current one."""
+    otherwise the current one. `reported`: the cycles with a report standing (not returned), when the caller
+    has read them already."""
     current = w.period_start(on, task.cycle)
     previous = w.previous_period(current, task.cycle)
     first = w.period_start(task.start_date, task.cycle)
-    if (
-        previous >= first
-        and not ProgressReport.objects.filter(task=task, period_start=previous)
-        .exclude(status="returned")
-        .exists()
-    ):
-        return previous
-    return current
+    if previous < first:
+        return current
+    if reported is not None:
+        return current if previous in reported else previous
+    standing = ProgressReport.objects.filter(task=task, period_start=previous).exclude(status="returned")
+    return current if standing.exists() else previous
 
 
 def _check_files(files: Sequence[Any]) -> None:

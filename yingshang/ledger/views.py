@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from io import BytesIO
@@ -15,6 +16,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
 from yingshang.audit.events import record as audit_record
@@ -55,6 +59,14 @@ def _require_office(request: AuthedRequest) -> None:
         raise Http404
 
 
+def _options(choices: Iterable[tuple[int, str]], selected: int | None) -> str:
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((pk, mark_safe(" selected") if pk == selected else "", label) for pk, label in choices),
+    )
+
+
 def _filter_query(request: AuthedRequest) -> str:
     params = {k: v for k, v in request.GET.items() if k in selectors.TaskFilters.FIELDS and v}
     return urlencode(params)
@@ -72,20 +84,31 @@ def task_list(request: AuthedRequest) -> HttpResponse:
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = selectors.task_rows(page.object_list)
     query = _filter_query(request)
-    ctx = {
+    ctx: dict[str, Any] = {
         "rows": rows,
         "page": page,
-        "filters": filters,
         "query": query,
-        "states": wf.TASK_STATES,
-        "levels": w.LEVEL_LABELS,
-        "saved": list(selectors.saved_filters(request.user)),
-        "departments": list(selectors.departments_for_filter(request.user).only("id", "name")),
-        "categories": list(selectors.categories()),
-        "documents": list(PolicyDocument.objects.only("id", "title")),
+        # "/ledger/tasks/": each row links to prefix + id, not a URL reverse per row.
+        "task_url": reverse("ledger:task", args=[0])[:-2],
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "ledger/task_list.html#results", ctx)
+    # The filter form (not part of the htmx fragment): option lists rendered here in one pass each, where
+    # a template loop with a comparison per option cost more than the rest of the page.
+    ctx.update(
+        filters=filters,
+        states=wf.TASK_STATES,
+        levels=w.LEVEL_LABELS,
+        saved=list(selectors.saved_filters(request.user)),
+        document_options=_options(
+            ((d.pk, Truncator(d.title).chars(30)) for d in PolicyDocument.objects.only("id", "title")),
+            filters.document,
+        ),
+        department_options=_options(
+            selectors.departments_for_filter(request.user).values_list("id", "name"), filters.department
+        ),
+        category_options=_options(((c.pk, c.name) for c in selectors.categories()), filters.category),
+    )
     return render(request, "ledger/task_list.html", ctx)
 
 
@@ -237,6 +260,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     available = {t.action for t in wf.TASK.available(task, user, perms.predicates())}
     pending = next((c for c in detail["close_outs"] if c.outcome == "pending"), None)
+    can_report = perms.can_report_progress(user, task)
     ctx = {
         "task": task,
         **detail,
@@ -245,12 +269,20 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "levels": w.LEVEL_LABELS,
         "cycle_label": services.cycle_label(task.cycle),
         "available": available,
-        "can_report": perms.can_report_progress(user, task),
+        "can_report": can_report,
         "can_contribute": perms.can_contribute(user, task),
         "can_extend": perms.can_request_extension(user, task)
         and not any(e.state == "pending" for e in detail["extensions"]),
         "is_office": perms.can_manage_ledger(user),
-        "report_period": w.period_label(services.default_report_period(task, today), task.cycle),
+        # Only the report form shows it; the reports are already read, so no query for it.
+        "report_period": w.period_label(
+            services.default_report_period(
+                task, today, reported={p.period_start for p in detail["reports"] if p.status != "returned"}
+            ),
+            task.cycle,
+        )
+        if can_report
+        else "",
         "pending": pending,
         "pending_files": list(attachments_for(pending)) if pending else [],
         "report_files": _files_for_reports(detail["reports"]),
