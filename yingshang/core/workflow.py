@@ -153,6 +153,7 @@ def apply_transition(
     between makes this one fail instead of silently overwriting it."""
     from yingshang.audit.events import record as audit_record
 
+    from .crashpoints import maybe_crash
     from .events import record_timeline
 
     current_state = obj.state  # type: ignore[attr-defined]
@@ -183,6 +184,7 @@ def apply_transition(
         note=note,
         data=_jsonable(data),
     )
+    maybe_crash(f"workflow.{workflow.name}.{action}")  # crash proof: state + timeline written, not audit
     audit_record(
         actor=user,
         action=f"{workflow.name}.{action}",

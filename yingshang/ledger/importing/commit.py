@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.crashpoints import maybe_crash
 from yingshang.core.errors import (
     ApplicationError,
     ValidationFailed,
@@ -276,6 +277,7 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
         _create_tasks(
             creates, actor=actor, documents=documents, codes=codes, file_name=file_name or result.file_name
         )
+        maybe_crash("ledger.import.commit")  # crash-safety proof: tasks written, updates and audit not yet
         for plan in staged.plans:
             if plan.action != "update":
                 continue
