@@ -146,6 +146,8 @@ class Appeal(WorkflowItem):
             models.Index(fields=["enterprise", "-received_at"], name="appeal_enterprise"),
             models.Index(fields=["phone_hash", "received_at"], name="appeal_phone_recv"),
             models.Index(fields=["source_system", "external_id"], name="appeal_external"),
+            # The supervision reminder scan: state IN (dispatched, signed) AND reply_deadline < bound.
+            models.Index(fields=["state", "reply_deadline"], name="appeal_state_reply_due"),
         ]
 
     def __str__(self) -> str:
