@@ -1,0 +1,246 @@
+"""Load: gunicorn on 127.0.0.1 serving a throwaway database filled with generated ledger and appeal data,
+driven by Locust headless (yingshang/core/load/locustfile.py) for a bounded time: page views, list filters
+and API intake at once. Prints throughput, p50/p95/p99 and the error count as `load_*` lines; zero errors is
+the bar."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection, connections
+
+PORT = 8177
+SCALES: dict[str, dict[str, Any]] = {
+    "small": {"ledger": "small", "appeals": 5_000, "users": 12, "seconds": 30, "workers": 2},
+    "design": {"ledger": "design", "appeals": 200_000, "users": 40, "seconds": 120, "workers": 3},
+}
+
+
+@contextmanager
+def _throwaway_database(scale: str) -> Iterator[None]:
+    settings_dict = connection.settings_dict
+    test_settings = settings_dict.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix="ys_loadbench_")
+        test_settings["NAME"] = os.path.join(tmpdir, "load.sqlite3")
+    else:
+        test_settings["NAME"] = f"{settings_dict['NAME']}_loadbench"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        with open(os.devnull, "w") as devnull:
+            call_command("generate_ledger", scale=SCALES[scale]["ledger"], stdout=devnull)
+            call_command("generate_appeals", count=SCALES[scale]["appeals"], stdout=devnull)
+        yield
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = saved
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def _session_for(user, *, otp: bool) -> str:
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    if otp:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.create(user=user, name="load", confirmed=True)
+        store["otp_device_id"] = device.persistent_id
+    store.create()
+    return store.session_key or ""
+
+
+def _prepare() -> dict[str, str]:
+    from yingshang.appeals.models import Appeal
+    from yingshang.core.tests.proof.world import credit_code
+    from yingshang.ledger.models import TaskDepartment
+    from yingshang.org import roles as r
+    from yingshang.org import services as org_services
+    from yingshang.org.models import Department
+
+    lead = TaskDepartment.objects.filter(role="lead").order_by("id").first()
+    assert lead is not None, "generate_ledger made no tasks"
+    department = Department.objects.get(pk=lead.department_id)
+    office_department = Department.objects.filter(kind="office").first() or department
+    password = "Load-Bench-2026!aA"
+    liaison = org_services.user_create(
+        actor=None,
+        username="load_liaison",
+        password=password,
+        real_name="压测联络员",
+        roles={r.LIAISON},
+        department=department,
+        must_change_password=False,
+    )
+    office = org_services.user_create(
+        actor=None,
+        username="load_office",
+        password=password,
+        real_name="压测营商办",
+        roles={r.OFFICE},
+        department=office_department,
+        must_change_password=False,
+    )
+    _, token = org_services.api_token_create(actor=None, user=office, name="load")
+    task_ids = list(
+        TaskDepartment.objects.filter(department=department).values_list("task_id", flat=True)[:200]
+    )
+    appeal_ids = list(Appeal.objects.order_by("-pk").values_list("pk", flat=True)[:200])
+    return {
+        "LOAD_LIAISON_SESSION": _session_for(liaison, otp=False),
+        "LOAD_OFFICE_SESSION": _session_for(office, otp=True),
+        "LOAD_API_TOKEN": token,
+        "LOAD_TASK_IDS": ",".join(map(str, task_ids)),
+        "LOAD_APPEAL_IDS": ",".join(map(str, appeal_ids)),
+        "LOAD_CREDIT_CODE": credit_code(777),
+    }
+
+
+def _wait_for(url: str) -> None:
+    import requests
+
+    for _ in range(150):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+def bench_load(scale: str) -> Iterator[dict[str, Any]]:
+    conf = SCALES[scale]
+    seconds = int(os.environ.get("YINGSHANG_LOAD_SECONDS", conf["seconds"]))
+    bin_dir = os.path.dirname(sys.executable)
+    out = tempfile.mkdtemp(prefix="ys_locust_")
+    server_log = open(os.path.join(out, "gunicorn.log"), "w")  # noqa: SIM115 - closed below
+    with _throwaway_database(scale):
+        load_env = _prepare()
+        connections.close_all()
+        env = {
+            **os.environ,
+            **load_env,
+            "DATABASE_URL": _database_url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        }
+        server = subprocess.Popen(
+            [
+                os.path.join(bin_dir, "gunicorn"),
+                "config.wsgi",
+                "-w",
+                str(conf["workers"]),
+                "-b",
+                f"127.0.0.1:{PORT}",
+                "--access-logfile",
+                "/dev/null",
+                "--log-level",
+                "warning",
+            ],
+            cwd=str(settings.BASE_DIR),
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=server_log,
+        )
+        try:
+            _wait_for(f"http://127.0.0.1:{PORT}/accounts/login/")
+            started = time.monotonic()
+            subprocess.run(
+                [
+                    os.path.join(bin_dir, "locust"),
+                    "-f",
+                    os.path.join(os.path.dirname(__file__), "load", "locustfile.py"),
+                    "--headless",
+                    "-u",
+                    str(conf["users"]),
+                    "-r",
+                    str(conf["users"]),
+                    "-t",
+                    f"{seconds}s",
+                    "--host",
+                    f"http://127.0.0.1:{PORT}",
+                    "--csv",
+                    os.path.join(out, "load"),
+                    "--only-summary",
+                    "--stop-timeout",
+                    "5",
+                    "--loglevel",
+                    "ERROR",
+                ],
+                cwd=str(settings.BASE_DIR),
+                env=env,
+                check=False,
+                timeout=seconds + 120,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            duration = time.monotonic() - started
+            with open(os.path.join(out, "load_stats.csv"), encoding="utf-8") as f:
+                rows = list(csv.DictReader(f))
+            with open(os.path.join(out, "load_failures.csv"), encoding="utf-8") as f:
+                for failure in list(csv.DictReader(f))[:10]:  # say what failed, on stderr beside the figures
+                    print("load failure:", dict(failure), file=sys.stderr)
+                if any(int(row["Failure Count"]) for row in rows):
+                    with open(os.path.join(out, "gunicorn.log"), encoding="utf-8") as log:
+                        print(log.read()[-4000:], file=sys.stderr)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+            server_log.close()
+            shutil.rmtree(out, ignore_errors=True)
+    meta = {
+        "scale": scale,
+        "db": connection.vendor,
+        "users": conf["users"],
+        "seconds": seconds,
+        "server_processes": conf["workers"],
+        "appeals": conf["appeals"],
+        "ledger": conf["ledger"],
+    }
+    for row in rows:
+        name = (
+            "load_all"
+            if row["Name"] == "Aggregated"
+            else "load_"
+            + row["Name"].split(": ")[0]
+            + "_"
+            + (row["Name"].split(": ")[1].replace(" ", "_") if ": " in row["Name"] else row["Name"])
+        )
+        for metric, column in (
+            ("per_s", "Requests/s"),
+            ("p50_ms", "50%"),
+            ("p95_ms", "95%"),
+            ("p99_ms", "99%"),
+        ):
+            yield {"bench": name, "metric": metric, "value": round(float(row[column]), 1), "scale": meta}
+        yield {"bench": name, "metric": "errors", "value": int(row["Failure Count"]), "scale": meta}
+    yield {"bench": "load_all", "metric": "seconds", "value": round(duration, 1), "scale": meta}
+
+
+BENCHMARKS = [bench_load]
