@@ -62,7 +62,9 @@ class AppealOut(Schema):
     round: int
     received_at: datetime
     sign_deadline: datetime | None
+    sign_deadline_provisional: bool
     reply_deadline: datetime | None
+    reply_deadline_provisional: bool
     duplicate_of: str | None
     version: int
 

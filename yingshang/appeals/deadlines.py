@@ -6,6 +6,7 @@ the workdays app (default), count from receipt, or count from the next working d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,30 +59,77 @@ def add_working_hours(start: datetime, hours: float, rules: Rules | None = None)
     return calendar.add_work_hours(start, hours, office_hours=rules.office_hours)
 
 
-def sign_deadline(received_at: datetime, hours: int, rules: Rules | None = None) -> datetime:
+def sign_due(received_at: datetime, hours: int, rules: Rules | None = None) -> calendar.Deadline:
+    """The sign-off limit and whether it rests on a year whose schedule is not known yet (provisional)."""
     rules = rules or Rules.in_force(received_at)
     if rules.rule == "calendar":
-        return calendar.deadline_from_receipt(received_at, hours=hours, office_hours=rules.office_hours).at
+        return calendar.deadline_from_receipt(received_at, hours=hours, office_hours=rules.office_hours)
     start = _local(received_at)
     if rules.rule == "next_workday":
         start = _at(calendar.add_workdays(start.date(), 1), rules.office_hours.day_start())
-    return calendar.add_work_hours(start, hours, office_hours=rules.office_hours)
+    at = calendar.add_work_hours(start, hours, office_hours=rules.office_hours)
+    return calendar.Deadline(at, calendar.provisional_between(_local(received_at).date(), at.date()))
 
 
-def reply_deadline(received_at: datetime, days: int, rules: Rules | None = None) -> datetime:
-    """End of office hours on the day a limit of `days` working days runs out."""
+def reply_due(received_at: datetime, days: int, rules: Rules | None = None) -> calendar.Deadline:
+    """End of office hours on the day a limit of `days` working days runs out, and whether it is provisional."""
     rules = rules or Rules.in_force(received_at)
     if rules.rule == "calendar":
-        return calendar.deadline_from_receipt(received_at, days=days, office_hours=rules.office_hours).at
+        return calendar.deadline_from_receipt(received_at, days=days, office_hours=rules.office_hours)
     received = _local(received_at).date()
     counts = rules.rule == "receipt" and calendar.is_workday(received)
     due = calendar.add_workdays(received, days - 1 if counts else days)
-    return _at(due, rules.office_hours.day_end())
+    return calendar.Deadline(
+        _at(due, rules.office_hours.day_end()), calendar.provisional_between(received, due)
+    )
+
+
+def sign_deadline(received_at: datetime, hours: int, rules: Rules | None = None) -> datetime:
+    return sign_due(received_at, hours, rules).at
+
+
+def reply_deadline(received_at: datetime, days: int, rules: Rules | None = None) -> datetime:
+    return reply_due(received_at, days, rules).at
 
 
 def extend(deadline: datetime, days: int) -> datetime:
     local = _local(deadline)
     return _at(calendar.add_workdays(local.date(), days), local.time())
+
+
+def span_provisional(start: datetime, end: datetime) -> bool:
+    """Whether a clock running from `start` to `end` crosses a year whose schedule is not known yet."""
+    return calendar.provisional_between(_local(start).date(), _local(end).date())
+
+
+@dataclass(frozen=True)
+class Clocks:
+    """Both time limits of one round, each with its provisional flag."""
+
+    sign: calendar.Deadline
+    reply: calendar.Deadline
+
+    def fields(self) -> dict[str, Any]:
+        """The Appeal fields these clocks set."""
+        return {
+            "sign_deadline": self.sign.at,
+            "sign_deadline_provisional": self.sign.provisional,
+            "reply_deadline": self.reply.at,
+            "reply_deadline_provisional": self.reply.provisional,
+        }
+
+
+def clocks_for(category: str, urgent: bool, start: datetime, extensions: Sequence[int] = ()) -> Clocks:
+    """The clocks of a round started at `start` (dispatch or reopening), under the limits and counting
+    rules in force then, with the approved extensions (working days, in order) added to the reply limit."""
+    sign_hours, reply_days = limits_for(category, urgent, start)
+    rules = Rules.in_force(start)
+    sign = sign_due(start, sign_hours, rules)
+    reply = reply_due(start, reply_days, rules)
+    for days in extensions:
+        at = extend(reply.at, days)
+        reply = calendar.Deadline(at, span_provisional(start, at))
+    return Clocks(sign, reply)
 
 
 def time_left(deadline: datetime | None, now: datetime | None = None) -> dict[str, Any] | None:
@@ -109,11 +157,16 @@ def _span(seconds: float) -> str:
 
 
 __all__ = [
+    "Clocks",
     "Rules",
     "add_working_hours",
+    "clocks_for",
     "extend",
     "limits_for",
     "reply_deadline",
+    "reply_due",
     "sign_deadline",
+    "sign_due",
+    "span_provisional",
     "time_left",
 ]

@@ -125,6 +125,9 @@ class Appeal(WorkflowItem):
     reopen_count = models.PositiveSmallIntegerField("重办次数", default=0)
     sign_deadline = models.DateTimeField("签收时限", null=True, blank=True)
     reply_deadline = models.DateTimeField("答复时限", null=True, blank=True)
+    # Computed over a year whose official schedule was not entered yet: recomputed when it is (临时).
+    sign_deadline_provisional = models.BooleanField("签收时限为临时计算", default=False)
+    reply_deadline_provisional = models.BooleanField("答复时限为临时计算", default=False)
     concluded_at = models.DateTimeField("办结时间", null=True, blank=True)
     invalid_reason = models.CharField("作废原因", max_length=16, choices=InvalidReason.choices, blank=True)
     invalid_note = models.CharField("作废说明", max_length=500, blank=True)

@@ -9,7 +9,7 @@ import hmac
 import json
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -358,11 +358,9 @@ def _create_dispatches(
     round_no: int,
     instruction: str,
     now: datetime,
-) -> tuple[datetime, datetime]:
-    sign_hours, reply_days = deadlines.limits_for(appeal.category, appeal.urgent, now)
-    rules = deadlines.Rules.in_force(now)
-    sign_deadline = deadlines.sign_deadline(now, sign_hours, rules)
-    reply_deadline = deadlines.reply_deadline(now, reply_days, rules)
+    clocks: deadlines.Clocks,
+) -> None:
+    sign_deadline, reply_deadline = clocks.sign.at, clocks.reply.at
     Dispatch.objects.filter(appeal=appeal, is_current=True).update(is_current=False)
     rows = [
         Dispatch(
@@ -387,7 +385,6 @@ def _create_dispatches(
         raise ValidationFailed(
             "同一轮次中同一单位只能派单一次。", fields={"co_departments": ["单位重复。"]}
         ) from exc
-    return sign_deadline, reply_deadline
 
 
 @transaction.atomic
@@ -404,12 +401,10 @@ def appeal_dispatch(
     now = _now()
     co = _departments(co_departments)
     round_no = appeal.round + 1
-    sign_hours, reply_days = deadlines.limits_for(appeal.category, appeal.urgent, now)
+    clocks = deadlines.clocks_for(appeal.category, appeal.urgent, now)
     changes: dict[str, Any] = {"main_department": main_department, "round": round_no}
     if main_department is not None:
-        rules = deadlines.Rules.in_force(now)
-        changes["sign_deadline"] = deadlines.sign_deadline(now, sign_hours, rules)
-        changes["reply_deadline"] = deadlines.reply_deadline(now, reply_days, rules)
+        changes.update(clocks.fields())
     apply_transition(
         appeal,
         workflow=APPEAL_WORKFLOW,
@@ -432,6 +427,7 @@ def appeal_dispatch(
         round_no=round_no,
         instruction=instruction,
         now=now,
+        clocks=clocks,
     )
     _push_status(appeal, "dispatch")
     return appeal
@@ -553,12 +549,11 @@ def appeal_follow_up(
     data = {"satisfaction": satisfaction, "solved": solved, "note": note}
     label = FollowUp.Satisfaction(satisfaction).label if satisfaction else ""
     if reopen:
-        sign_hours, reply_days = deadlines.limits_for(appeal.category, appeal.urgent, now)
+        clocks = deadlines.clocks_for(appeal.category, appeal.urgent, now)
         changes: dict[str, Any] = {
             "round": appeal.round + 1,
             "reopen_count": appeal.reopen_count + 1,
-            "sign_deadline": deadlines.sign_deadline(now, sign_hours),
-            "reply_deadline": deadlines.reply_deadline(now, reply_days),
+            **clocks.fields(),
         }
         action = "reopen"
     else:
@@ -607,6 +602,7 @@ def appeal_follow_up(
             round_no=appeal.round,
             instruction="企业不满意，重办。",
             now=now,
+            clocks=clocks,
         )
     _push_status(appeal, action, extra={"satisfaction": satisfaction, "solved": bool(solved)})
     return followup
@@ -730,7 +726,12 @@ def extension_decide(
     if approve:
         Dispatch.objects.filter(pk=extension.dispatch_id).update(reply_deadline=extension.new_deadline)
         if extension.dispatch.round == appeal.round:
-            Appeal.objects.filter(pk=appeal.pk).update(reply_deadline=extension.new_deadline)
+            Appeal.objects.filter(pk=appeal.pk).update(
+                reply_deadline=extension.new_deadline,
+                reply_deadline_provisional=deadlines.span_provisional(
+                    extension.dispatch.dispatched_at, extension.new_deadline
+                ),
+            )
     record_timeline(
         appeal,
         actor=actor,
@@ -777,6 +778,89 @@ def followup_mark_unreasonable(*, actor: Any, followup: FollowUp, reason: str) -
 def contact_revealed(*, actor: Any, appeal: Appeal) -> None:
     """Audit that a full phone number was shown."""
     audit_record(actor=actor, action="appeal.view_contact", obj=appeal)
+
+
+# --- recomputing clocks after a calendar change ------------------------------------------------------
+
+IN_HAND = (Appeal.State.DISPATCHED, Appeal.State.SIGNED)
+
+
+def appeal_deadlines_recompute(*, first: date, last: date) -> int:
+    """After the office changed the working-day calendar on [first, last] (an override, or a year's
+    schedule entered): recompute the clocks of every appeal a department holds whose current round's span
+    (dispatch to reply deadline) reaches into that range — provisional ones included — from the round's
+    dispatch time, the limits and rules in force then, and its approved extensions. The sign deadline is
+    only moved while unsigned, the reply deadline while unanswered. Safe to run twice: unchanged clocks
+    are left alone. Returns the number of appeals whose clocks changed."""
+    start = timezone.make_aware(datetime.combine(first, time.min))
+    # Uses the (state, reply_deadline) index; sign deadlines never fall after the reply deadline.
+    ids = list(
+        Appeal.objects.filter(state__in=IN_HAND, reply_deadline__gte=start)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    changed = 0
+    for pk in ids:
+        with transaction.atomic():
+            appeal = Appeal.objects.select_for_update().filter(pk=pk, state__in=IN_HAND).first()
+            if appeal is not None and _recompute_one(appeal, last):
+                changed += 1
+    return changed
+
+
+def _when(moment: datetime | None) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else "—"
+
+
+def _recompute_one(appeal: Appeal, last: date) -> bool:
+    dispatch = (
+        Dispatch.objects.filter(appeal=appeal, round=appeal.round, role=Dispatch.Role.MAIN, is_current=True)
+        .order_by("id")
+        .first()
+    )
+    if dispatch is None or timezone.localdate(dispatch.dispatched_at) > last:
+        return False
+    approved = list(
+        ExtensionRequest.objects.filter(dispatch=dispatch, state=ExtensionRequest.State.APPROVED)
+        .order_by("decided_at", "id")
+        .values_list("days", flat=True)
+    )
+    clocks = deadlines.clocks_for(appeal.category, appeal.urgent, dispatch.dispatched_at, approved)
+    old_sign, old_reply = appeal.sign_deadline, appeal.reply_deadline
+    before = {
+        "sign_deadline": appeal.sign_deadline,
+        "sign_deadline_provisional": appeal.sign_deadline_provisional,
+        "reply_deadline": appeal.reply_deadline,
+        "reply_deadline_provisional": appeal.reply_deadline_provisional,
+    }
+    after = dict(before)
+    if appeal.state == Appeal.State.DISPATCHED:
+        after["sign_deadline"] = clocks.sign.at
+        after["sign_deadline_provisional"] = clocks.sign.provisional
+    after["reply_deadline"] = clocks.reply.at
+    after["reply_deadline_provisional"] = clocks.reply.provisional
+    if after == before:
+        return False
+    for field, value in after.items():
+        setattr(appeal, field, value)
+    appeal.save(update_fields=[*after, "updated_at"])
+    current = Dispatch.objects.filter(appeal=appeal, round=appeal.round, is_current=True)
+    current.filter(signed_at__isnull=True).update(sign_deadline=clocks.sign.at)
+    current.filter(replied_at__isnull=True).update(reply_deadline=clocks.reply.at)
+    note = f"答复时限 {_when(old_reply)} → {_when(clocks.reply.at)}"
+    if appeal.sign_deadline != old_sign:
+        note = f"签收时限 {_when(old_sign)} → {_when(clocks.sign.at)}；{note}"
+    if not clocks.reply.provisional and before["reply_deadline_provisional"]:
+        note += "（按已录入的工作日安排确定，不再为临时时限）"
+    record_timeline(appeal, actor=None, action="deadline_recompute", label="时限重算", note=note)
+    audit_record(
+        actor=None,
+        action="appeal.deadline_recompute",
+        obj=appeal,
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(v) for k, v in after.items()},
+    )
+    return True
 
 
 # --- 回传 outbox -------------------------------------------------------------------------------------

@@ -71,10 +71,10 @@ def _filters(request: HttpRequest) -> dict[str, str]:
 def _clock(appeal: Appeal, now) -> dict[str, Any] | None:
     if appeal.state == Appeal.State.DISPATCHED:
         left = deadlines.time_left(appeal.sign_deadline, now)
-        return {**left, "clock": "签收"} if left else None
+        return {**left, "clock": "签收", "provisional": appeal.sign_deadline_provisional} if left else None
     if appeal.state == Appeal.State.SIGNED:
         left = deadlines.time_left(appeal.reply_deadline, now)
-        return {**left, "clock": "答复"} if left else None
+        return {**left, "clock": "答复", "provisional": appeal.reply_deadline_provisional} if left else None
     return None
 
 
