@@ -59,18 +59,19 @@ def record_timeline(
 
 _COLUMNS = ("content_type_id", "object_id", "at", "actor_id", "action", "label", "from_state", "to_state")
 _COLUMNS_TAIL = ("note", "data")
-_PER_STATEMENT = 500
 
 
 def record_timeline_many(entries: Iterable[dict[str, Any]], *, at: datetime | None = None) -> int:
-    """Bulk form for scans and imports writing thousands of lines, one multi-row INSERT per 500 rows (no model
-    instances: at 10,000 rows building them is most of the cost). Each entry has the keyword arguments of
-    `record_timeline` plus either `obj` (the item) or `model` and `object_id` (for a caller that holds only
-    ids). `at` (per entry, else the argument, else now) as in `record_timeline`. Returns the count written."""
+    """Bulk form for scans and imports writing thousands of lines: COPY on PostgreSQL, one prepared INSERT
+    run for every row on SQLite, no model instances (at 10,000 rows building them is most of the cost). Each entry has
+    the keyword arguments of `record_timeline` plus either `obj` (the item) or `model` and `object_id` (for a
+    caller that holds only ids). `at`: per entry, else the argument, else now (or `timeline_at`'s time).
+    Returns the count written."""
     now = at or _now()
     types: dict[Any, int] = {}
-    data_field = TimelineEntry._meta.get_field("data")
     adapt_at = connection.ops.adapt_datetimefield_value
+    adapt_json = connection.ops.adapt_json_value
+    now_db = adapt_at(now)
     rows: list[tuple[Any, ...]] = []
     for e in entries:
         obj = e.get("obj")
@@ -84,25 +85,30 @@ def record_timeline_many(entries: Iterable[dict[str, Any]], *, at: datetime | No
             (
                 ct,
                 e["object_id"] if obj is None else obj.pk,
-                adapt_at(e.get("at") or now),
+                adapt_at(e["at"]) if e.get("at") else now_db,
                 who,
                 e["action"],
                 e["label"],
                 e.get("from_state", ""),
                 e.get("to_state", ""),
                 e.get("note", ""),
-                data_field.get_db_prep_save(e.get("data") or {}, connection),
+                adapt_json(e.get("data") or {}, None),
             )
         )
     if not rows:
         return 0
     qn = connection.ops.quote_name
-    head = f"INSERT INTO {qn(TimelineEntry._meta.db_table)} ({', '.join(qn(c) for c in _COLUMNS + _COLUMNS_TAIL)}) VALUES "
-    one = "(" + ", ".join(["%s"] * (len(_COLUMNS) + len(_COLUMNS_TAIL))) + ")"
+    table, names = qn(TimelineEntry._meta.db_table), ", ".join(qn(c) for c in _COLUMNS + _COLUMNS_TAIL)
+    if connection.vendor == "postgresql":
+        # COPY: a VALUES list of thousands of placeholders costs more to parse on the client than to run.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return len(rows)
+    # SQLite: executemany of one prepared INSERT (the driver loops in C), faster than multi-row VALUES.
+    one = ", ".join(["%s"] * (len(_COLUMNS) + len(_COLUMNS_TAIL)))
     with connection.cursor() as cursor:
-        for i in range(0, len(rows), _PER_STATEMENT):
-            chunk = rows[i : i + _PER_STATEMENT]
-            cursor.execute(head + ", ".join([one] * len(chunk)), [v for row in chunk for v in row])
+        cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({one})", rows)
     return len(rows)
 
 

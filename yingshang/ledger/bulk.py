@@ -49,8 +49,8 @@ def _values(objs: Sequence[models.Model], columns: list[Any], connection: Any) -
 
 
 def insert_returning_ids(objs: Sequence[models.Model]) -> None:
-    """INSERT ... RETURNING id, 500 rows a statement; sets each instance's pk (both backends return the ids
-    in the order of the VALUES list, as Django's bulk_create relies on)."""
+    """INSERT ... RETURNING id; sets each instance's pk (both backends return the ids in the order the rows
+    are given, as Django's bulk_create relies on)."""
     if not objs:
         return
     connection = connections[DEFAULT_DB_ALIAS]
@@ -58,21 +58,37 @@ def insert_returning_ids(objs: Sequence[models.Model]) -> None:
     opts = model._meta
     columns = _columns(model)
     quote = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
-        quote(opts.db_table), ", ".join(quote(c.column) for c in columns)
-    )
-    tail = " RETURNING " + quote(opts.pk.column)
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    per_statement = max(1, min(500, 30000 // len(columns)))
+    names = ", ".join(quote(c.column) for c in columns)
     rows = _values(objs, columns, connection)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One array per column through UNNEST (as Django's own bulk_create does on PostgreSQL): a VALUES
+            # list of thousands of placeholders costs more to parse on the client than to run.
+            arrays = ", ".join(f"%s::{c.cast_db_type(connection)}[]" for c in columns)
+            for i in range(0, len(rows), 5000):
+                chunk = rows[i : i + 5000]
+                cursor.execute(
+                    f"INSERT INTO {quote(opts.db_table)} ({names}) SELECT * FROM UNNEST({arrays})"
+                    f" RETURNING {quote(opts.pk.column)}",
+                    [[row[k] for row in chunk] for k in range(len(columns))],
+                )
+                _set_ids(objs[i : i + 5000], cursor.fetchall())
+            return
+        head = f"INSERT INTO {quote(opts.db_table)} ({names}) VALUES "
+        tail = " RETURNING " + quote(opts.pk.column)
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        per_statement = max(1, min(500, 30000 // len(columns)))
         for i in range(0, len(rows), per_statement):
             chunk = rows[i : i + per_statement]
             cursor.execute(head + ", ".join([one] * len(chunk)) + tail, [v for row in chunk for v in row])
-            for obj, (pk,) in zip(objs[i : i + per_statement], cursor.fetchall(), strict=True):
-                obj.pk = pk
-                obj._state.adding = False
-                obj._state.db = DEFAULT_DB_ALIAS
+            _set_ids(objs[i : i + per_statement], cursor.fetchall())
+
+
+def _set_ids(objs: Sequence[models.Model], returned: list[tuple[Any, ...]]) -> None:
+    for obj, (pk,) in zip(objs, returned, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
 
 
 def insert_rows(model: type[models.Model], fields: list[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -278,7 +278,8 @@ def _task_defaults() -> _TaskDefaults:
 
 # The fields a caller supplies, checked with the model's own validators. The foreign keys are instances the
 # caller holds (no existence query per row); the table's CHECK that a task has a deadline or is ongoing is
-# checked here in Python, and source keys with one query per batch (`_check_source_keys`).
+# checked here in Python, and source keys by `_check_source_keys` (one query for one task; a batch checks its
+# own keys here and leaves the rest to the unique index, whose refusal gives the same message).
 _TASK_CHECKED = {
     "serial",
     "title",
@@ -363,9 +364,14 @@ def _build_task(
     return task, plan, built
 
 
-def _check_source_keys(keys: list[str]) -> None:
-    if len(set(keys)) != len(keys) or (keys and Task.objects.filter(source_key__in=keys).exists()):
-        raise ValidationFailed("该任务已导入过（来源标识重复）。", fields={"source_key": ["来源标识重复。"]})
+SOURCE_KEY_TAKEN = "该任务已导入过（来源标识重复）。"
+
+
+def _check_source_keys(keys: list[str], *, in_database: bool = True) -> None:
+    if len(set(keys)) != len(keys) or (
+        in_database and keys and Task.objects.filter(source_key__in=keys).exists()
+    ):
+        raise ValidationFailed(SOURCE_KEY_TAKEN, fields={"source_key": ["来源标识重复。"]})
 
 
 def _created_audit(task: Task, plan: list[tuple[Department, str, bool]]) -> dict[str, Any]:
@@ -445,12 +451,12 @@ def task_create_many(
         tasks.append(task)
         plans.append(plan)
         milestones.extend(built)
-    _check_source_keys([t.source_key for t in tasks if t.source_key])
+    _check_source_keys([t.source_key for t in tasks if t.source_key], in_database=False)
     try:
         with transaction.atomic():
             bulk.insert_returning_ids(tasks)
-    except IntegrityError as exc:
-        raise ValidationFailed("任务与已有任务的来源标识重复，请刷新后重试。") from exc
+    except IntegrityError as exc:  # a source key already in the ledger (the unique index)
+        raise ValidationFailed(SOURCE_KEY_TAKEN, fields={"source_key": ["来源标识重复。"]}) from exc
     bulk.insert_rows(
         TaskDepartment,
         ["task", "department", "role", "is_primary", "sort_order"],
