@@ -42,7 +42,9 @@ def _throwaway_database(scale: str) -> Iterator[None]:
     try:
         with open(os.devnull, "w") as devnull:
             call_command("generate_ledger", scale=SCALES[scale]["ledger"], stdout=devnull)
-            call_command("generate_appeals", count=SCALES[scale]["appeals"], stdout=devnull)
+            appeals = int(os.environ.get("YINGSHANG_LOAD_APPEALS", SCALES[scale]["appeals"]))
+            if appeals:
+                call_command("generate_appeals", count=appeals, stdout=devnull)
         yield
     finally:
         connections.close_all()
@@ -112,6 +114,22 @@ def _prepare() -> dict[str, str]:
     task_ids = list(
         TaskDepartment.objects.filter(department=department).values_list("task_id", flat=True)[:200]
     )
+    if not Appeal.objects.exists():  # YINGSHANG_LOAD_APPEALS=0: a few hundred through the service instead
+        from yingshang.appeals import services as appeal_services
+
+        for n in range(300):
+            appeal_services.appeal_submit(
+                actor=None,
+                data={
+                    "enterprise_name": f"压测企业{n}有限公司",
+                    "credit_code": credit_code(1000 + n),
+                    "contact_name": "压测联系人",
+                    "contact_phone": "13800000000",
+                    "category": "help",
+                    "title": f"压测诉求{n}",
+                    "description": f"诉求：压测第{n}件，{n * 7919 % 10007}号路段积水，请求协调疏通。",
+                },
+            )
     appeal_ids = list(Appeal.objects.order_by("-pk").values_list("pk", flat=True)[:200])
     return {
         "LOAD_LIAISON_SESSION": _session_for(liaison, otp=False),
