@@ -140,3 +140,12 @@ def test_only_the_office_creates_many(ledger):
     with pytest.raises(PermissionRefused):
         services.task_create_many(actor=ledger["liaison"], rows=[_row(ledger)])
     assert not Task.objects.exists()
+
+
+def test_a_source_key_already_in_the_ledger_refuses_the_batch(ledger):
+    services.task_create(actor=ledger["office"], **_row(ledger, source_key="k:1"))
+    rows = [_row(ledger, source_key="k:2"), _row(ledger, source_key="k:1")]
+    with pytest.raises(ValidationFailed) as refused:
+        services.task_create_many(actor=ledger["office"], rows=rows)
+    assert refused.value.message == "该任务已导入过（来源标识重复）。"
+    assert Task.objects.count() == 1 and not AuditRecord.objects.filter(action="task.create_many").exists()
