@@ -9,6 +9,7 @@ when it is fixed they pass, the strict xfail fails, and KNOWN_OVERFLOW_BUG goes 
 fuzz test."""
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from yingshang.org import services as org_services
@@ -19,6 +20,10 @@ from .world import build_world
 KNOWN_OVERFLOW_BUG = True
 HUGE = 10**25
 overflow_bug = pytest.mark.xfail(KNOWN_OVERFLOW_BUG, strict=True, reason="unbounded integer parameters")
+# Ids compared against a bigint column: PostgreSQL answers "no rows", SQLite cannot bind the value.
+overflow_bug_sqlite = pytest.mark.xfail(
+    KNOWN_OVERFLOW_BUG and connection.vendor == "sqlite", strict=True, reason="unbounded integer ids (SQLite)"
+)
 
 
 @pytest.fixture
@@ -29,8 +34,8 @@ def world(db):
 @pytest.mark.parametrize(
     "path",
     [
-        pytest.param(f"/api/ledger/tasks?document={HUGE}", marks=overflow_bug),
-        pytest.param(f"/api/ledger/tasks?category=-{HUGE}", marks=overflow_bug),
+        pytest.param(f"/api/ledger/tasks?document={HUGE}", marks=overflow_bug_sqlite),
+        pytest.param(f"/api/ledger/tasks?category=-{HUGE}", marks=overflow_bug_sqlite),
         pytest.param(f"/api/appeals/queue?offset={HUGE}", marks=overflow_bug),
         f"/api/appeals/{HUGE}",
         f"/api/ledger/tasks/{HUGE}",
@@ -48,10 +53,10 @@ def test_api_refuses_huge_integers_in_the_error_shape(world, path):
 @pytest.mark.parametrize(
     ("role", "path"),
     [
-        pytest.param("office", f"/ledger/?document={HUGE}", marks=overflow_bug),
-        pytest.param("office", f"/ledger/?category={HUGE}", marks=overflow_bug),
-        pytest.param("office", f"/ledger/?department={HUGE}", marks=overflow_bug),
-        pytest.param("office", f"/appeals/?department={HUGE}", marks=overflow_bug),
+        pytest.param("office", f"/ledger/?document={HUGE}", marks=overflow_bug_sqlite),
+        pytest.param("office", f"/ledger/?category={HUGE}", marks=overflow_bug_sqlite),
+        pytest.param("office", f"/ledger/?department={HUGE}", marks=overflow_bug_sqlite),
+        pytest.param("office", f"/appeals/?department={HUGE}", marks=overflow_bug_sqlite),
         pytest.param("auditor", f"/audit/?page={HUGE}", marks=overflow_bug),
         ("office", f"/appeals/?page={HUGE}"),
         ("office", f"/ledger/?page={HUGE}"),
