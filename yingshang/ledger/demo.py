@@ -543,6 +543,7 @@ def seed(ctx: dict[str, Any]) -> None:
             break
     ctx["ledger_document"] = document
     ctx["ledger_tasks"] = [t for t, *_ in tasks]
+    ctx["ledger_history_tasks"] = _seed_history(ctx, today)
 
 
 def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profile: str, today: date) -> None:
@@ -603,3 +604,368 @@ def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profil
                 services.close_out_review(
                     actor=ctx["users"]["office"], task=task, approve=True, reason="材料齐全，同意销号。"
                 )
+
+
+# --- 2026 重点任务清单: tasks due in the two quarters before the current one --------------------------------
+# So the frozen quarterly assessments rank on ledger facts: tasks due across city departments and districts,
+# most closed on time, some closed late, some still open past their deadline with reports stopped.
+# (category code, measure, [(task, lead, co, quarter 0|1 (two back|one back), month in quarter, day, cycle,
+# profile)]); profiles: ontime, ontime_late_report, late (closed after the deadline), open (overdue, reports
+# stopped).
+HISTORY_PLAN: list[tuple[str, str, list[tuple]]] = [
+    (
+        "government",
+        "持续提升政务服务便利度",
+        [
+            (
+                "推行高频事项“免证办”，电子证照免提交事项达到200项",
+                "SJZ",
+                ["XZSP"],
+                0,
+                2,
+                30,
+                "month",
+                "ontime_late_report",
+            ),
+            ("在30个行业推行“一业一证”改革", "XZSP", ["SCJ", "WJW"], 0, 1, 31, "month", "ontime"),
+            ("不动产登记“带押过户”业务实现银行网点全覆盖", "ZGJ", ["JRB", "SWUJ"], 0, 2, 15, "month", "late"),
+            ("社保、医保高频业务“跨省通办”事项全部上线", "RSJ", ["YBJ"], 1, 0, 31, "month", "ontime"),
+            (
+                "医保定点医药机构申请受理审核时限压缩至30个工作日",
+                "YBJ",
+                ["WJW"],
+                1,
+                1,
+                31,
+                "month",
+                "ontime_late_report",
+            ),
+            ("东城区建成街道“企业服务驿站”10个", "DQ", ["SWU"], 1, 2, 30, "month", "ontime"),
+        ],
+    ),
+    (
+        "government",
+        "深化工程建设项目审批制度改革",
+        [
+            ("推行工程建设项目“多测合一”，测绘成果共享互认", "ZGJ", ["ZJJ"], 1, 2, 30, "quarter", "open"),
+            ("施工图审查全面推行数字化联合审查", "ZJJ", ["XZSP"], 0, 2, 30, "month", "ontime"),
+            (
+                "开展园区规划环评与项目环评联动，简化入园项目环评",
+                "STJ",
+                ["XZSP", "GX"],
+                1,
+                1,
+                31,
+                "month",
+                "late",
+            ),
+            ("生产建设项目水土保持方案推行告知承诺制审批", "SWJ", ["XZSP"], 0, 1, 31, "month", "ontime"),
+            ("西城区老旧小区改造项目审批实行并联办理", "XQ", ["ZJJ"], 1, 1, 15, "month", "open"),
+        ],
+    ),
+    (
+        "market",
+        "激发经营主体发展活力",
+        [
+            (
+                "开展个体工商户分型分类精准帮扶，建立“名特优新”名录",
+                "SCJ",
+                ["SWUJ", "JRB"],
+                1,
+                0,
+                31,
+                "month",
+                "ontime",
+            ),
+            (
+                "开展科技型中小企业研发费用加计扣除政策“一对一”辅导",
+                "KJJ",
+                ["SWUJ"],
+                0,
+                2,
+                30,
+                "quarter",
+                "ontime",
+            ),
+            (
+                "举办“政银企”融资对接会不少于12场",
+                "JRB",
+                ["GXJ", "CZJ"],
+                1,
+                2,
+                30,
+                "month",
+                "ontime_late_report",
+            ),
+            (
+                "清理规范涉企保证金，全面推行保函替代现金缴纳",
+                "CZJ",
+                ["ZJJ", "GTZ"],
+                0,
+                2,
+                30,
+                "month",
+                "late",
+            ),
+            ("建立“专精特新”中小企业梯度培育库", "GXJ", ["KJJ"], 1, 0, 31, "month", "ontime"),
+            ("南湖区盘活存量低效工业用地200亩", "NQ", ["ZGJ"], 1, 2, 30, "month", "open"),
+        ],
+    ),
+    (
+        "market",
+        "优化外贸外资和消费环境",
+        [
+            (
+                "建立重点外资项目“一项目一专班”跟踪服务机制",
+                "SWU",
+                ["FGW"],
+                0,
+                2,
+                30,
+                "month",
+                "ontime_late_report",
+            ),
+            (
+                "开展“夜经济”特色街区提质行动，发放文旅消费券",
+                "WLJ",
+                ["SWU", "CZJ"],
+                1,
+                0,
+                31,
+                "month",
+                "late",
+            ),
+            (
+                "开展“放心消费”示范单位创建，新培育示范单位300家",
+                "SCJ",
+                ["SWU"],
+                0,
+                1,
+                31,
+                "quarter",
+                "ontime",
+            ),
+            ("高新区建成科技企业孵化“一站式”服务平台", "GX", ["KJJ", "SJZ"], 1, 1, 31, "month", "ontime"),
+        ],
+    ),
+    (
+        "rule_of_law",
+        "规范涉企行政执法和监管",
+        [
+            (
+                "推行涉企行政检查“扫码入企”，检查事项全程留痕",
+                "SFJ",
+                ["GAJ", "SCJ"],
+                1,
+                0,
+                31,
+                "month",
+                "ontime",
+            ),
+            (
+                "制定安全生产领域轻微违法行为“首违不罚”清单",
+                "YJJ",
+                ["SFJ"],
+                0,
+                1,
+                31,
+                "month",
+                "ontime_late_report",
+            ),
+            ("修订交通运输领域行政处罚裁量基准", "JTJ", ["SFJ"], 1, 1, 31, "month", "open"),
+            (
+                "推行户政、出入境涉企业务“就近办、一次办”",
+                "GAJ",
+                ["XZSP"],
+                0,
+                2,
+                30,
+                "month",
+                "ontime_late_report",
+            ),
+            ("生态环境监督执法正面清单企业扩容至500家", "STJ", ["SFJ"], 0, 2, 30, "quarter", "ontime"),
+        ],
+    ),
+    (
+        "city",
+        "强化公共服务和要素保障",
+        [
+            (
+                "推行“入学一件事”网上办，精简随迁子女入学证明材料",
+                "JYJ",
+                ["GAJ", "ZJJ"],
+                1,
+                1,
+                31,
+                "month",
+                "ontime_late_report",
+            ),
+            ("开展重点企业用工保障“春风行动”专场招聘", "RSJ", ["GXJ"], 0, 1, 31, "month", "ontime"),
+            ("推行企业用水报装“零跑腿、零审批、零投资”", "SWJ", ["XZSP"], 1, 2, 30, "month", "late"),
+            ("北山县建成农业经营主体“一站式”金融服务站", "BX", ["NYJ", "JRB"], 1, 2, 30, "month", "late"),
+            ("推进统计联网直报“一套表”减负，精简企业报表", "TJJ", ["SJZ"], 1, 0, 31, "quarter", "open"),
+            (
+                "推广城管执法“721”工作法，首违轻微问题教育提醒为主",
+                "CGJ",
+                ["SFJ"],
+                0,
+                2,
+                30,
+                "month",
+                "ontime",
+            ),
+        ],
+    ),
+]
+
+HISTORY_TEXTS = [
+    "已印发实施方案，成立工作专班，明确牵头处室和责任人。",
+    "完成业务流程梳理和系统改造需求，开展窗口人员业务培训。",
+    "在部分区县和园区先行试点，收集企业意见并优化办理流程。",
+    "面上推开，组织开展政策宣传和上门辅导，办件量稳步上升。",
+    "对照目标开展自查评估，形成阶段性工作总结。",
+]
+
+
+def _quarter_start(today: date, back: int) -> date:
+    q = w.period_start(today, "quarter")
+    for _ in range(back):
+        q = w.previous_period(q, "quarter")
+    return q
+
+
+def _seed_history(ctx: dict[str, Any], today: date) -> list:
+    """A second document whose tasks fell due in the two quarters before the current one, with their
+    reports, close-outs and lapses dated on the days they happened. The services stamp approvals with
+    today's date, so closed tasks then get the day they were really closed (`closed_on`) written back."""
+    from .models import CloseOutRequest, Task
+
+    office = ctx["users"]["office"]
+    departments = ctx["departments"]
+    categories = {c.code: c for c in Category.objects.all()}
+    quarters = [_quarter_start(today, 2), _quarter_start(today, 1)]
+    issued = quarters[0] - timedelta(days=55)
+    document = services.policy_document_create(
+        actor=office,
+        title=f"示例市{issued.year}年优化营商环境重点任务清单",
+        doc_number=f"示营商办〔{issued.year}〕3号",
+        issuer="示例市优化营商环境工作领导小组办公室",
+        issued_on=issued,
+    )
+    created = issued + timedelta(days=6)
+    out = []
+    serial = 0
+    for m_index, (category_code, measure_title, rows) in enumerate(HISTORY_PLAN, start=1):
+        measure = services.measure_create(
+            actor=office,
+            document=document,
+            title=measure_title,
+            serial=str(m_index),
+            category=categories[category_code],
+            sort_order=m_index,
+        )
+        for t_index, (title, lead, cos, quarter, month, day, cycle, profile) in enumerate(rows, 1):
+            serial += 1
+            q = quarters[quarter]
+            first_of_month = date(q.year, q.month + month, 1)
+            deadline = first_of_month.replace(day=min(day, w.period_end(first_of_month, "month").day))
+            with timeline_at(_at(created)):
+                task = services.task_create(
+                    actor=office,
+                    measure=measure,
+                    title=title,
+                    lead_departments=[departments[lead]],
+                    co_departments=[departments[c] for c in cos],
+                    deadline=deadline,
+                    deadline_text=f"{deadline.year}年{deadline.month}月{deadline.day}日前",
+                    cycle=cycle,
+                    serial=f"{m_index}.{t_index}",
+                    is_priority=t_index == 1,
+                    start_date=created,
+                    source_key=f"demo-history:{serial}",
+                    sort_order=serial,
+                )
+            Task.objects.filter(pk=task.pk).update(created_at=_at(created))
+            _task_history(ctx, task, lead, cos, profile, serial, today)
+            if task.closed_on is not None:
+                CloseOutRequest.objects.filter(task=task).update(
+                    requested_at=_at(task.closed_on - timedelta(days=2)), reviewed_at=_at(task.closed_on)
+                )
+            out.append(task)
+    return out
+
+
+def _task_history(
+    ctx: dict[str, Any], task, lead: str, cos: list[str], profile: str, n: int, today: date
+) -> None:
+    from .models import Task
+
+    deadline = task.deadline
+    lead_user = _liaison(ctx, lead)
+    if profile == "late":
+        closed = deadline + timedelta(days=12 + (n % 3) * 7)
+    elif profile == "open":
+        closed = None
+    else:
+        closed = deadline - timedelta(days=2 + n % 4)
+    if closed is not None:
+        closed = min(closed, today - timedelta(days=1))  # loaded early in a quarter: nothing in the future
+    stop = closed - timedelta(days=2) if closed else today
+    periods = []
+    p = w.period_start(task.start_date, task.cycle)
+    while w.period_end(p, task.cycle) + timedelta(days=2) < stop and p <= deadline:
+        periods.append(p)
+        p = w.next_period(p, task.cycle)
+    if profile == "open":
+        periods = periods[: max(1, len(periods) - 3)] if task.cycle == "month" else periods[:2]
+    late_index = {
+        "ontime": None,
+        "ontime_late_report": len(periods) - 2,
+        "late": len(periods) - 1,
+        "open": len(periods) - 1,
+    }[profile]
+    if cos:
+        first_day = w.period_end(periods[0], task.cycle) if periods else task.start_date
+        with timeline_at(_at(first_day)):
+            services.contribution_submit(
+                actor=_liaison(ctx, cos[0]), task=task, text="本单位已按分工完成相关数据共享和业务协同。"
+            )
+    percent = 0
+    for i, period in enumerate(periods):
+        late = i == late_index
+        due = w.report_due(period, task.cycle)
+        when = (
+            due + timedelta(days=4 + n % 3) if late else w.period_end(period, task.cycle) + timedelta(days=2)
+        )
+        when = min(when, stop - timedelta(days=1))
+        percent = min(90, percent + 100 // (len(periods) + 1))
+        with timeline_at(_at(when)):
+            services.progress_report_submit(
+                actor=lead_user,
+                task=task,
+                text=HISTORY_TEXTS[i % len(HISTORY_TEXTS)],
+                percent=percent,
+                problems="部分基层窗口人员业务不熟练，系统对接存在延迟。" if late else "",
+                next_steps="加强督促指导，确保按期完成目标任务。",
+                coordination="需市大数据局协调打通相关业务系统数据接口。" if profile == "open" else "",
+                period_start=period,
+                evidence=[_pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if i == len(periods) - 1 else [],
+                submitted_at=_at(when),
+            )
+    if closed is None:
+        return
+    with timeline_at(_at(closed - timedelta(days=2))):
+        services.close_out_request(
+            actor=lead_user,
+            task=task,
+            summary="任务目标已完成，相关制度文件已印发，佐证材料已归档。"
+            if profile != "late"
+            else "任务目标已完成（较计划时限有所滞后），相关佐证材料已归档。",
+            evidence=[_pdf(f"{task.serial}-销号证明材料.pdf")],
+        )
+    with timeline_at(_at(closed)):
+        services.close_out_review(
+            actor=ctx["users"]["office"], task=task, approve=True, reason="材料齐全，同意销号。"
+        )
+    Task.objects.filter(pk=task.pk).update(closed_on=closed)
+    task.closed_on = closed

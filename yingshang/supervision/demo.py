@@ -264,6 +264,8 @@ def seed(ctx: dict[str, Any]) -> None:
         if publish:
             services.case_transition(actor=discipline, case=case, action="publish")
 
+    _seed_history(ctx, today)
+
     # One manual reminder, then the automatic ones due today.
     overdue = next((f for f in findings if f.state == "assigned"), None)
     if overdue is not None:
@@ -273,3 +275,265 @@ def seed(ctx: dict[str, Any]) -> None:
         )
     services.reminder_scan()
     ctx["supervision_orders"] = orders
+
+
+# --- history of the two quarters before the current one ------------------------------------------------
+# Inspections with findings whose rectification fell due then (most closed in time, some late, some returned)
+# and supervision orders due then (most concluded in time, some answered late, one never answered), so the
+# frozen quarterly assessments rank on supervision facts. The services only accept deadlines from today on
+# and stamp each step "now", so each record is made through them and then given the dates it really had.
+
+# (quarter 0|1 (two back|one back), day in quarter of the inspection, place, mode, summary,
+#  [(finding, department code, rectification days after the inspection, outcome)])
+# outcomes: ontime (reported in time, verified and closed), late (reported after the deadline, closed),
+# returned (report returned, not redone), reported (awaiting verification), open (never reported).
+HISTORY_INSPECTIONS: list[tuple[int, int, str, str, str, list[tuple[str, str, int, str]]]] = [
+    (
+        0,
+        18,
+        "示例市政务服务中心社保医保综合窗口",
+        "covert",
+        "暗访社保、医保业务“一窗通办”，发现个别事项仍需企业往返多个窗口。",
+        [
+            ("社保参保登记与医保登记未实现“一表申请”，企业需分别填表", "RSJ", 30, "ontime"),
+            ("医保窗口一次性告知单内容与办事指南不一致", "YBJ", 25, "ontime"),
+            ("综合窗口周末预约服务未按公示开放", "XZSP", 20, "late"),
+        ],
+    ),
+    (
+        0,
+        52,
+        "东城区、西城区政务服务中心",
+        "open",
+        "明察区级政务服务中心“办不成事”反映窗口运行情况。",
+        [
+            ("“办不成事”反映窗口未设置受理台账，诉求办理情况无法追溯", "DQ", 35, "ontime"),
+            ("区级中心部分事项仍要求提交纸质营业执照复印件", "XQ", 40, "returned"),
+            ("窗口工作人员对“容缺受理”事项清单不熟悉", "XQ", 40, "ontime"),
+        ],
+    ),
+    (
+        1,
+        8,
+        "市住建局、市城管局涉企审批和执法窗口",
+        "covert",
+        "暗访工程建设项目审批和城管涉企执法，抽查执法记录和审批时限。",
+        [
+            ("施工许可审批超承诺时限办结3件，未说明原因", "ZJJ", 30, "ontime"),
+            ("占道施工审批仍要求企业提供街道办意见", "CGJ", 30, "ontime"),
+            ("对首次轻微违法商户未落实“首违不罚”，直接作出罚款决定", "CGJ", 35, "returned"),
+        ],
+    ),
+    (
+        1,
+        30,
+        "高新区、南湖区企业服务中心",
+        "open",
+        "检查惠企政策兑现和企业用电、用水报装服务情况。",
+        [
+            ("惠企资金兑现超过承诺时限，未向企业反馈进度", "GX", 30, "ontime"),
+            ("园区企业用水报装仍需现场踏勘两次以上", "SWJ", 35, "late"),
+            ("南湖区企业服务中心政策咨询热线转接后无人应答", "NQ", 30, "reported"),
+            ("税费政策“一对一”辅导台账记录不完整", "SWUJ", 30, "ontime"),
+            ("环评审批窗口未公开园区规划环评结论", "STJ", 40, "ontime"),
+        ],
+    ),
+    (
+        0,
+        70,
+        "北山县政务服务中心、市公安局出入境接待大厅",
+        "covert",
+        "暗访县级涉农经营主体服务和出入境涉企业务办理情况。",
+        [
+            ("涉农经营主体贷款贴息申请材料重复提交，未实现数据共享", "BX", 30, "late"),
+            ("外籍人员来华工作许可与居留许可未落实“一窗受理”", "GAJ", 35, "returned"),
+            ("司法行政窗口公证事项办理时限公示与实际不符", "SFJ", 30, "ontime"),
+        ],
+    ),
+]
+
+# (target: "finding:<index in the list above>" or "task:<lead department code>" (an open task of the ledger
+#  history), quarter, day in quarter of the reply deadline, outcome) — outcomes: ontime, late (answered after the deadline),
+#  open (signed, never answered).
+HISTORY_ORDERS: list[tuple[str, int, int, str]] = [
+    ("finding:0", 0, 40, "ontime"),
+    ("finding:2", 0, 36, "ontime"),
+    ("finding:3", 0, 80, "late"),
+    ("finding:4", 0, 88, "ontime"),
+    ("task:ZGJ", 1, 20, "ontime"),
+    ("task:XQ", 1, 50, "late"),
+    ("finding:7", 1, 35, "ontime"),
+    ("finding:8", 1, 62, "ontime"),
+    ("task:JTJ", 1, 70, "ontime"),
+    ("task:NQ", 1, 78, "open"),
+    ("finding:11", 1, 50, "late"),
+    ("task:TJJ", 1, 85, "ontime"),
+    ("finding:13", 1, 70, "ontime"),
+    ("finding:15", 1, 30, "late"),
+    ("task:FGW", 1, 45, "late"),
+]
+
+
+def _quarter_start(today: dt.date, back: int) -> dt.date:
+    month = ((today.month - 1) // 3) * 3 + 1 - 3 * back
+    year = today.year
+    while month < 1:
+        month += 12
+        year -= 1
+    return dt.date(year, month, 1)
+
+
+def _at(day: dt.date, hour: int = 10) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
+
+
+def _department_handler(ctx: dict[str, Any], department: Any) -> Any:
+    from yingshang.org import roles as r
+    from yingshang.org import services as org_services
+    from yingshang.org.demo import DEMO_PASSWORD
+    from yingshang.org.models import User
+
+    staff = services.department_people([department.pk]).get(department.pk, {"liaison": []})["liaison"]
+    if staff:
+        return User.objects.get(pk=staff[0])
+    username = f"liaison_{department.code.lower()}"
+    user = org_services.user_create(
+        actor=None,
+        username=username,
+        password=DEMO_PASSWORD,
+        real_name=f"{department.display_name}联络员",
+        roles={r.LIAISON},
+        department=department,
+        must_change_password=False,
+    )
+    ctx["users"][username] = user
+    return user
+
+
+def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
+    from yingshang.core.events import timeline_at
+
+    users, departments = ctx["users"], ctx["departments"]
+    office, inspector = users["office"], users["inspector"]
+    quarters = [_quarter_start(today, 2), _quarter_start(today, 1)]
+    findings: list[tuple[Finding, str]] = []
+    for quarter, day, place, mode, summary, items in HISTORY_INSPECTIONS:
+        on = quarters[quarter] + dt.timedelta(days=day)
+        with timeline_at(_at(on)):
+            inspection = services.inspection_create(
+                actor=inspector,
+                date=on,
+                place=place,
+                team="赵明、钱亮（营商办督查组）",
+                mode=mode,
+                summary=summary,
+                photos=[_photo(f"现场照片{on:%Y%m%d}.png")],
+            )
+            for text, code, days, outcome in items:
+                finding = services.finding_create(
+                    actor=inspector,
+                    inspection=inspection,
+                    description=text,
+                    department=departments[code],
+                    rectification_deadline=today,
+                )
+                _backdate(
+                    Finding,
+                    finding.pk,
+                    rectification_deadline=on + dt.timedelta(days=days),
+                    created_at=_at(on, 16),
+                )
+                finding.refresh_from_db()
+                findings.append((finding, outcome))
+    # Orders come before the findings move on: an order is issued on an item still open.
+    for target_key, quarter, day, outcome in HISTORY_ORDERS:
+        kind, key = target_key.split(":")
+        target: Any
+        if kind == "finding":
+            target = findings[int(key)][0]
+        else:
+            target = next(
+                (
+                    t
+                    for t in [*ctx.get("ledger_history_tasks", []), *ctx.get("ledger_tasks", [])]
+                    if t.primary_lead_id == departments[key].pk and t.state in {"not_started", "in_progress"}
+                ),
+                None,
+            )
+            if target is None:
+                continue
+        deadline = quarters[quarter] + dt.timedelta(days=day)
+        issued = deadline - dt.timedelta(days=12)
+        with timeline_at(_at(issued)):
+            order = services.order_issue(
+                actor=office,
+                target=target,
+                level="key" if kind == "task" else "normal",
+                requirement="该任务进度滞后、未按期反馈进展，请说明原因，提出补救措施和完成时限，按期书面答复。"
+                if kind == "task"
+                else "请对照问题清单逐项落实整改，明确责任人和完成时限，按期书面答复。",
+                reply_deadline=today,
+            )
+        handler = _department_handler(ctx, order.department)
+        signed = issued + dt.timedelta(days=1)
+        answered = deadline + dt.timedelta(days=9) if outcome == "late" else deadline - dt.timedelta(days=3)
+        answered = min(answered, today - dt.timedelta(days=3))  # loaded early in a quarter: nothing ahead
+        with timeline_at(_at(signed)):
+            services.order_transition(actor=handler, order=order, action="sign")
+        dates: dict[str, Any] = {
+            "reply_deadline": deadline,
+            "issued_at": _at(issued),
+            "signed_at": _at(signed),
+        }
+        if outcome != "open":
+            with timeline_at(_at(answered)):
+                services.order_transition(
+                    actor=handler,
+                    order=order,
+                    action="answer",
+                    data={
+                        "reply": "已成立工作专班，倒排工期、挂图作战，补报了进展情况，预计下月完成全部任务。"
+                        if kind == "task"
+                        else "已成立整改专班，问题已整改到位，相关制度已修订印发，佐证材料已报送。"
+                    },
+                )
+            with timeline_at(_at(answered + dt.timedelta(days=2))):
+                services.order_transition(
+                    actor=office, order=order, action="conclude", data={"note": "答复情况属实，予以办结。"}
+                )
+            dates.update(answered_at=_at(answered), concluded_at=_at(answered + dt.timedelta(days=2)))
+        _backdate(SupervisionOrder, order.pk, **dates)
+    for finding, outcome in findings:
+        if outcome == "open":
+            continue
+        handler = _department_handler(ctx, finding.department)
+        deadline = finding.rectification_deadline
+        reported = deadline + dt.timedelta(days=6) if outcome == "late" else deadline - dt.timedelta(days=4)
+        reported = min(reported, today - dt.timedelta(days=5))
+        with timeline_at(_at(reported)):
+            services.finding_transition(
+                actor=handler,
+                finding=finding,
+                action="report",
+                data={"report": "已完成整改：对照问题逐项整改，修订办事指南并开展窗口人员专题培训。"},
+                evidence=[_pdf("整改报告.pdf")],
+            )
+        dates = {"reported_at": _at(reported)}
+        checked = reported + dt.timedelta(days=3)
+        if outcome == "returned":
+            with timeline_at(_at(checked)):
+                services.finding_transition(
+                    actor=inspector,
+                    finding=finding,
+                    action="return",
+                    data={"reason": "回访发现问题仍然存在，整改不到位，请重新整改。"},
+                )
+        elif outcome in {"ontime", "late"}:
+            with timeline_at(_at(checked)):
+                services.finding_transition(
+                    actor=inspector, finding=finding, action="verify", data={"note": "经回访核实，整改到位。"}
+                )
+            with timeline_at(_at(checked + dt.timedelta(days=1))):
+                services.finding_transition(actor=office, finding=finding, action="close")
+            dates.update(verified_at=_at(checked), closed_at=_at(checked + dt.timedelta(days=1)))
+        _backdate(Finding, finding.pk, **dates)
