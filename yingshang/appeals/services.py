@@ -162,12 +162,12 @@ def _find_duplicate(
     )
 
 
-def appeal_text_indexed_on_commit(appeal: Appeal) -> None:
+def appeal_text_indexed_on_commit(appeal: Appeal, *, new: bool = False) -> None:
     """Feed the shared similarity index once the current transaction commits. Call it from every write
-    that creates an appeal or changes its title or description (today only `appeal_submit` does)."""
+    that creates an appeal (`new=True`: insert-only) or changes its title or description."""
     from yingshang.routing import services as routing_services
 
-    transaction.on_commit(lambda: routing_services.appeal_index(appeal=appeal), robust=True)
+    transaction.on_commit(lambda: routing_services.appeal_index(appeal=appeal, new=new), robust=True)
 
 
 def _auto_dispatch_on_commit(appeal: Appeal) -> None:
@@ -271,7 +271,7 @@ def appeal_submit(
             "duplicate_of": duplicate.pk if duplicate else None,
         },
     )
-    appeal_text_indexed_on_commit(appeal)
+    appeal_text_indexed_on_commit(appeal, new=True)
     _auto_dispatch_on_commit(appeal)
     return appeal
 
@@ -296,11 +296,10 @@ def appeal_intake(
         raise ValidationFailed("幂等键不能超过128个字符。", fields={"Idempotency-Key": ["过长。"]})
     scope = f"sys:{source_system.pk}" if source_system else f"user:{actor.pk}"
     fingerprint = request_fingerprint(payload)
-    existing = _replay(scope, key, fingerprint)
-    if existing is not None:
-        return existing, False
+    # Optimistic: most requests are new, so insert first and let the partial unique index on
+    # (scope, key) recognise a retry (one query fewer per new appeal). appeal_submit is its own
+    # transaction; a unique-key clash rolls it back whole, then the first appeal is returned.
     try:
-        # appeal_submit is its own transaction; a unique-key clash rolls it back whole.
         appeal = appeal_submit(
             actor=actor,
             data={**payload, "require_credit_code": True},
@@ -312,7 +311,14 @@ def appeal_intake(
             request_hash=fingerprint,
         )
     except IntegrityError:
-        # Another request with the same key committed between our check and our insert.
+        # A retry (or a concurrent request) with this key: same body → the first appeal, else 409.
+        existing = _replay(scope, key, fingerprint)
+        if existing is None:
+            raise
+        return existing, False
+    except ValidationFailed:
+        # A retry of an accepted request is answered with the first appeal even if its body would no
+        # longer pass (limits changed since); another body under a used key is refused with 409.
         existing = _replay(scope, key, fingerprint)
         if existing is None:
             raise

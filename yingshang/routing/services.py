@@ -413,9 +413,10 @@ def feedback_sync() -> int:
 # ------------------------------------------------------------------------------ similarity index
 
 
-def appeal_index(*, appeal: Any) -> None:
-    """Add (or refresh) one appeal in the similarity index; the appeals app calls this on commit."""
-    similarity.index_text(
+def appeal_index(*, appeal: Any, new: bool = False) -> None:
+    """Add (or refresh) one appeal in the similarity index; the appeals app calls this on commit.
+    `new=True` for an appeal just created (never indexed): the lean insert-only path."""
+    (similarity.index_new_text if new else similarity.index_text)(
         appeal_id=appeal.pk,
         text=f"{appeal.title}\n{appeal.description}",
         at=appeal.received_at,

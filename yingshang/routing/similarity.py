@@ -136,6 +136,42 @@ def index_text(
             )
 
 
+def index_new_text(
+    *, appeal_id: int, text: str, at: datetime | None = None, title: str = "", category: str = ""
+) -> None:
+    """`index_text` for an appeal not indexed yet (just created): two INSERTs in one transaction instead
+    of delete + select + insert. If it was indexed meanwhile (a retry, the catch-up sync), the unique
+    appeal id refuses the insert and the full replace of `index_text` runs instead."""
+    from django.db import IntegrityError
+
+    from .hotspots import places_in, top_words_of
+    from .models import SimilarityBand, SimilarityDoc
+
+    at = at or timezone.now()
+    sig = signature(text)
+    try:
+        with transaction.atomic():
+            SimilarityDoc.objects.bulk_create(
+                [
+                    SimilarityDoc(
+                        appeal_id=appeal_id,
+                        at=at,
+                        title=(title or text)[:200],
+                        category=category[:100],
+                        places=places_in(f"{title} {text}")[:10],
+                        words=top_words_of(title or text, 8),
+                        signature=signature_bytes(sig),
+                    )
+                ]
+            )
+            if (sig != _EMPTY).any():
+                SimilarityBand.objects.bulk_create(
+                    [SimilarityBand(band_key=k, appeal_id=appeal_id, at=at) for k in band_keys(sig)]
+                )
+    except IntegrityError:
+        index_text(appeal_id=appeal_id, text=text, at=at, title=title, category=category)
+
+
 def unindex(appeal_id: int) -> None:
     from .models import SimilarityBand, SimilarityDoc
 

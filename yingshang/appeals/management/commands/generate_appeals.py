@@ -99,7 +99,7 @@ class Command(BaseCommand):
         }
         writer = _Writer()
         made = 0
-        deadline_cache: dict[tuple[Any, ...], tuple[datetime, datetime]] = {}
+        deadline_cache: dict[tuple[Any, ...], tuple[Any, Any]] = {}
         while made < total:
             size = min(BATCH, total - made)
             appeals, dispatches, replies, followups = [], [], [], []
@@ -118,6 +118,7 @@ class Command(BaseCommand):
                 dispatched = state != "submitted" and not (state == "closed" and rng.random() < 0.5)
                 dispatched_at = received + timedelta(minutes=rng.randint(20, 600))
                 sign_deadline = reply_deadline = None
+                sign_provisional = reply_provisional = False
                 if dispatched:
                     # Deadlines per (category, hour slot): the calendar is exact to the hour here.
                     slot = dispatched_at.replace(minute=0, second=0, microsecond=0)
@@ -125,10 +126,12 @@ class Command(BaseCommand):
                     if key not in deadline_cache:
                         hours, days = limits[category]
                         deadline_cache[key] = (
-                            deadlines.sign_deadline(slot, hours, rules),
-                            deadlines.reply_deadline(slot, days, rules),
+                            deadlines.sign_due(slot, hours, rules),
+                            deadlines.reply_due(slot, days, rules),
                         )
-                    sign_deadline, reply_deadline = deadline_cache[key]
+                    sign_due, reply_due = deadline_cache[key]
+                    sign_deadline, reply_deadline = sign_due.at, reply_due.at
+                    sign_provisional, reply_provisional = sign_due.provisional, reply_due.provisional
                 signed_at = None
                 if state in {"signed", "replied", "concluded"} or (state == "closed" and dispatched):
                     signed_at = dispatched_at + timedelta(hours=rng.choice([0.3, 1, 2, 3, 5, 30]))
@@ -167,6 +170,8 @@ class Command(BaseCommand):
                         0,
                         sign_deadline if state == "dispatched" else None,
                         reply_deadline if state in {"dispatched", "signed"} else None,
+                        state == "dispatched" and sign_provisional,
+                        state in {"dispatched", "signed"} and reply_provisional,
                         concluded_at,
                         "spam" if state == "closed" else "",
                         "",
@@ -307,6 +312,8 @@ APPEAL_COLUMNS = [
     "reopen_count",
     "sign_deadline",
     "reply_deadline",
+    "sign_deadline_provisional",
+    "reply_deadline_provisional",
     "concluded_at",
     "invalid_reason",
     "invalid_note",

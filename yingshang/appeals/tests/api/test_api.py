@@ -76,3 +76,28 @@ def test_status_scoped_and_queue(client, walk, liaison, other_liaison, hotline_t
 def test_openapi_lists_the_endpoints(client, db):
     schema = client.get("/api/openapi.json").json()
     assert "/api/appeals/" in schema["paths"] and "/api/appeals/queue" in schema["paths"]
+
+
+def test_intake_query_count_is_pinned(client, hotline_token, django_assert_num_queries, committed):
+    committed(post, client, hotline_token, intake(), key="warm-up")  # token last-use written once a minute
+    # token, source system, settings, enterprise, MinHash band lookup, INSERT appeal, timeline, audit
+    # (+ savepoint/transaction statements), then on commit the index: INSERT doc, INSERT bands.
+    with django_assert_num_queries(14):
+        response = committed(post, client, hotline_token, intake(), key="counted")
+    assert response.status_code == 201
+
+
+def test_retry_of_an_accepted_request_is_answered_even_if_limits_changed(client, hotline_token, office_user):
+    from yingshang.core.office_settings import office_setting_change
+
+    body = intake(description="企业反映：" + "厂区周边道路积水严重" * 12)
+    first = post(client, hotline_token, body, key="k-limit")
+    assert first.status_code == 201
+    office_setting_change(actor=office_user, key="appeals.description_max", raw_value="100")
+    again = post(client, hotline_token, body, key="k-limit")
+    assert again.status_code == 200 and again.json()["id"] == first.json()["id"]
+    other = post(client, hotline_token, {**body, "description": "另一件事" * 40}, key="k-limit")
+    assert other.status_code == 409
+    fresh = post(client, hotline_token, body, key="k-new")
+    assert fresh.status_code == 422
+    assert Appeal.objects.count() == 1
