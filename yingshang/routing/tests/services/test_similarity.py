@@ -67,3 +67,17 @@ def test_benchmark_generator_rows_are_found_by_the_index(db):
     assert gen.generated_count() == 700
     found = similarity.near_duplicates(gen.edited(gen.probe_text(3)))
     assert [m.appeal_id for m in found] == [gen.BASE_ID + 3]
+
+
+def test_index_new_text_inserts_and_falls_back_to_replace_when_already_indexed(db):
+    text = "开发区纬二路排水管网堵塞，雨天厂区积水严重，请协调疏通"
+    similarity.index_new_text(appeal_id=901, text=text, title="排水管网堵塞")
+    assert SimilarityDoc.objects.get(appeal_id=901).title == "排水管网堵塞"
+    assert SimilarityBand.objects.filter(appeal_id=901).count() == similarity.BANDS
+    # A second feed of the same appeal (retry, catch-up sync) replaces instead of failing or doubling.
+    similarity.index_new_text(
+        appeal_id=901, text="完全不同的另一件事情：申请办理食品经营许可证延续", title="许可延续"
+    )
+    assert SimilarityDoc.objects.get(appeal_id=901).title == "许可延续"
+    assert SimilarityBand.objects.filter(appeal_id=901).count() == similarity.BANDS
+    assert [m.appeal_id for m in similarity.near_duplicates(text)] == []
