@@ -168,9 +168,12 @@ class _Appeals:
         self.dept_ids = dept_ids
         self.rnd = rnd
         self.columns = list(gen.APPEAL_COLUMNS)
-        extra = [f for f in Appeal._meta.concrete_fields if f.column not in self.columns]
-        self.columns += [f.column for f in extra]
-        self.extra = tuple(f.get_default() if f.has_default() else None for f in extra)
+        self.columns += [f.column for f in Appeal._meta.concrete_fields if f.column not in self.columns]
+        fields = {f.column: f for f in Appeal._meta.concrete_fields}
+        self.defaults = [
+            fields[c].get_default() if fields[c].has_default() else (None if fields[c].null else "")
+            for c in self.columns
+        ]
         self.pos = {c: i for i, c in enumerate(self.columns)}
         self.next_id = Appeal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         self.writer = gen._Writer()
@@ -186,38 +189,26 @@ class _Appeals:
         pk = self.next_id
         cipher, phone_hash, last4 = self.rnd.choice(self.phones)
         word = self.rnd.choice(self.gen.WORDS)
-        row: list[Any] = [
-            pk,
-            "",
-            1,
-            f"G{pk:012d}",
-            f"示例{word}企业{pk % 5000}有限公司",
-            "",
-            "联系人",
-            cipher,
-            phone_hash,
-            last4,
-            "",
-            False,
-            f"关于{word}的诉求",
-            f"我公司反映{word}相关问题，请协调解决。编号{pk}",
-            "api",
-            "",
-            "",
-            "",
-            "",
-            None,
-            None,
-            1,
-            0,
-            None,
-            None,
-            None,
-            "",
-            "",
-            self.now,
-            *self.extra,
-        ]
+        base: dict[str, Any] = {
+            "id": pk,
+            "state": "",
+            "version": 1,
+            "tracking_code": f"G{pk:012d}",
+            "enterprise_name": f"示例{word}企业{pk % 5000}有限公司",
+            "contact_name": "联系人",
+            "contact_phone": cipher,
+            "phone_hash": phone_hash,
+            "phone_last4": last4,
+            "urgent": False,
+            "title": f"关于{word}的诉求",
+            "description": f"我公司反映{word}相关问题，请协调解决。编号{pk}",
+            "source": "api",
+            "round": 1,
+            "reopen_count": 0,
+            "updated_at": self.now,
+        }
+        # by name: the generator's column list changes while its app is being built
+        row = [base.get(col, default) for col, default in zip(self.columns, self.defaults, strict=True)]
         for col, value in values.items():
             row[self.pos[col]] = value
         return tuple(row)
