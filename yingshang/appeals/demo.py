@@ -16,6 +16,7 @@ from yingshang.core.credit_code import check_character
 from yingshang.org import roles as r
 from yingshang.org import services as org_services
 from yingshang.org.demo import DEMO_PASSWORD
+from yingshang.routing import services as routing_services
 from yingshang.workdays.calendar import is_workday
 
 from . import services
@@ -702,7 +703,7 @@ def seed(ctx: dict[str, Any]) -> None:
             )
         with clock(received):
             if is_own and not repeat:
-                appeal = services.appeal_submit(actor=enterprise_user, data=data)
+                appeal = services.appeal_submit(actor=enterprise_user, data=data, index_now=True)
             elif i % 4 == 1 and not repeat:
                 appeal, _ = services.appeal_intake(
                     actor=hotline_account,
@@ -710,8 +711,9 @@ def seed(ctx: dict[str, Any]) -> None:
                     idempotency_key=f"demo-{i}",
                     source_system=hotline,
                 )
+                routing_services.appeal_index(appeal=appeal)  # the seed runs in one transaction
             else:
-                appeal = services.appeal_submit(actor=None, data=data)
+                appeal = services.appeal_submit(actor=None, data=data, index_now=True)
         created.append(appeal)
         _walk(
             rng,

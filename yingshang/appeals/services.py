@@ -140,7 +140,9 @@ def _find_duplicate(
 
     days = int(get_setting("appeals.duplicate_window_days"))
     threshold = float(get_setting("appeals.duplicate_threshold"))
-    similar = routing_similarity.similar_recent(text, days=days, now=now, threshold=threshold, limit=50)
+    # A generous limit: many parties may write about the same matter (a road, a policy); the ranking
+    # is done in memory on signatures already fetched, so it costs no extra query.
+    similar = routing_similarity.similar_recent(text, days=days, now=now, threshold=threshold, limit=500)
     if not similar:
         return None
     same_party = Q(phone_hash=phone_hash)
@@ -192,8 +194,13 @@ def appeal_submit(
     idempotency_key: str = "",
     request_hash: str = "",
     received_at: datetime | None = None,
+    index_now: bool = False,
 ) -> Appeal:
-    """Register a new appeal (state 待派单) with its attachments; link it to an earlier one it repeats."""
+    """Register a new appeal (state 待派单) with its attachments; link it to an earlier one it repeats.
+
+    The similarity index is fed once the transaction commits; callers that create many appeals in one
+    transaction (the hotline import, the demo) pass `index_now=True` so that later rows of the same
+    transaction are compared with the earlier ones (the index rows then roll back with them)."""
     enterprise = None
     user_enterprise = (
         getattr(actor, "enterprise", None) if getattr(actor, "is_authenticated", False) else None
@@ -271,7 +278,12 @@ def appeal_submit(
             "duplicate_of": duplicate.pk if duplicate else None,
         },
     )
-    appeal_text_indexed_on_commit(appeal, new=True)
+    if index_now:
+        from yingshang.routing import services as routing_services
+
+        routing_services.appeal_index(appeal=appeal, new=True)
+    else:
+        appeal_text_indexed_on_commit(appeal, new=True)
     _auto_dispatch_on_commit(appeal)
     return appeal
 
@@ -1050,6 +1062,7 @@ def appeals_import(
                 idempotency_scope=scope,
                 idempotency_key=external_id[:128],
                 received_at=received,
+                index_now=True,
             )
             for external_id, data, received in prepared
         ]

@@ -81,3 +81,25 @@ def test_auto_dispatch_is_enqueued_on_commit_only_when_turned_on(db, committed, 
     assert job.enqueued == []  # not before commit
     appeal = committed(services.appeal_submit, actor=None, data=intake())
     assert job.enqueued == [(appeal.pk,)]
+
+
+def test_repeats_within_one_import_are_linked(db, office_user):
+    row = {
+        "enterprise_name": "示例测试科技有限公司",
+        "credit_code": "",
+        "contact_name": "李女士",
+        "contact_phone": "13512345678",
+        "category": "求助",
+        "title": "排水管网堵塞",
+        "description": TEXT,
+    }
+    first, second, other = services.appeals_import(
+        actor=office_user,
+        rows=[
+            {**row, "external_id": "RX-1"},
+            {**row, "external_id": "RX-2", "description": TEXT + "再次反映。"},
+            {**row, "external_id": "RX-3", "contact_phone": "13600000000"},
+        ],
+    )
+    assert second.duplicate_of == first
+    assert other.duplicate_of is None  # another party
