@@ -1,8 +1,14 @@
 from datetime import date
 
+import pytest
+
 from yingshang.ledger import warnings as w
 
 RULES = w.Rules(yellow_workdays=10, red_missed=2, due_workdays=5)
+
+
+# The working-day calendar is read from the database the first time a process needs it.
+pytestmark = pytest.mark.django_db
 
 
 def test_cycle_arithmetic():
