@@ -6,16 +6,23 @@ import time
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections, connection, transaction
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from config.wsgi import application
 from yingshang.org import services as org_services
 
-from .test_hostile_params import KNOWN_OVERFLOW_BUG
+from .test_hostile_params import KNOWN_NUL_BUG, KNOWN_OVERFLOW_BUG
 from .world import build_world
 
 LIMIT_64 = 2**63 - 1
+
+
+def _has_nul(case) -> bool:
+    values = [*(case.query or {}).values(), *(case.path_parameters or {}).values()]
+    return connection.vendor == "postgresql" and any(isinstance(v, str) and "\x00" in v for v in values)
 
 
 def _has_huge_integer(case) -> bool:
@@ -30,7 +37,15 @@ DEADLINE_SECONDS = 240  # the run stops generating after this, and the count mus
 
 @pytest.fixture
 def api_schema(db):
-    return schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    # Requests go straight into the WSGI application, not through Django's test client, so keep the
+    # end-of-request handler from closing the test's connection (in its transaction) as the client does.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi("/api/openapi.json", application)
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def _check(case, response, problems):
@@ -38,6 +53,8 @@ def _check(case, response, problems):
     label = f"{case.method} {case.formatted_path} query={case.query!r} body={case.body!r} -> {status}"
     if status >= 500 and KNOWN_OVERFLOW_BUG and _has_huge_integer(case):
         return  # the known bug pinned by test_hostile_params (strict xfails); counted, not hidden there
+    if status >= 500 and KNOWN_NUL_BUG and _has_nul(case):
+        return  # the known PostgreSQL NUL bug pinned by test_hostile_params (strict xfail)
     if status >= 500:
         problems.append(f"{label}: server error {response.text[:200]}")
     elif status >= 400:
@@ -77,7 +94,13 @@ def test_generated_requests_get_no_5xx_and_well_shaped_4xx(api_schema):
             def run(case):
                 if time.monotonic() - started > DEADLINE_SECONDS:
                     return
-                response = case.call(headers=headers)
+                # each case in its own savepoint, as each real request is its own transaction: on PostgreSQL a
+                # failed statement would otherwise poison the test's transaction for every later case
+                savepoint = transaction.savepoint()
+                try:
+                    response = case.call(headers=headers)
+                finally:
+                    transaction.savepoint_rollback(savepoint)
                 counted["cases"] += 1
                 _check(case, response, problems)
 

@@ -67,3 +67,20 @@ def test_api_refuses_huge_integers_in_the_error_shape(world, path):
 def test_list_pages_survive_huge_or_malformed_filters(world, role, path):
     response = client_for(role, world).get(path)
     assert response.status_code in (200, 400, 404), (path, response.status_code)
+
+
+# KNOWN BUG (PostgreSQL only, reported to the lead): PostgreSQL text cannot hold NUL (0x00); a query
+# parameter carrying one reaches the database and the answer is a 500. Found by the fuzzing run.
+KNOWN_NUL_BUG = True
+nul_bug = pytest.mark.xfail(
+    KNOWN_NUL_BUG and connection.vendor == "postgresql",
+    strict=True,
+    reason="NUL in text parameters (PostgreSQL)",
+)
+
+
+@nul_bug
+def test_api_refuses_nul_in_text_parameters(world):
+    _, token = org_services.api_token_create(actor=None, user=world.users["office"], name="nul")
+    response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/appeals/queue?state=a%00b")
+    assert response.status_code < 500

@@ -51,6 +51,19 @@ def url_for(name: str, w: World) -> str:
         "api:submit_report": {"task_id": task.pk},
         "api:status": {"appeal_id": appeal.pk},
     }
+    dispatch = appeal.dispatches.order_by("pk").first()
+    special["appeals:co_sign"] = {"pk": dispatch.pk if dispatch else MISSING}
+    for other in (
+        "appeals:extension_decide",
+        "appeals:unreasonable",
+        "ledger:report_head_decide",
+        "ledger:extension_decide",
+        "ledger:milestone_done",
+        "ledger:filter_delete",
+        "ledger:export_job",
+        "ledger:export_download",
+    ):
+        special[other] = {"pk": MISSING}  # records of other kinds the world does not hold
     for acct in (
         "account_edit",
         "account_set_active",
