@@ -47,6 +47,10 @@ def build_workbook(
     count = 0
     for row in rows:
         ws.append([_cell(v) for v in row])
+        # Text typed by the public ("=HYPERLINK(...)") must reach the office as text, never as a formula.
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
         count += 1
     ws.append([])
     ws.append([exporter_line(user)])

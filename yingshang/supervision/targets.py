@@ -112,6 +112,7 @@ def _register_ledger_task() -> None:
     def due_rows(until: dt.date) -> Iterable[DueRow]:
         rows = (
             Task.objects.filter(state__in=open_states, deadline__lte=until)
+            .order_by()  # the model's default ordering would sort every due row
             .values_list("pk", "primary_lead_id", "deadline", "title")
             .iterator(chunk_size=2000)
         )

@@ -230,12 +230,6 @@ def test_appeal_attachment_over_the_limit_is_refused(db, client):
     assert Attachment.objects.count() == 0
 
 
-FORMULA_EXPORT_BUG = True
-
-
-@pytest.mark.xfail(
-    FORMULA_EXPORT_BUG, strict=True, reason="exports write user text starting with = as a formula"
-)
 def test_text_that_looks_like_a_formula_is_exported_as_text(db, client):
     """Excel injection: a public visitor types a formula as the title; the office's export must show it as
     text, never as a live formula."""
