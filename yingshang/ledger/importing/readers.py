@@ -59,6 +59,10 @@ def extension(name: str) -> str:
     return name[dot:].lower() if dot >= 0 else ""
 
 
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+MAX_INFLATION_RATIO = 200
+
+
 def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
     """The extension to read `data` as, or ImportRefused before anything is parsed."""
     ext = extension(name)
@@ -86,8 +90,12 @@ def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = archive.namelist()
+                inflated = sum(info.file_size for info in archive.infolist())
         except zipfile.BadZipFile as exc:
             raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。") from exc
+        # Judged on the sizes the archive declares, before anything is inflated (a zip bomb stops here).
+        if inflated > MAX_INFLATED_BYTES or inflated > MAX_INFLATION_RATIO * len(data):
+            raise ImportRefused(f"“{name}”解压后过大，疑似异常文件，不予接收。")
         if any(n.lower().endswith("vbaproject.bin") for n in names):
             raise ImportRefused(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存为 {ext} 上传。")
     if ext == ".xls" and not data.startswith(OLE_MAGIC):

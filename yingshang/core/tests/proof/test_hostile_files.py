@@ -163,10 +163,6 @@ def test_row_whose_task_is_a_formula_is_reported_not_dropped(office):
     assert "B4 单元格" in preview and "是公式但没有计算结果" in preview
 
 
-ZIP_BOMB_BUG = True
-
-
-@pytest.mark.xfail(ZIP_BOMB_BUG, strict=True, reason="readers.check_file does not look at the inflated sizes")
 def test_zip_bomb_is_refused_before_it_is_inflated(office, monkeypatch):
     """The reader must judge the declared sizes before inflating. The test makes sure it cannot inflate:
     if the workbook reader is reached at all, the guard is missing."""
