@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yingshang.audit.middleware.RequestContextMiddleware",
     "yingshang.core.middleware.RequestCacheMiddleware",
+    "yingshang.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yingshang.org.middleware.ExplicitLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
@@ -41,6 +42,8 @@ def snapshot() -> dict:
 
 @pytest.fixture
 def populated(transactional_db, make_user, make_department):
+    # An earlier transactional test's flush re-creates content types under new ids; drop the cached ones.
+    ContentType.objects.clear_cache()
     office = make_user(r.OFFICE)
     department = make_department("示例市备份测试局")
     attachment_add(actor=office, obj=department, uploaded=SimpleUploadedFile("证明.pdf", PDF))
