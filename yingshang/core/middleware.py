@@ -1,3 +1,5 @@
+import re
+
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
@@ -19,13 +21,14 @@ class RequestCacheMiddleware:
 
 
 INT64_MAX = 2**63 - 1
+ASCII_INTEGER = re.compile(r"-?[0-9]+")  # not str.isdigit(): "¹" is a digit to Python but no integer
 
 
 def _bad_parameter(name: str, value: str) -> str | None:
     if "\x00" in value:
         return "含有不可见的空字符。"
     digits = value.strip()
-    if digits.lstrip("-").isdigit() and abs(int(digits)) > INT64_MAX:
+    if ASCII_INTEGER.fullmatch(digits) and abs(int(digits)) > INT64_MAX:
         return "数值超出范围。"
     return None
 

@@ -65,3 +65,10 @@ def test_api_refuses_nul_in_text_parameters(world):
     _, token = org_services.api_token_create(actor=None, user=world.users["office"], name="nul")
     response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/appeals/queue?state=a%00b")
     assert response.status_code < 500
+
+
+def test_digit_like_text_is_an_ordinary_parameter(world):
+    """ "¹" counts as a digit to Python's isdigit but is no integer: it must pass the guard as plain text."""
+    _, token = org_services.api_token_create(actor=None, user=world.users["office"], name="digits")
+    response = Client(headers={"Authorization": f"Bearer {token}"}).get("/api/appeals/queue?state=%C2%B9")
+    assert response.status_code < 500
