@@ -40,8 +40,13 @@ def snapshot() -> dict:
     }
 
 
+# Serialized rollback like every transactional test here: a flush without it re-creates content types under
+# new ids, which breaks the next serialized test on the same worker.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def populated(transactional_db, make_user, make_department):
+def populated(make_user, make_department):
     # An earlier transactional test's flush re-creates content types under new ids; drop the cached ones.
     ContentType.objects.clear_cache()
     office = make_user(r.OFFICE)

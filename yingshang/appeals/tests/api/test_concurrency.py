@@ -13,7 +13,7 @@ from yingshang.core.errors import ApplicationError, ConcurrentChange
 from yingshang.org import roles as r
 
 pytestmark = [
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a server database"),
 ]
 

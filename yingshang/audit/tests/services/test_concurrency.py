@@ -16,7 +16,7 @@ from yingshang.audit.models import AuditRecord, AuditSeal
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database shared between threads"),
-    pytest.mark.django_db(transaction=True),
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
 

@@ -10,7 +10,7 @@ from yingshang.supervision import services
 from yingshang.supervision.models import SupervisionOrder
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_orders_get_distinct_consecutive_numbers(people, dept):
     if connection.vendor != "postgresql":
         pytest.skip("real concurrent writers need PostgreSQL (SQLite serialises writers by design)")
