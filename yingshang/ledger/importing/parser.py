@@ -275,6 +275,13 @@ def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.Depa
     return result
 
 
+def _formula_error(shown: int, ref: str, header: str) -> str:
+    return (
+        f"第{shown}行 {ref} 单元格{('“' + header + '”') if header else ''}是公式但没有计算结果，"
+        "请在 Excel 中打开并保存后重新上传。"
+    )
+
+
 def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Options, stem: str) -> None:
     """`stem`: the title to use when nothing above the header names the plan (Word title or file name)."""
     title = _title_above(grid, columns.header_row) or stem
@@ -300,6 +307,12 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         shown = number - header_number + 1 if grid.relative_numbering else number
         task = cell_text(_cell(values, task_index))
         lead_text = cell_text(_cell(values, lead_index))
+        task_formula = grid.uncached_formulas.get((number, task_index))
+        if not task and task_formula:
+            # The task itself is a formula Excel never computed: the row is a task we cannot read, not a
+            # blank line — name it, or the office loses a task without a word.
+            result.errors.append(_formula_error(shown, task_formula, header_task))
+            continue
         if not task or task == lead_text:
             # Not a task row: blank, a section heading ("一、优化政务环境", often merged across), a note.
             texts = [t for t in (cell_text(v) for v in values) if t]
@@ -313,11 +326,7 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
             continue  # the header repeated on a new page
         errors: list[str] = []
         for fc, ref in sorted(formulas_by_row.get(number, [])):
-            header = header_values[fc] if fc < len(header_values) else ""
-            errors.append(
-                f"第{shown}行 {ref} 单元格{('“' + header + '”') if header else ''}是公式但没有计算结果，"
-                "请在 Excel 中打开并保存后重新上传。"
-            )
+            errors.append(_formula_error(shown, ref, header_values[fc] if fc < len(header_values) else ""))
         seq = cell_text(_cell(values, columns.index.get("seq")))
         if len(seq) > SEQ_MAX:
             errors.append(

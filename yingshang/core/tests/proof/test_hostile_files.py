@@ -147,12 +147,6 @@ def test_formula_without_a_value_is_named_and_not_imported(office):
     assert "第4行 C4 单元格“牵头单位”是公式但没有计算结果" in preview
 
 
-FORMULA_TASK_ROW_BUG = True
-
-
-@pytest.mark.xfail(
-    FORMULA_TASK_ROW_BUG, strict=True, reason="a row whose task cell is a formula is dropped silently"
-)
 def test_row_whose_task_is_a_formula_is_reported_not_dropped(office):
     """The task cell itself is a formula with no cached value: the row must be reported, not skipped as a
     blank or heading row (the office would lose a task without a word)."""
