@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from yingshang.core.api_auth import TokenAuth
+from yingshang.core.api_messages import validation_message
 from yingshang.core.errors import ApplicationError
 
 api = NinjaAPI(
@@ -38,8 +39,11 @@ def application_error(request, exc: ApplicationError):
 def validation_error(request, exc: NinjaValidationError):
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = ".".join(str(p) for p in err.get("loc", [])[1:]) or "__all__"
-        fields.setdefault(loc, []).append(err.get("msg", "无效"))
+        # ("body", "payload", "title") → "title": integrators name the JSON field, not our parameter.
+        path = list(err.get("loc", []))
+        path = path[2:] if path[:1] == ["body"] and len(path) > 2 else path[1:]
+        loc = ".".join(str(p) for p in path) or "__all__"
+        fields.setdefault(loc, []).append(validation_message(err))
     return _error(request, 422, "invalid", "提交的内容有误，请检查后重试。", fields)
 
 
