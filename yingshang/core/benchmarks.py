@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
+from yingshang.core.benchdb import throwaway_database
+
 PORT = 8177
 SCALES: dict[str, dict[str, Any]] = {
     "small": {"ledger": "small", "appeals": 5_000, "users": 12, "seconds": 30, "workers": 2},
@@ -28,30 +30,14 @@ SCALES: dict[str, dict[str, Any]] = {
 
 
 @contextmanager
-def _throwaway_database(scale: str) -> Iterator[None]:
-    settings_dict = connection.settings_dict
-    test_settings = settings_dict.setdefault("TEST", {})
-    saved = test_settings.get("NAME")
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="ys_loadbench_")
-        test_settings["NAME"] = os.path.join(tmpdir, "load.sqlite3")
-    else:
-        test_settings["NAME"] = f"{settings_dict['NAME']}_loadbench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+def _loaded_database(scale: str) -> Iterator[None]:
+    with throwaway_database("loadbench"):
         with open(os.devnull, "w") as devnull:
             call_command("generate_ledger", scale=SCALES[scale]["ledger"], stdout=devnull)
             appeals = int(os.environ.get("YINGSHANG_LOAD_APPEALS", SCALES[scale]["appeals"]))
             if appeals:
                 call_command("generate_appeals", count=appeals, stdout=devnull)
         yield
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = saved
-        if tmpdir:
-            shutil.rmtree(tmpdir, ignore_errors=True)
 
 
 def _database_url() -> str:
@@ -159,7 +145,7 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
     bin_dir = os.path.dirname(sys.executable)
     out = tempfile.mkdtemp(prefix="ys_locust_")
     server_log = open(os.path.join(out, "gunicorn.log"), "w")  # noqa: SIM115 - closed below
-    with _throwaway_database(scale):
+    with _loaded_database(scale):
         load_env = _prepare()
         connections.close_all()
         env = {

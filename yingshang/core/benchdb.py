@@ -1,0 +1,64 @@
+"""Databases for benchmarks that need data at design scale without touching the configured one: a fresh
+migrated database beside it, and copies of that database (PostgreSQL clones it from a template, SQLite copies
+the file), each dropped afterwards. The default connection points at whichever is in use."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection, connections
+
+
+@contextmanager
+def throwaway_database(suffix: str) -> Iterator[None]:
+    """`<configured name>_<suffix>` on PostgreSQL, a file in a temporary directory on SQLite."""
+    settings_dict = connection.settings_dict
+    test_settings = settings_dict.setdefault("TEST", {})
+    saved = test_settings.get("NAME")
+    tmpdir = None
+    if connection.vendor == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix=f"ys_{suffix}_")
+        test_settings["NAME"] = os.path.join(tmpdir, f"{suffix}.sqlite3")
+    else:
+        test_settings["NAME"] = f"{settings_dict['NAME']}_{suffix}"
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    try:
+        yield
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+        test_settings["NAME"] = saved
+        if tmpdir:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+
+
+@contextmanager
+def database_copy(suffix: str) -> Iterator[None]:
+    """Work on a copy of the current (throwaway) database inside the block; the original is untouched."""
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:  # the copy is of the file: fold the write-ahead log into it first
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connections.close_all()
+    connection.creation.clone_test_db(suffix, verbosity=0, autoclobber=True)
+    original = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = connection.creation.get_test_db_clone_settings(suffix)["NAME"]
+    try:
+        yield
+    finally:
+        connections.close_all()
+        connection.settings_dict["NAME"] = original
+        connection.creation.destroy_test_db(verbosity=0, suffix=suffix)
+
+
+def vacuum_analyze(*tables: str) -> None:
+    """What autovacuum would have done on a live database after a bulk load: visibility map and statistics."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"VACUUM (ANALYZE) {', '.join(tables)}")
+        else:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
