@@ -78,6 +78,8 @@ GENERIC_PREFIXES = {
     "该",
     "我们",
     "这个",
+    "影响",  # "严重影响小区居民": a verb before 小区, not a compound's name
+    "整个",
 }
 NOT_PLACES = ("政府", "道路", "马路", "公路", "线路", "出路", "思路", "进城", "全城", "县城", "省城")
 _STOPWORDS_TEXT = (
@@ -279,7 +281,8 @@ def group(docs: Sequence[HotDoc]) -> list[list[int]]:
         shared = places[a] & places[b]
         disjoint = bool(places[a] and places[b] and not shared)
         if (
-            score >= JOIN_DUPLICATE
+            # A template sent about several compounds is several matters: different places never join.
+            (score >= JOIN_DUPLICATE and not disjoint)
             or (score >= JOIN_HIGH and title_score >= JOIN_TITLE and not disjoint)
             # Same compound or project and the same matter: a common title word that is not the place.
             or (shared and title_score >= JOIN_TITLE_WITH_PLACE and score >= JOIN_WITH_PLACE)

@@ -73,3 +73,20 @@ def test_different_categories_are_not_joined_on_place_alone():
         2, BASE, "丽景花园小区学校招生咨询", "丽景花园小区学校招生咨询", category="教育"
     )
     assert sorted(map(sorted, hotspots.group([a, b]))) == [[0], [1]]
+
+
+def test_one_template_about_different_compounds_is_not_one_matter():
+    """The same complaint sent about several compounds (one writer, one template) names several matters."""
+    template = "{}小区临街门面油烟直排扰民，夜宵摊经营到凌晨，严重影响小区居民休息，请求查处。"
+    docs = [
+        hotspots.doc_from_text(
+            n, BASE + timedelta(days=n), f"{place}小区临街门面油烟直排扰民", template.format(place)
+        )
+        for n, place in enumerate(["翠湖花园", "翠湖花园", "锦绣家园", "锦绣家园"], start=1)
+    ]
+    assert hotspots.estimated_jaccard(docs[0].signature, docs[2].signature) >= hotspots.JOIN_DUPLICATE
+    assert sorted(hotspots.group(docs)) == [[0, 1], [2, 3]]
+
+
+def test_a_verb_before_xiaoqu_is_not_a_place():
+    assert hotspots.places_in("噪音严重影响小区居民休息") == []
