@@ -14,6 +14,7 @@ from yingshang.audit.events import record as audit_record
 # Requests carrying this header (background polling, e.g. the inbox badge) do not count as activity.
 BACKGROUND_HEADER = "X-Background-Poll"
 SESSION_KEY = "last_activity"
+STAMP_EVERY_SECONDS = 60
 EXEMPT_PREFIXES = ("/static/", "/api/", "/accounts/logout/", "/i18n/", "/appeal/")
 
 
@@ -36,7 +37,11 @@ class IdleTimeoutMiddleware:
                     response["HX-Redirect"] = login_url
                     return response
                 return redirect(f"{login_url}?{urlencode({'next': request.get_full_path(), 'timeout': 1})}")
-            if not request.headers.get(BACKGROUND_HEADER):
+            # Stamped at most once a minute: the session row is then written once a minute, not on every
+            # page, at the price of a timeout up to a minute early.
+            if not request.headers.get(BACKGROUND_HEADER) and (
+                last is None or now - last >= STAMP_EVERY_SECONDS
+            ):
                 request.session[SESSION_KEY] = now
         return self.get_response(request)
 

@@ -91,12 +91,12 @@ def test_list_query_count_is_fixed(client, login, walk, office_user, django_asse
     c = login(office_user)
     c.get(reverse("appeals:list"))
     # session, user, otp device (2), count, page, departments for the filter, session save
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = c.get(reverse("appeals:list"))
     assert response.status_code == 200
     for _ in range(5):
         walk("signed")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         c.get(reverse("appeals:list"))
 
 

@@ -40,12 +40,12 @@ def test_list_page_query_count_does_not_grow_with_rows(
     login(ledger["office"])
     url = reverse("ledger:list")
     client.get(url)  # warm the session and content-type caches
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.status_code == 200
     for i in range(5):
         ledger["make_task"](title=f"追加任务{i}")
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(11):
         response = client.get(url)
     assert response.content.decode().count('href="/ledger/tasks/') == 8
 
@@ -80,7 +80,7 @@ def test_htmx_request_returns_only_results_fragment(ledger, tasks, login, client
     login(ledger["office"])
     client.get(reverse("ledger:list"))
     # The fragment skips what only the filter form needs (saved filters, option lists): 4 queries fewer.
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         body = client.get(reverse("ledger:list"), HTTP_HX_REQUEST="true").content.decode()
     assert body.lstrip().startswith('<div id="results">') and "<html" not in body
     assert body.count('href="/ledger/tasks/') == 3
@@ -277,15 +277,15 @@ def test_review_queue_and_my_tasks_query_counts(ledger, login, client, django_as
         services.close_out_request(actor=ledger["liaison"], task=task, summary="完成", evidence=[pdf()])
     login(ledger["office"])
     client.get(reverse("ledger:review"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(reverse("ledger:review"))
     login(ledger["liaison"])
     client.get(reverse("ledger:mine"))
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         client.get(reverse("ledger:mine"))
     ledger["make_task"](title="新任务甲")
     ledger["make_task"](title="新任务乙")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(8):
         response = client.get(reverse("ledger:mine"))
     assert len(response.context["other"]) + len(response.context["due"]) + len(response.context["late"]) == 5
 
@@ -318,7 +318,7 @@ def test_task_page_query_count_does_not_grow_with_history(ledger, login, client,
     url = reverse("ledger:task", args=[task.pk])
     login(ledger["liaison"])
     client.get(url)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(15):
         client.get(url)
     for i, period in enumerate([date(2025, 1, 1), date(2025, 4, 1), date(2025, 7, 1)]):
         services.contribution_submit(actor=ledger["co_liaison"], task=task, text=f"配合{i}")
@@ -327,7 +327,7 @@ def test_task_page_query_count_does_not_grow_with_history(ledger, login, client,
         )
     services.contribution_submit(actor=ledger["co_liaison"], task=task, text="待汇总")
     client.get(url)  # warm the content-type cache for the reports
-    with django_assert_num_queries(19):  # one more: the reports' evidence files
+    with django_assert_num_queries(16):  # one more: the reports' evidence files
         page = client.get(url)
     body = page.content.decode()
     assert [r.folded[0].text for r in page.context["reports"]] == ["配合2", "配合1", "配合0"]

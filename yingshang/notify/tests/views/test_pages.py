@@ -21,7 +21,7 @@ def test_inbox_lists_own_notices_with_fixed_queries(liaison, make_user, login, d
     services.notify(recipients=[other], kind="reminder", title="别人的消息")
     c = login(liaison)
     c.get(reverse("notify:inbox"))
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         page = c.get(reverse("notify:inbox")).content.decode()
     assert "催办4" in page and "别人的消息" not in page and "未读 5 条" in page
 

@@ -72,6 +72,6 @@ def test_token_list_query_count(client, login, make_user, django_assert_num_quer
     login(secadmin)
     client.get(reverse("org:token_list"))
     # session, user, otp device and its check; holders, count, page of tokens; session save (3)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(reverse("org:token_list"))
     assert response.content.decode().count("有效</span>") == 4

@@ -152,6 +152,18 @@ def test_idle_for_thirty_minutes_signs_out(client, make_user):
     assert "next=%2Faccounts%2Fusers%2F" in response.url
 
 
+def test_activity_is_stamped_at_most_once_a_minute(client, make_user):
+    """The session row is written when the stamp is a minute old, not on every page."""
+    _sign_in(client, make_user(r.LIAISON))
+    _age_activity(client, 30)
+    stamp = client.session[SESSION_KEY]
+    assert client.get(HOME).status_code == 200
+    assert client.session[SESSION_KEY] == stamp
+    _age_activity(client, 61)
+    assert client.get(HOME).status_code == 200
+    assert time.time() - client.session[SESSION_KEY] < 5
+
+
 def test_background_polling_does_not_keep_the_session_alive(client, make_user):
     user = make_user(r.LIAISON)
     _sign_in(client, user)
