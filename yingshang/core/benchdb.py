@@ -37,21 +37,32 @@ def throwaway_database(suffix: str) -> Iterator[None]:
 
 
 @contextmanager
-def database_copy(suffix: str) -> Iterator[None]:
-    """Work on a copy of the current (throwaway) database inside the block; the original is untouched."""
+def snapshot(suffix: str) -> Iterator[str]:
+    """A copy of the database in use, named `<name>_<suffix>`, for the block; dropped afterwards. The
+    connection stays on the original: `switched_to` the yielded name to work on the copy."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:  # the copy is of the file: fold the write-ahead log into it first
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     connections.close_all()
     connection.creation.clone_test_db(suffix, verbosity=0, autoclobber=True)
-    original = connection.settings_dict["NAME"]
-    connection.settings_dict["NAME"] = connection.creation.get_test_db_clone_settings(suffix)["NAME"]
+    try:
+        yield connection.creation.get_test_db_clone_settings(suffix)["NAME"]
+    finally:
+        connections.close_all()
+        connection.creation.destroy_test_db(verbosity=0, suffix=suffix)
+
+
+@contextmanager
+def switched_to(name: str) -> Iterator[None]:
+    """The default connection on database `name` for the block, back on the previous one afterwards."""
+    connections.close_all()
+    previous = connection.settings_dict["NAME"]
+    connection.settings_dict["NAME"] = name
     try:
         yield
     finally:
         connections.close_all()
-        connection.settings_dict["NAME"] = original
-        connection.creation.destroy_test_db(verbosity=0, suffix=suffix)
+        connection.settings_dict["NAME"] = previous
 
 
 def vacuum_analyze(*tables: str) -> None:

@@ -19,9 +19,10 @@ The items are the real ones, made by the owning apps' generators:
 
 Closed history is 1x the open items for the first run and 10x for the second. Each department gets a liaison
 and a head, so reminders are really addressed. Everything lives in a throwaway database beside the configured
-one, committed as on a live system and VACUUM ANALYZEd after each load (what autovacuum would have done); the
-1x scan runs on a copy of it, so the 10x scan starts from the same open items with no reminders yet and must
-send exactly as many. The scans commit chunk by chunk as in production. The due-item queries are EXPLAINed
+one, committed as on a live system and VACUUM ANALYZEd after each load (what autovacuum would have done).
+Each scan runs on a fresh copy of the 1x or the 10x database, starting from the same open items with no
+reminders yet, and must send exactly as many; 1x and 10x alternate twice and the faster run of each is
+reported. The scans commit chunk by chunk as in production. The due-item queries are EXPLAINed
 at the end (to stderr)."""
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from yingshang.core.benchdb import database_copy, throwaway_database, vacuum_analyze
+from yingshang.core.benchdb import snapshot, switched_to, throwaway_database, vacuum_analyze
 from yingshang.org import roles as r
 from yingshang.org.models import Department, User
 from yingshang.workdays.calendar import is_workday
@@ -369,36 +370,60 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
             "db": connection.vendor,
         }
 
-        # The 1x scan runs on a copy, so the 10x scan below starts from the same untouched open items.
-        with database_copy("1x"):
-            seconds, stats = _timed_scan(today)
-            scale_1x = {**base, "closed_tasks": closed_tasks_1x, "closed_appeals": n["appeals"], **stats}
-            yield _line("supervision_reminder_scan_1x_closed", "seconds", round(seconds, 2), scale_1x)
-            rerun, again = _timed_scan(today)
-            assert again["sent"] == 0 and Reminder.objects.count() == stats["sent"], (stats, again)
-            yield _line("supervision_reminder_scan_rerun", "seconds", round(rerun, 2), {**scale_1x, **again})
-
-        t0 = time.perf_counter()
-        _add_closed_tasks(tasks["prefix"], 9 * closed_tasks_1x, "b", today)
-        appeals.closed(9 * n["appeals"])
-        vacuum_analyze(*tables)
-        _log(f"closed history to 10x in {time.perf_counter() - t0:.1f}s")
-        seconds10, stats10 = _timed_scan(today)
-        assert stats10["sent"] == stats["sent"], (stats, stats10)
-        scale_10x = {
-            **base,
-            "closed_tasks": 10 * closed_tasks_1x,
-            "closed_appeals": 10 * n["appeals"],
-            **stats10,
-        }
-        yield _line("supervision_reminder_scan_10x_closed", "seconds", round(seconds10, 2), scale_10x)
-        yield _line(
-            "supervision_reminder_scan_10x_closed_delta",
-            "ms",
-            round((seconds10 - seconds) * 1000),
-            {**scale_10x, "note": "10x run minus 1x run"},
-        )
-        _explain_due_queries(today)
+        with snapshot("h1") as history_1x:
+            t0 = time.perf_counter()
+            _add_closed_tasks(tasks["prefix"], 9 * closed_tasks_1x, "b", today)
+            appeals.closed(9 * n["appeals"])
+            vacuum_analyze(*tables)
+            _log(f"closed history to 10x in {time.perf_counter() - t0:.1f}s")
+            history_10x = connection.settings_dict["NAME"]
+            sizes = {
+                "1x": {"closed_tasks": closed_tasks_1x, "closed_appeals": n["appeals"]},
+                "10x": {"closed_tasks": 10 * closed_tasks_1x, "closed_appeals": 10 * n["appeals"]},
+            }
+            # Each scan runs on a fresh copy of its database, alternating 1x and 10x twice, and the faster of
+            # each pair is reported: the machine's other load drifts over minutes, and this way both sizes
+            # see the same drift.
+            runs: dict[str, list[tuple[float, dict[str, int]]]] = {"1x": [], "10x": []}
+            for round_ in (1, 2):
+                for label, source in (("1x", history_1x), ("10x", history_10x)):
+                    with switched_to(source), snapshot("run") as run, switched_to(run):
+                        seconds, stats = _timed_scan(today)
+                        runs[label].append((seconds, stats))
+                        _log(f"round {round_}, {label} closed history: {seconds:.2f}s {stats}")
+                        if round_ == 1 and label == "1x":
+                            rerun, again = _timed_scan(today)
+                            assert again["sent"] == 0 and Reminder.objects.count() == stats["sent"], (
+                                stats,
+                                again,
+                            )
+                            yield _line(
+                                "supervision_reminder_scan_rerun",
+                                "seconds",
+                                round(rerun, 2),
+                                {**base, **sizes[label], **again},
+                            )
+                        if round_ == 2 and label == "10x":
+                            _explain_due_queries(today)
+            best = {label: min(r[0] for r in results) for label, results in runs.items()}
+            sent = {r[1]["sent"] for results in runs.values() for r in results}
+            assert len(sent) == 1, runs  # the same reminders are owed whatever the history
+            for label in ("1x", "10x"):
+                scale_line = {
+                    **base,
+                    **sizes[label],
+                    **runs[label][0][1],
+                    "runs_seconds": [round(r[0], 2) for r in runs[label]],
+                }
+                yield _line(
+                    f"supervision_reminder_scan_{label}_closed", "seconds", round(best[label], 2), scale_line
+                )
+            yield _line(
+                "supervision_reminder_scan_10x_closed_delta",
+                "ms",
+                round((best["10x"] - best["1x"]) * 1000),
+                {**base, "note": "best 10x run minus best 1x run"},
+            )
 
 
 BENCHMARKS = [reminder_scan]
