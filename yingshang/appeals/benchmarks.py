@@ -17,7 +17,6 @@ import os
 import random
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +28,8 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
+
+from yingshang.core.benchdb import database_url, throwaway_database
 
 SCALES: dict[str, dict[str, Any]] = {
     # threads: client concurrencies tried in turn (one per server process, then well past saturation)
@@ -56,27 +57,9 @@ def _database(scale: str) -> Iterator[dict[str, Any]]:
     if have >= need * 0.95:
         yield {"appeals": have, "database": "existing"}
         return
-    settings_dict = connection.settings_dict
-    test_settings = settings_dict.setdefault("TEST", {})
-    saved = test_settings.get("NAME")
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="ys_appealsbench_")
-        test_settings["NAME"] = os.path.join(tmpdir, "bench.sqlite3")
-    else:
-        test_settings["NAME"] = f"{settings_dict['NAME']}_appealsbench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
-    try:
+    with throwaway_database("appealsbench"):
         call_command("generate_appeals", count=need, stdout=open(os.devnull, "w"))  # noqa: SIM115
         yield {"appeals": need, "database": "throwaway"}
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = saved
-        if tmpdir:
-            for name in os.listdir(tmpdir):
-                os.remove(os.path.join(tmpdir, name))
-            os.rmdir(tmpdir)
 
 
 def _office_user():
@@ -171,14 +154,6 @@ def bench_rates(scale: str) -> Iterator[dict[str, Any]]:
         yield {"bench": "appeal_rates", "metric": "seconds", "value": round(min(timings), 3), "scale": meta}
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
     import requests
 
@@ -201,7 +176,7 @@ def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
         connections.close_all()
         env = {
             **os.environ,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
             "DJANGO_LOG_LEVEL": "ERROR",
         }

@@ -11,7 +11,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -20,8 +19,10 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connection, transaction
 from django.utils import timezone
+
+from yingshang.core.benchdb import database_url, throwaway_database
 
 SCALES = {
     # records sealed and verified, writer threads, records per writer
@@ -30,32 +31,11 @@ SCALES = {
 }
 
 
-@contextmanager
-def _throwaway_database() -> Iterator[None]:
-    settings_dict = connection.settings_dict
-    test_settings = settings_dict.setdefault("TEST", {})
-    saved_test_name = test_settings.get("NAME")
-    tmpdir = None
-    if connection.vendor == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="ys_auditbench_")
-        test_settings["NAME"] = os.path.join(tmpdir, "bench.sqlite3")
-    else:
-        test_settings["NAME"] = f"{settings_dict['NAME']}_auditbench"
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+def _large_sqlite_cache() -> None:
     if connection.vendor == "sqlite":
         # SQLite's default page cache is 2 MB; at millions of rows every index insert would go to disk.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
-    try:
-        yield
-    finally:
-        connections.close_all()
-        connection.creation.destroy_test_db(old_name, verbosity=0)
-        test_settings["NAME"] = saved_test_name
-        if tmpdir:
-            for name in os.listdir(tmpdir):
-                os.remove(os.path.join(tmpdir, name))
-            os.rmdir(tmpdir)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -75,18 +55,10 @@ class _Actor:
         return "bench_liaison"
 
 
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
-
-
 @contextmanager
 def _sealer_process() -> Iterator[None]:
     """A sealer in a process of its own, as in production (the job worker), sealing with no delay."""
-    env = {**os.environ, "DATABASE_URL": _database_url()}
+    env = {**os.environ, "DATABASE_URL": database_url()}
     command = [sys.executable, "manage.py", "seal_audit", "--delay", "0", "--loop", "0.05", "--skip-checks"]
     process = subprocess.Popen(command, cwd=settings.BASE_DIR, env=env)
     time.sleep(2)  # let it start and begin sealing
@@ -232,7 +204,8 @@ def audit_chain(scale: str) -> Iterator[dict[str, Any]]:
     from .services import seal_pending
 
     size = SCALES[scale]
-    with _throwaway_database():
+    with throwaway_database("auditbench"):
+        _large_sqlite_cache()
         meta = {"db": connection.vendor, "sm3": "openssl" if OPENSSL_SM3 else "gmssl"}
         threads, per_thread = size["threads"], size["per_thread"]
         writes = {"threads": threads, "records": threads * per_thread, **meta}

@@ -65,6 +65,15 @@ def switched_to(name: str) -> Iterator[None]:
         connection.settings_dict["NAME"] = previous
 
 
+def database_url() -> str:
+    """The database in use as a DATABASE_URL, for the server and worker processes a benchmark starts."""
+    s = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{s['NAME']}"
+    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
+    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
 def vacuum_analyze(*tables: str) -> None:
     """What autovacuum would have done on a live database after a bulk load: visibility map and statistics."""
     with connection.cursor() as cursor:

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, connections
 
-from yingshang.core.benchdb import throwaway_database
+from yingshang.core.benchdb import database_url, throwaway_database
 
 PORT = 8177
 SCALES: dict[str, dict[str, Any]] = {
@@ -38,14 +38,6 @@ def _loaded_database(scale: str) -> Iterator[None]:
             if appeals:
                 call_command("generate_appeals", count=appeals, stdout=devnull)
         yield
-
-
-def _database_url() -> str:
-    s = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{s['NAME']}"
-    auth = s["USER"] + (f":{s['PASSWORD']}" if s.get("PASSWORD") else "")
-    return f"postgres://{auth}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
 def _session_for(user, *, otp: bool) -> str:
@@ -151,7 +143,7 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
         env = {
             **os.environ,
             **load_env,
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "DJANGO_SETTINGS_MODULE": "config.settings.base",
         }
         server = subprocess.Popen(
