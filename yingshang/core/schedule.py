@@ -17,6 +17,7 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),
     PeriodicJob("routing.sync_similarity_index", "yingshang.routing.jobs.sync_similarity_index", 60),
+    PeriodicJob("routing.refresh_hotspots", "yingshang.routing.jobs.refresh_hotspots", 600),
     PeriodicJob("routing.scheduled_retrain", "yingshang.routing.jobs.scheduled_retrain", 604800),
     PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
     PeriodicJob("dashboard.refresh_figures", "yingshang.dashboard.jobs.refresh_figures", 900),

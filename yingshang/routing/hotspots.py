@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -210,6 +211,16 @@ class Hotspot:
     def anchor(self) -> int:
         """A stable name for the group while it grows: its smallest appeal id."""
         return min(self.ids)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["first_at"], data["last_at"] = self.first_at.isoformat(), self.last_at.isoformat()
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Hotspot:
+        first_at, last_at = datetime.fromisoformat(data["first_at"]), datetime.fromisoformat(data["last_at"])
+        return cls(**{**data, "first_at": first_at, "last_at": last_at})
 
 
 class _UnionFind:

@@ -37,3 +37,11 @@ def scheduled_retrain() -> str:
         return "skipped"
     run = TrainingRun.objects.create(message="定期重新训练")
     return training_run_execute(run_id=run.pk).status
+
+
+@task()
+def refresh_hotspots() -> int:
+    """The office's hotspot window, recomputed so the page never waits for it (register in core.schedule)."""
+    from .services import hotspots_refresh
+
+    return len(hotspots_refresh().hotspots)

@@ -149,3 +149,19 @@ class SimilarityBand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.band_key}:{self.appeal_id}"
+
+
+class HotspotSnapshot(models.Model):
+    """The hotspots of one window as last computed. Grouping a month of appeals takes seconds at city scale,
+    so pages read this row; the periodic job (and a page finding it stale) replaces it."""
+
+    window_days = models.PositiveIntegerField("统计时段（天）", unique=True)
+    as_of = models.DateTimeField("统计时间")
+    seconds = models.FloatField("用时（秒）")
+    hotspots = models.JSONField("热点", default=list)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "热点统计结果"
+
+    def __str__(self) -> str:
+        return f"近{self.window_days}天 @ {self.as_of:%Y-%m-%d %H:%M}"

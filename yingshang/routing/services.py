@@ -7,7 +7,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 import sklearn
@@ -19,7 +19,8 @@ from yingshang.core.errors import ValidationFailed
 from yingshang.core.office_settings import get_setting
 
 from . import modelstore, similarity
-from .models import AutoDispatch, RoutingModel, TrainingRun
+from .hotspots import Hotspot
+from .models import AutoDispatch, HotspotSnapshot, RoutingModel, TrainingRun
 from .textmodel import DEFAULT_VARIANT, TextRouter, check_text, evaluate, metrics, prepare
 
 log = logging.getLogger(__name__)
@@ -439,3 +440,33 @@ def index_sync(*, limit: int = 5000) -> int:
         appeal_index(appeal=appeal)
         count += 1
     return count
+
+
+# The periodic job refreshes the office's window this often; a page finding an older result recomputes it.
+HOTSPOTS_FRESH_FOR = timedelta(minutes=10)
+
+
+def hotspots_refresh(*, window_days: int | None = None) -> HotspotSnapshot:
+    from .selectors import hotspots_now
+
+    days = int(window_days or get_setting("routing.hotspot_window_days"))
+    now = timezone.now()
+    started = time.perf_counter()
+    found = hotspots_now(window_days=days, now=now)
+    snapshot, _ = HotspotSnapshot.objects.update_or_create(
+        window_days=days,
+        defaults={
+            "as_of": now,
+            "seconds": round(time.perf_counter() - started, 3),
+            "hotspots": [h.to_json() for h in found],
+        },
+    )
+    return snapshot
+
+
+def hotspots_current(*, window_days: int) -> tuple[list[Hotspot], datetime]:
+    """The window's hotspots as last computed, recomputed first when older than HOTSPOTS_FRESH_FOR."""
+    snapshot = HotspotSnapshot.objects.filter(window_days=window_days).first()
+    if snapshot is None or timezone.now() - snapshot.as_of > HOTSPOTS_FRESH_FOR:
+        snapshot = hotspots_refresh(window_days=window_days)
+    return [Hotspot.from_json(h) for h in snapshot.hotspots], snapshot.as_of

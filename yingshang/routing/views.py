@@ -102,7 +102,7 @@ def _window(request: AuthedRequest) -> int:
 def hotspot_list(request: AuthedRequest) -> HttpResponse:
     _require(can_view_hotspots(request.user))
     days = _window(request)
-    hotspots = selectors.hotspots_now(window_days=days)
+    hotspots, as_of = services.hotspots_current(window_days=days)
     if request.GET.get("export") == "xlsx":
         return xlsx_response(
             filename="热点诉求.xlsx",
@@ -125,15 +125,16 @@ def hotspot_list(request: AuthedRequest) -> HttpResponse:
             audit_action="routing.hotspots_export",
             filters={"days": days},
         )
-    return render(request, "routing/hotspots.html", {"hotspots": hotspots, "days": days})
+    return render(request, "routing/hotspots.html", {"hotspots": hotspots, "days": days, "as_of": as_of})
 
 
 @login_required
 def hotspot_detail(request: AuthedRequest, anchor: int) -> HttpResponse:
-    """A hotspot is named by its smallest appeal id (hotspots are recomputed, not stored)."""
+    """A hotspot is named by its smallest appeal id, in the same computed result as the list."""
     _require(can_view_hotspots(request.user))
     days = _window(request)
-    hotspot = next((h for h in selectors.hotspots_now(window_days=days) if h.anchor == anchor), None)
+    hotspots, _ = services.hotspots_current(window_days=days)
+    hotspot = next((h for h in hotspots if h.anchor == anchor), None)
     if hotspot is None:
         raise Http404
     appeals = selectors.appeals_of(hotspot.ids, request.user)

@@ -6,9 +6,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
 from yingshang.routing import services, similarity
-from yingshang.routing.models import RoutingModel, TrainingRun
+from yingshang.routing.models import HotspotSnapshot, RoutingModel, TrainingRun
 
 
 @pytest.fixture
@@ -112,10 +113,12 @@ def test_hotspot_list_and_detail(login, office_user, django_assert_num_queries):
         similarity.index_text(appeal_id=100 + i, text=text, at=now - timedelta(days=i + 1), title=text[:15])
     similarity.index_text(appeal_id=200, text="食品经营许可证办理进度查询", at=now - timedelta(days=1))
     client = login(office_user)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(16):  # computed and kept: the index read, the snapshot written
         response = client.get(reverse("routing:hotspots"))
     html = response.content.decode()
-    assert response.status_code == 200 and "搅拌站" in html
+    assert response.status_code == 200 and "搅拌站" in html and "统计于" in html
+    with django_assert_num_queries(6):  # fresh: the snapshot row only, not the index
+        assert client.get(reverse("routing:hotspots")).status_code == 200
     detail = client.get(reverse("routing:hotspot", args=[100]))
     assert detail.status_code == 200
     assert client.get(reverse("routing:hotspot", args=[200])).status_code == 404
@@ -125,3 +128,31 @@ def test_hotspot_list_and_detail(login, office_user, django_assert_num_queries):
 
 def test_hotspots_are_not_for_departments(login, make_user):
     assert login(make_user(r.LIAISON)).get(reverse("routing:hotspots")).status_code == 403
+
+
+def test_hotspots_are_kept_for_ten_minutes_then_recomputed(login, office_user):
+    now = timezone.now()
+    text = "丽景花园小区附近搅拌站夜间施工噪音扰民，丽景花园小区居民无法休息"
+    for i in range(3):
+        similarity.index_text(appeal_id=100 + i, text=text, at=now - timedelta(days=i + 1), title=text[:15])
+    client = login(office_user)
+    client.get(reverse("routing:hotspots"))
+    similarity.index_text(appeal_id=103, text=text, at=now - timedelta(hours=1), title=text[:15])
+    kept = client.get(reverse("routing:hotspot", args=[100]))
+    assert kept.context["hotspot"].size == 3  # the list's result, not a new grouping under the office's eyes
+    HotspotSnapshot.objects.update(as_of=now - services.HOTSPOTS_FRESH_FOR - timedelta(seconds=1))
+    assert client.get(reverse("routing:hotspot", args=[100])).context["hotspot"].size == 4
+
+
+def test_refresh_job_computes_the_offices_window(db):
+    from yingshang.routing.jobs import refresh_hotspots
+
+    now = timezone.now()
+    text = "丽景花园小区附近搅拌站夜间施工噪音扰民，丽景花园小区居民无法休息"
+    for i in range(3):
+        similarity.index_text(appeal_id=100 + i, text=text, at=now - timedelta(days=i + 1), title=text[:15])
+    assert refresh_hotspots.call() == 1
+    snapshot = HotspotSnapshot.objects.get()
+    assert snapshot.window_days == get_setting("routing.hotspot_window_days")
+    (hotspot,) = services.hotspots_current(window_days=snapshot.window_days)[0]
+    assert hotspot.ids == [102, 101, 100] and hotspot.first_at.tzinfo is not None
