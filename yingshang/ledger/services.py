@@ -38,6 +38,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core import bulk
 from yingshang.core.errors import (
     ConcurrentChange,
     PermissionRefused,
@@ -52,7 +53,6 @@ from yingshang.core.workflow import apply_transition
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 
-from . import bulk
 from . import permissions as perms
 from . import warnings as w
 from . import workflow as wf

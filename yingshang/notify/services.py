@@ -15,10 +15,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import NotFound, ValidationFailed
 from yingshang.core.office_settings import get_setting
 
-from .bulk import adapt_datetime, insert_rows
 from .kinds import KINDS
 from .models import Channel, ChannelPreference, Delivery, Notification, NotifyProfile, WebhookFlavor
 from .retry import backoff_seconds
@@ -94,7 +94,7 @@ def notify_many(messages: Sequence[Message], *, fast: bool = False) -> list[Noti
         with_channels = _with_channels({n.recipient_id for n in rows}, {n.kind for n in rows})
         plain = [n for n in rows if (n.recipient_id, n.kind) not in with_channels]
         rows = [n for n in rows if (n.recipient_id, n.kind) in with_channels]
-        now = adapt_datetime(timezone.now())
+        now = timezone.now()
         insert_rows(
             Notification,
             ["recipient_id", "kind", "title", "body", "link", "item_ref", "created_at"],

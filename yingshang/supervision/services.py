@@ -16,12 +16,12 @@ from django.db.models import F
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachment_add, attachments_for
 from yingshang.core.workflow import apply_transition
-from yingshang.notify.bulk import adapt_date, adapt_datetime, insert_rows
 from yingshang.notify.services import Message, notify, notify_many
 from yingshang.org import roles as r
 from yingshang.org.models import Department, User
@@ -899,7 +899,6 @@ def _write_reminders(
     sent = escalated = 0
     link_for = _link_maker(kind)
     at = timezone.now()
-    now = adapt_datetime(at)
     model = kind.model
     for (pk, dept_id, deadline, title), (rkind, slot, passed) in todo:
         seq = counts[pk] + 1
@@ -914,14 +913,14 @@ def _write_reminders(
                 ct.pk,
                 pk,
                 rkind,
-                adapt_date(slot),
-                adapt_date(deadline),
+                slot,
+                deadline,
                 dept_id,
                 seq,
                 escalate,
                 len(handlers) + len(heads),
                 body,
-                now,
+                at,
             )
         )
         ref = f"{kind.model_label}:{pk}"

@@ -3,9 +3,9 @@
 import pytest
 
 from yingshang.audit.models import AuditRecord
+from yingshang.core import bulk
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.events import timeline_for
-from yingshang.ledger import bulk
 from yingshang.ledger import services as ledger_services
 from yingshang.ledger.importing import benchmarks, commit
 from yingshang.ledger.importing.services import ledger_import

@@ -1,8 +1,8 @@
-"""Plain multi-row inserts for the ledger's bulk services (`services.task_create_many`,
-`services.measure_create_many`): the ORM's per-object work (bulk_create compiling every field of every row)
-is most of the cost of a 10,000-row import. Rows are model instances already built and checked by the
-service; values go through each field's own database conversion where the driver cannot take them as they
-are, so SQLite and PostgreSQL get what the ORM would send."""
+"""Plain multi-row inserts for the writers that make thousands of rows at once (a 10,000-row ledger import,
+the reminder scan): the ORM's per-object work (bulk_create compiling every field of every row) is most of
+their cost. Values go through each field's own database conversion where the driver cannot take them as
+they are, so SQLite and PostgreSQL get what the ORM would send; a unique violation is raised as Django's
+IntegrityError on both, which is how the reminder scan notices a concurrent claim."""
 
 from __future__ import annotations
 
@@ -92,7 +92,8 @@ def _set_ids(objs: Sequence[models.Model], returned: list[tuple[Any, ...]]) -> N
 
 
 def insert_rows(model: type[models.Model], fields: list[str], rows: Sequence[Sequence[Any]]) -> None:
-    """Rows whose ids are not needed (link rows): COPY on PostgreSQL, multi-row INSERTs on SQLite."""
+    """Rows whose ids are not needed, as tuples in the order of `fields` (field names or attnames such as
+    "department_id"): COPY on PostgreSQL, multi-row INSERTs on SQLite."""
     if not rows:
         return
     connection = connections[DEFAULT_DB_ALIAS]
@@ -104,7 +105,10 @@ def insert_rows(model: type[models.Model], fields: list[str], rows: Sequence[Seq
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # COPY is PostgreSQL's bulk path; psycopg adapts each value as it would a query parameter.
-            with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy:
+            with (
+                connection.wrap_database_errors,
+                cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({names}) FROM STDIN") as copy,
+            ):
                 for row in rows:
                     copy.write_row(
                         [
