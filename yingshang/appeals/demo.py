@@ -1,5 +1,6 @@
 """Demo appeals for 示例市: about 150 (76 different matters across 26 departments) over the past two quarters, in every state, with returns,
-extensions, reopenings, duplicates and follow-ups. Texts are written for the demo. Built through the
+extensions, reopenings, duplicates and follow-ups, and a wave of six about one park's power cuts in the last
+fortnight (a current hotspot). Texts are written for the demo. Built through the
 services with the clock set back to when each step happened."""
 
 from __future__ import annotations
@@ -729,7 +730,59 @@ def seed(ctx: dict[str, Any]) -> None:
             reply,
             enterprise_user if appeal.enterprise_id == ctx["enterprise"].pk else office,
         )
+    created += _wave(rng, now)
     ctx["appeals"] = created
+
+
+# A wave in the last fortnight: several enterprises of one park write about the same outages, so the
+# hotspot page has something current to show. They arrive undispatched, as a wave does.
+WAVE = [
+    (
+        "南湖工业园近两周频繁停电影响生产",
+        "南湖工业园近两周已停电四次，每次两三个小时，没有提前通知，生产线被迫停机，请求协调供电部门。",
+    ),
+    (
+        "投诉南湖工业园频繁停电",
+        "我公司位于南湖工业园，近期频繁停电且无停电通知，设备重启损失很大，希望尽快解决园区供电问题。",
+    ),
+    (
+        "南湖工业园停电没有提前通知",
+        "南湖工业园本周又停电两次，供电所没有任何提前通知，冷库货物受损，请求查明原因。",
+    ),
+    (
+        "反映南湖工业园供电不稳定频繁停电",
+        "南湖工业园供电线路老化，近两周频繁停电，企业无法正常生产，请求改造园区供电线路。",
+    ),
+    (
+        "南湖工业园频繁停电企业损失严重",
+        "南湖工业园近两周多次突然停电，生产线停机，订单延误，请求供电部门说明原因并提前通知停电。",
+    ),
+    (
+        "南湖工业园三天两头停电",
+        "我们在南湖工业园的工厂三天两头停电，也没有停电公告，请求有关部门协调供电公司保障园区用电。",
+    ),
+]
+
+
+def _wave(rng: random.Random, now: datetime) -> list[Appeal]:
+    made = []
+    for n, (title, description) in enumerate(WAVE):
+        ent_index = (n * 2) % len(ENTERPRISES)
+        data = {
+            "enterprise_name": ENTERPRISES[ent_index],
+            "credit_code": credit_code_for(ent_index + 1),
+            "contact_name": rng.choice(SURNAMES) + "经理",
+            "contact_phone": f"13{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+            "category": "complaint",
+            "title": title,
+            "description": description,
+        }
+        received = _office_time(rng, now - timedelta(days=13 - 2 * n))
+        if received > now - timedelta(hours=2):
+            received = now - timedelta(hours=2 + n)
+        with clock(received):
+            made.append(services.appeal_submit(actor=None, data=data, index_now=True))
+    return made
 
 
 def _walk(rng, appeal, i, total, received, now, office, departments, handlers, dept_code, reply, follower):

@@ -34,6 +34,9 @@ MAX_BUCKET = 60  # a band/place bucket bigger than this is boilerplate, not a ma
 _DISTRICT = re.compile(r"[A-Z]\d{0,2}(?:市|县|区)")
 _CODES = re.compile(r"([A-Z]\d{0,2}(?:市|县|区|镇))")
 PLACE_SUFFIXES = (
+    "工业园",  # enterprises write from parks: "南湖工业园", "高新区科技园"
+    "产业园",
+    "科技园",
     "小区",
     "街道",
     "社区",
@@ -90,7 +93,7 @@ _STOPWORDS_TEXT = (
     "现在 何时 领导 政府 部门 市民 群众 业主 居民 的 了 在 和 与 及 "
     "或 有 是 被 把 将 对 给 请 让 从 向 为 就 都 也 还 又 再 很 "
     "太 多 少 不 没 能 会 要 想 该 吗 呢 吧 啊 呀 嘛 市 县 区 省 "
-    "西地省 "
+    "西地省 位于 "
 )
 STOPWORDS = set(_STOPWORDS_TEXT.split())
 

@@ -90,3 +90,15 @@ def test_one_template_about_different_compounds_is_not_one_matter():
 
 def test_a_verb_before_xiaoqu_is_not_a_place():
     assert hotspots.places_in("噪音严重影响小区居民休息") == []
+
+
+def test_a_wave_from_one_enterprise_park_is_one_hotspot():
+    texts = [
+        ("南湖工业园近两周频繁停电影响生产", "我公司位于南湖工业园，近两周已停电四次，生产线被迫停机。"),
+        ("投诉南湖工业园频繁停电", "南湖工业园近期频繁停电且无停电通知，设备重启损失很大。"),
+        ("南湖工业园三天两头停电", "我们在南湖工业园的工厂三天两头停电，也没有停电公告。"),
+    ]
+    docs = [hotspots.doc_from_text(n, BASE + timedelta(days=n), t, d) for n, (t, d) in enumerate(texts, 1)]
+    assert all(d.places == ["南湖工业园"] for d in docs)
+    (wave,) = hotspots.detect(docs, window_days=None, min_size=3)
+    assert wave.ids == [1, 2, 3] and "停电" in wave.top_words
