@@ -43,7 +43,8 @@ def test_titles_held_out_quality(tmp_path):
     result = json.loads(out.getvalue())
     assert result["n_test"] == cut
     assert len(result["per_label"]) == 7
-    assert result["macro_f1"] >= 0.86  # measured 0.88 in 5-fold CV; the published baseline is 0.87
+    # measured 0.881 on this split and 0.8865 in 5-fold CV; the published baseline is 0.87
+    assert result["macro_f1"] >= 0.86
     assert result["top3_accuracy"] >= 0.97
 
 

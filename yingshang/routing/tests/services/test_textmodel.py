@@ -1,8 +1,20 @@
+import copy
+
 import numpy as np
 import pytest
 
 from yingshang.routing import modelstore
-from yingshang.routing.textmodel import TextRouter, check_text, cross_validate, normalize, prepare
+from yingshang.routing.textmodel import (
+    NaiveBayesSVM,
+    NbSvmEnsemble,
+    SharedFeatureEnsemble,
+    TextRouter,
+    _l2_rows,
+    check_text,
+    cross_validate,
+    normalize,
+    prepare,
+)
 
 
 @pytest.mark.parametrize(
@@ -66,3 +78,54 @@ def test_cross_validation_scores_every_text_once(corpus):
     assert result["n_train"] == 45
     assert sum(v["support"] for v in result["per_label"].values()) == 60
     assert result["macro_f1"] > 0.8
+
+
+def test_l2_rows_matches_sklearn_normalize_and_leaves_empty_rows_empty():
+    from scipy.sparse import csr_matrix
+    from sklearn.preprocessing import normalize as sklearn_normalize
+
+    x = csr_matrix(np.array([[3.0, 0, 4.0], [0, 0, 0], [0, 2.0, 0]], dtype=np.float32))
+    got = _l2_rows(x)
+    assert got.dtype == np.float32
+    np.testing.assert_allclose(got.toarray(), [[0.6, 0, 0.8], [0, 0, 0], [0, 1.0, 0]], rtol=1e-6)
+    np.testing.assert_allclose(got.toarray(), sklearn_normalize(x).toarray(), rtol=1e-6)
+
+
+def test_nb_svm_scores_are_those_of_an_svm_on_ratio_scaled_features(corpus):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.svm import LinearSVC
+
+    texts, labels = corpus({"交通": 20, "环保": 20, "人社": 20})
+    x = TfidfVectorizer(analyzer="char", ngram_range=(1, 2)).fit_transform(texts)
+    y = np.asarray(labels)
+    model = NaiveBayesSVM().fit(x, y)
+    assert list(model.classes_) == ["交通", "人社", "环保"]
+    mine = y == "环保"
+    present = (x > 0).astype(np.float64)
+    p = 1 + np.asarray(present[mine].sum(axis=0)).ravel()
+    q = 1 + np.asarray(present[~mine].sum(axis=0)).ravel()
+    ratio = np.log((p / p.sum()) / (q / q.sum()))
+    scaled = x.multiply(ratio).tocsr()
+    expected = LinearSVC().fit(scaled, mine).decision_function(scaled)
+    np.testing.assert_allclose(model.decision_function(x)[:, 2], expected, rtol=1e-4, atol=1e-4)
+    assert (model.predict(x) == y).all()
+
+
+def test_production_model_reads_a_folded_place_code_as_a_break(corpus):
+    texts, labels = corpus({"交通": 20, "环保": 20, "人社": 20})
+    model = NbSvmEnsemble().fit([normalize("A3区" + t) for t in texts], labels)
+    assert not any("〇" in gram for gram in model.char_.vocabulary_)
+    plain = model.decision_function(["路口红绿灯坏了"])
+    np.testing.assert_array_equal(model.decision_function([normalize("B7县路口红绿灯坏了 C市")]), plain)
+    assert not np.array_equal(model.decision_function(["路口红绿〇灯坏了"]), plain)
+
+
+def test_an_ensemble_saved_with_its_fitted_models_scores_as_one_saved_with_weights(corpus):
+    texts, labels = corpus({"交通": 20, "环保": 20, "人社": 20})
+    old = SharedFeatureEnsemble(calibrate=False).fit(texts, labels)
+    old.models_ = [m.fit(x, labels) for m, x in zip(old._models(), old._features(texts), strict=True)]
+    new = copy.deepcopy(old)
+    new.weights_ = [new._weights(m) for m in new.models_]
+    del old.weights_
+    probe = ["公交站拥堵严重", "工厂排放污水", "拖欠工资三个月"]
+    np.testing.assert_allclose(old.decision_function(probe), new.decision_function(probe))
