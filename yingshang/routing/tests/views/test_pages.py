@@ -156,3 +156,23 @@ def test_refresh_job_computes_the_offices_window(db):
     assert snapshot.window_days == get_setting("routing.hotspot_window_days")
     (hotspot,) = services.hotspots_current(window_days=snapshot.window_days)[0]
     assert hotspot.ids == [102, 101, 100] and hotspot.first_at.tzinfo is not None
+
+
+def test_hotspot_page_lists_its_appeals_with_their_state(login, office_user):
+    from yingshang.appeals import services as appeal_services
+    from yingshang.appeals.tests.conftest import intake
+
+    texts = [
+        ("南湖工业园频繁停电影响生产", "南湖工业园近两周已停电四次，生产线被迫停机，请求协调供电部门。"),
+        ("投诉南湖工业园频繁停电", "南湖工业园近期频繁停电且无停电通知，设备重启损失很大。"),
+        ("南湖工业园三天两头停电", "我们在南湖工业园的工厂三天两头停电，也没有停电公告。"),
+    ]
+    appeals = [
+        appeal_services.appeal_submit(actor=None, data=intake(title=t, description=d), index_now=True)
+        for t, d in texts
+    ]
+    client = login(office_user)
+    page = client.get(reverse("routing:hotspot", args=[min(a.pk for a in appeals)]))
+    html = page.content.decode()
+    assert page.status_code == 200 and all(a.title in html for a in appeals)
+    assert html.count(appeals[0].state_label) >= len(appeals)
