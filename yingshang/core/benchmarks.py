@@ -29,12 +29,17 @@ SCALES: dict[str, dict[str, Any]] = {
 }
 
 
+def _appeal_count(scale: str) -> int:
+    """Generated appeals: the scale's number, or YINGSHANG_LOAD_APPEALS (0: a few hundred through the service)."""
+    return int(os.environ.get("YINGSHANG_LOAD_APPEALS", SCALES[scale]["appeals"]))
+
+
 @contextmanager
 def _loaded_database(scale: str) -> Iterator[None]:
     with throwaway_database("loadbench"):
         with open(os.devnull, "w") as devnull:
             call_command("generate_ledger", scale=SCALES[scale]["ledger"], stdout=devnull)
-            appeals = int(os.environ.get("YINGSHANG_LOAD_APPEALS", SCALES[scale]["appeals"]))
+            appeals = _appeal_count(scale)
             if appeals:
                 call_command("generate_appeals", count=appeals, stdout=devnull)
         yield
@@ -216,7 +221,7 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
         "users": conf["users"],
         "seconds": seconds,
         "server_processes": conf["workers"],
-        "appeals": conf["appeals"],
+        "appeals": _appeal_count(scale),
         "ledger": conf["ledger"],
     }
     for row in rows:
