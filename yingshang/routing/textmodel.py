@@ -14,6 +14,7 @@ import logging
 import re
 import threading
 import time
+from abc import ABCMeta, abstractmethod
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -117,7 +118,7 @@ def _softmax(scores: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin):
+class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin, metaclass=ABCMeta):
     """Linear models over features computed once (`_features`, `_models`, pairwise). Each model's per-class
     scores are standardised per row (SVM margins and NB log-probabilities live on different scales) and
     averaged; a softmax with a temperature fitted on a held-out fifth (minimum log-loss) turns them into
@@ -131,12 +132,14 @@ class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin):
         self.calibrate = calibrate
         self.random_state = random_state
 
+    @abstractmethod
     def _features(self, texts: Sequence[str], fit: bool = False) -> list[Any]:
-        raise NotImplementedError
+        """One feature matrix per model of `_models`, in the same order."""
 
     @staticmethod
+    @abstractmethod
     def _models() -> list[Any]:
-        raise NotImplementedError
+        """Fresh, unfitted models."""
 
     def _char_and_words(self, texts: Sequence[str], fit: bool) -> tuple[Any, Any]:
         """Raw (unnormalised) sublinear char 1–3-gram tf-idf and l2 jieba-word tf-idf; on fit also the
