@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import os
 import random
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -24,12 +22,11 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
-from yingshang.core.benchdb import database_url, throwaway_database
+from yingshang.core.benchdb import gunicorn, throwaway_database
 
 SCALES: dict[str, dict[str, Any]] = {
     # threads: client concurrencies tried in turn (one per server process, then well past saturation)
@@ -155,7 +152,6 @@ def bench_rates(scale: str) -> Iterator[dict[str, Any]]:
 
 
 def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
-    import requests
 
     from yingshang.appeals.models import SourceSystem
     from yingshang.org import services as org_services
@@ -173,47 +169,11 @@ def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
         )
         SourceSystem.objects.get_or_create(code="bench", defaults={"name": "压测来源", "account": account})
         _, token = org_services.api_token_create(actor=None, user=account, name="bench")
-        connections.close_all()
-        env = {
-            **os.environ,
-            "DATABASE_URL": database_url(),
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-            "DJANGO_LOG_LEVEL": "ERROR",
-        }
-        server = subprocess.Popen(
-            [
-                os.path.join(os.path.dirname(sys.executable), "gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(conf["workers"]),
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--access-logfile",
-                "/dev/null",
-                "--error-logfile",
-                "-",
-                "--log-level",
-                "warning",
-            ],
-            cwd=str(settings.BASE_DIR),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
+        with gunicorn(PORT, conf["workers"], env={"DJANGO_LOG_LEVEL": "ERROR"}):
             url = f"http://127.0.0.1:{PORT}/api/appeals/"
-            for _ in range(100):
-                try:
-                    requests.get(f"http://127.0.0.1:{PORT}/api/openapi.json", timeout=1)
-                    break
-                except requests.RequestException:
-                    time.sleep(0.2)
             results = []
             for threads_count in conf["threads"]:
                 results.append((threads_count, *_drive(url, token, threads_count, conf["seconds"])))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
         for threads_count, latencies, errors, duration in results:
             meta = {
                 "scale": scale,

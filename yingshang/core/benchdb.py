@@ -6,10 +6,15 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
+from django.conf import settings
 from django.db import connection, connections
 
 
@@ -82,3 +87,52 @@ def vacuum_analyze(*tables: str) -> None:
         else:
             for table in tables:
                 cursor.execute(f"ANALYZE {table}")
+
+
+@contextmanager
+def gunicorn(
+    port: int, workers: int, *, env: dict[str, str] | None = None, stderr: Any = None
+) -> Iterator[None]:
+    """gunicorn on 127.0.0.1:`port` serving the database in use with the production settings module,
+    answering before the block starts and stopped after it. `env` adds to the environment; the server's
+    errors go to `stderr` (a file) or nowhere."""
+    import requests
+
+    connections.close_all()
+    server = subprocess.Popen(
+        [
+            os.path.join(os.path.dirname(sys.executable), "gunicorn"),
+            "config.wsgi",
+            "-w",
+            str(workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "/dev/null",
+            "--log-level",
+            "warning",
+        ],
+        cwd=str(settings.BASE_DIR),
+        env={
+            **os.environ,
+            **(env or {}),
+            "DATABASE_URL": database_url(),
+            "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=stderr or subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/accounts/login/"
+        for _ in range(150):
+            try:
+                requests.get(url, timeout=1)
+                break
+            except requests.RequestException:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError(f"gunicorn did not answer at {url}")
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -18,9 +18,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
-from yingshang.core.benchdb import database_url, throwaway_database
+from yingshang.core.benchdb import gunicorn, throwaway_database
 
 PORT = 8177
 SCALES: dict[str, dict[str, Any]] = {
@@ -124,18 +124,6 @@ def _prepare() -> dict[str, str]:
     }
 
 
-def _wait_for(url: str) -> None:
-    import requests
-
-    for _ in range(150):
-        try:
-            requests.get(url, timeout=1)
-            return
-        except requests.RequestException:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not answer at {url}")
-
-
 def bench_load(scale: str) -> Iterator[dict[str, Any]]:
     conf = SCALES[scale]
     seconds = int(os.environ.get("YINGSHANG_LOAD_SECONDS", conf["seconds"]))
@@ -144,75 +132,51 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
     server_log = open(os.path.join(out, "gunicorn.log"), "w")  # noqa: SIM115 - closed below
     with _loaded_database(scale):
         load_env = _prepare()
-        connections.close_all()
-        env = {
-            **os.environ,
-            **load_env,
-            "DATABASE_URL": database_url(),
-            "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        }
-        server = subprocess.Popen(
-            [
-                os.path.join(bin_dir, "gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(conf["workers"]),
-                "-b",
-                f"127.0.0.1:{PORT}",
-                "--access-logfile",
-                "/dev/null",
-                "--log-level",
-                "warning",
-            ],
-            cwd=str(settings.BASE_DIR),
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=server_log,
-        )
+        env = {**os.environ, **load_env}
         try:
-            _wait_for(f"http://127.0.0.1:{PORT}/accounts/login/")
-            started = time.monotonic()
-            subprocess.run(
-                [
-                    os.path.join(bin_dir, "locust"),
-                    "-f",
-                    os.path.join(os.path.dirname(__file__), "load", "locustfile.py"),
-                    "--headless",
-                    "-u",
-                    str(conf["users"]),
-                    "-r",
-                    str(conf["users"]),
-                    "-t",
-                    f"{seconds}s",
-                    "--host",
-                    f"http://127.0.0.1:{PORT}",
-                    "--csv",
-                    os.path.join(out, "load"),
-                    "--only-summary",
-                    "--stop-timeout",
-                    "5",
-                    "--loglevel",
-                    "ERROR",
-                ],
-                cwd=str(settings.BASE_DIR),
-                env=env,
-                check=False,
-                timeout=seconds + 120,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-            duration = time.monotonic() - started
-            with open(os.path.join(out, "load_stats.csv"), encoding="utf-8") as f:
-                rows = list(csv.DictReader(f))
-            with open(os.path.join(out, "load_failures.csv"), encoding="utf-8") as f:
-                for failure in list(csv.DictReader(f))[:10]:  # say what failed, on stderr beside the figures
-                    print("load failure:", dict(failure), file=sys.stderr)
-                if any(int(row["Failure Count"]) for row in rows):
-                    with open(os.path.join(out, "gunicorn.log"), encoding="utf-8") as log:
-                        print(log.read()[-4000:], file=sys.stderr)
+            with gunicorn(PORT, conf["workers"], env=load_env, stderr=server_log):
+                started = time.monotonic()
+                subprocess.run(
+                    [
+                        os.path.join(bin_dir, "locust"),
+                        "-f",
+                        os.path.join(os.path.dirname(__file__), "load", "locustfile.py"),
+                        "--headless",
+                        "-u",
+                        str(conf["users"]),
+                        "-r",
+                        str(conf["users"]),
+                        "-t",
+                        f"{seconds}s",
+                        "--host",
+                        f"http://127.0.0.1:{PORT}",
+                        "--csv",
+                        os.path.join(out, "load"),
+                        "--only-summary",
+                        "--stop-timeout",
+                        "5",
+                        "--loglevel",
+                        "ERROR",
+                    ],
+                    cwd=str(settings.BASE_DIR),
+                    env=env,
+                    check=False,
+                    timeout=seconds + 120,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+                duration = time.monotonic() - started
+                with open(os.path.join(out, "load_stats.csv"), encoding="utf-8") as f:
+                    rows = list(csv.DictReader(f))
+                with open(os.path.join(out, "load_failures.csv"), encoding="utf-8") as f:
+                    for failure in list(csv.DictReader(f))[
+                        :10
+                    ]:  # say what failed, on stderr beside the figures
+                        print("load failure:", dict(failure), file=sys.stderr)
+                    if any(int(row["Failure Count"]) for row in rows):
+                        with open(os.path.join(out, "gunicorn.log"), encoding="utf-8") as log:
+                            print(log.read()[-4000:], file=sys.stderr)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
             server_log.close()
             shutil.rmtree(out, ignore_errors=True)
     meta = {
