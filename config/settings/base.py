@@ -184,11 +184,14 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "yingshang@loca
 YINGSHANG_SITE_URL = os.environ.get("YINGSHANG_SITE_URL", "")
 YINGSHANG_SMS_GATEWAY = os.environ.get("YINGSHANG_SMS_GATEWAY", "yingshang.notify.channels.LoggingSmsGateway")
 
+# The level holds on the handler too: a command that lowers its own logger's level (db_worker logs each job
+# at INFO) stays quiet unless DJANGO_LOG_LEVEL asks for more (scripts/serve.sh sets it under VERBOSE=1).
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": LOG_LEVEL}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
 }
 
 # Environment marker used by commands that must never run in production (seed_demo).

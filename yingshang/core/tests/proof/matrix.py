@@ -281,6 +281,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
     ),
+    "core:favicon": (
+        "redir redir redir redir redir redir redir redir redir redir redir redir redir",
+        "redir redir redir redir redir redir redir redir redir redir redir redir redir",
+    ),
     "core:home": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
