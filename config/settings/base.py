@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "template_partials",
     "django_htmx",
+    "ninja",  # serves Swagger UI from the package's own static files, not from a CDN
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yingshang.org.middleware.HtmxSignInRedirectMiddleware",
     "yingshang.org.middleware.IdleTimeoutMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "yingshang.org.middleware.SignInPolicyMiddleware",
@@ -143,6 +145,8 @@ SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Second factor: required for the three admin duties and the office role; optional for others.
 OTP_REQUIRED_ROLES = ["sysadmin", "secadmin", "auditor", "office"]
 OTP_TOTP_ISSUER = "营商"
+# A first device may be enrolled only this soon after a password sign-in in the same session.
+OTP_ENROLMENT_WINDOW_SECONDS = 10 * 60
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

@@ -180,8 +180,13 @@ def test_background_polling_does_not_keep_the_session_alive(client, make_user):
 def test_htmx_request_after_timeout_gets_hx_redirect(client, make_user):
     _sign_in(client, make_user(r.LIAISON))
     _age_activity(client, 31 * 60)
-    response = client.get(HOME, headers={"HX-Request": "true"})
-    assert response.status_code == 204 and response["HX-Redirect"] == reverse("org:login")
+    response = client.get(
+        reverse("org:account_list"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/notify/?unread=1"},
+    )
+    # The whole page goes to the login page, which says why and returns to the page the user was on.
+    assert response.status_code == 204 and response.content == b""
+    assert response["HX-Redirect"] == reverse("org:login") + "?next=%2Fnotify%2F%3Funread%3D1&timeout=1"
 
 
 # ---- second factor ----------------------------------------------------------------------------
