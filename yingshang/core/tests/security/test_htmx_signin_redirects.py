@@ -79,3 +79,19 @@ def test_plain_requests_still_get_an_ordinary_redirect(make_user):
     User.objects.filter(pk=user.pk).update(must_change_password=True)
     response = _password_sign_in(user).get(reverse("notify:badge"))
     assert response.status_code == 302 and response.url == reverse("org:password_change")
+
+
+def test_sign_in_step_pages_do_not_poll(make_user):
+    """A step page that polled would be sent to itself by the sign-in policy: a reload every poll."""
+    must_change = make_user(r.LEADER)
+    User.objects.filter(pk=must_change.pk).update(must_change_password=True)
+    with_device = make_user(r.OFFICE)
+    TOTPDevice.objects.create(user=with_device, name="手机", confirmed=True)
+    for user, step in (
+        (must_change, "org:password_change"),
+        (with_device, "org:otp_verify"),
+        (make_user(r.SECADMIN), "org:otp_setup"),
+    ):
+        page = _password_sign_in(user).get(reverse(step))
+        assert page.status_code == 200
+        assert reverse("notify:badge") not in page.content.decode(), step
