@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
 from yingshang.core.errors import ApplicationError
 from yingshang.core.http import AuthedRequest
@@ -30,17 +31,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     )
 
 
-# htmx stops polling an element answered with this status.
-STOP_POLLING = 286
-
-
 @require_GET
 def badge(request: HttpRequest) -> HttpResponse:
     """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive.
     Once the session has ended elsewhere the poll stops and the bell stays a plain link (no sign-in page is
     swapped into the header); a session that still has a sign-in step is sent there by the middleware."""
     if not request.user.is_authenticated:
-        return render(request, "notify/_badge.html", {"signed_out": True}, status=STOP_POLLING)
+        return render(request, "notify/_badge.html", {"signed_out": True}, status=HTMX_STOP_POLLING)
     return render(request, "notify/_badge.html", {"unread": selectors.unread_count(request.user)})
 
 

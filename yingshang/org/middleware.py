@@ -7,9 +7,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import redirect
 from django.urls import reverse
+from django_htmx.http import HttpResponseClientRedirect
 
 from yingshang.audit.events import record as audit_record
 
@@ -20,6 +20,7 @@ BACKGROUND_HEADER = "X-Background-Poll"
 SESSION_KEY = "last_activity"
 STAMP_EVERY_SECONDS = 60
 API_PREFIX = "/api/"
+REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 # Served in every sign-in state: assets, the language switch and signing out.
 ALWAYS_SERVED_PREFIXES = ("/static/", "/i18n/", "/accounts/logout/")
 
@@ -84,7 +85,7 @@ class HtmxSignInRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if not request.headers.get("HX-Request") or not isinstance(response, HttpResponseRedirectBase):
+        if not request.headers.get("HX-Request") or response.status_code not in REDIRECT_STATUSES:
             return response
         location = urlsplit(response["Location"])
         if location.path not in sign_in_step_paths():
@@ -96,9 +97,7 @@ class HtmxSignInRedirectMiddleware:
                 del query["next"]
             else:
                 query["next"] = page
-        navigate = HttpResponse(status=204)
-        navigate["HX-Redirect"] = location.path + (f"?{urlencode(query)}" if query else "")
-        return navigate
+        return HttpResponseClientRedirect(location.path + (f"?{urlencode(query)}" if query else ""))
 
 
 class ExplicitLanguageMiddleware:
