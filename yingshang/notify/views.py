@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
 from yingshang.core.errors import ApplicationError
 from yingshang.core.http import AuthedRequest
+from yingshang.org.signin import safe_next_url
 
 from . import selectors, services
 from .kinds import KINDS
@@ -30,10 +31,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
-def badge(request: AuthedRequest) -> HttpResponse:
-    """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive."""
+def badge(request: HttpRequest) -> HttpResponse:
+    """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive.
+    Once the session has ended elsewhere the poll stops and the bell stays a plain link (no sign-in page is
+    swapped into the header); a session that still has a sign-in step is sent there by the middleware."""
+    if not request.user.is_authenticated:
+        return render(request, "notify/_badge.html", {"signed_out": True}, status=HTMX_STOP_POLLING)
     return render(request, "notify/_badge.html", {"unread": selectors.unread_count(request.user)})
 
 
@@ -44,10 +48,7 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
         notification = services.notification_open(actor=request.user, pk=pk)
     except ApplicationError:
         raise PermissionDenied from None
-    link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
-        return redirect(link)
-    return redirect("notify:inbox")
+    return redirect(safe_next_url(request, notification.link, "notify:inbox"))
 
 
 @login_required

@@ -379,3 +379,18 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.refresh_from_db(fields=["revoked_at"])
     audit_record(actor=actor, action="api_token.revoke", obj=token, before={"revoked_at": None})
     return token
+
+
+@transaction.atomic
+def otp_device_confirm(*, actor: Any, device: Any) -> bool:
+    """Confirm a freshly enrolled TOTP device; it replaces the user's other devices, so a lost phone stops
+    working once a new one is bound. True when a device was replaced. Who may enrol is org.signin's rule."""
+    others = type(device).objects.filter(user=device.user).exclude(pk=device.pk)
+    replaced = others.filter(confirmed=True).exists()
+    others.delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=actor, action="auth.otp_replaced" if replaced else "auth.otp_enrolled", obj=device.user
+    )
+    return replaced

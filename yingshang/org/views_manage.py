@@ -33,6 +33,7 @@ from .permissions import (
     can_manage_tokens,
     can_view_accounts,
 )
+from .signin import safe_next_url
 
 PAGE_SIZE = 30
 
@@ -260,7 +261,7 @@ def account_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"账号“{account.username}”已{'启用' if active else '停用'}。")
-    return redirect(request.POST.get("next") or "org:account_list")
+    return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
 @login_required
@@ -283,7 +284,7 @@ def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
     services.user_unlock(actor=request.user, user=account)
     messages.success(request, f"账号“{account.username}”已解除锁定。")
-    return redirect(request.POST.get("next") or "org:account_list")
+    return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
 @login_required

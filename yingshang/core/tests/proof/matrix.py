@@ -430,8 +430,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir 404   404   404   404   404   404   404   404   404   404   404",
     ),
     "notify:badge": (
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
-        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+        "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "notify:deliveries": (
         "login ok    403   403   403   403   403   403   403   403   403   403   403",
