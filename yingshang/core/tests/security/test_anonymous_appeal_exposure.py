@@ -179,7 +179,7 @@ def test_migration_unlinks_existing_anonymous_appeals_and_keeps_the_enterprise_c
     from django.db.migrations.executor import MigrationExecutor
 
     before = [("appeals", "0003_provisional_deadlines")]
-    after = [("appeals", "0005_appeal_owner_only_when_submitted_by_account")]
+    after = [("appeals", "0006_appeal_owner_only_when_submitted_by_account")]
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     old = executor.loader.project_state(before).apps

@@ -1,12 +1,11 @@
-# The check runs in its own migration: on PostgreSQL a table cannot be altered in the transaction that
-# just updated its rows (pending foreign-key trigger events).
+# The check runs in its own migration, after the data migration that makes existing rows meet it.
 
 from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0004_anonymous_appeals_name_concerned_enterprise"),
+        ("appeals", "0005_unlink_anonymous_appeals"),
     ]
 
     operations = [
