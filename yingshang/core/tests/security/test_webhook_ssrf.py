@@ -77,6 +77,7 @@ INTERNAL_URLS = [
     "http://127.0.0.1:{port}/cgi-bin/webhook/send?key=x",
     "https://127.0.0.1:{port}/cgi-bin/webhook/send?key=x",
     "http://169.254.169.254/latest/meta-data/",
+    "http://[::1]/",
     "https://[::1]:{port}/",
     "https://[::ffff:127.0.0.1]:{port}/",
     "http://2130706433/",

@@ -104,6 +104,24 @@ def test_office_robot_page_lists_departments_and_saves_a_row(office_user, liaiso
     assert "群机器人" in login(liaison).get(reverse("notify:preferences")).content.decode()
 
 
+QUERIES_ROBOT_PAGE = 6
+
+
+def test_robot_page_query_count_does_not_grow_with_departments(
+    office_user, make_department, login, django_assert_num_queries
+):
+    make_department()
+    c = login(office_user)
+    c.get(reverse("notify:robots"))
+    with django_assert_num_queries(QUERIES_ROBOT_PAGE):
+        c.get(reverse("notify:robots"))
+    for _ in range(4):
+        make_department()
+    with django_assert_num_queries(QUERIES_ROBOT_PAGE):
+        page = c.get(reverse("notify:robots")).content.decode()
+    assert page.count('hx-post="/notify/robots/') == 5
+
+
 def test_delivery_log_for_office_only(liaison, office_user, login, client, robot, department_robot):
     services.preferences_set(actor=liaison, choices={"reminder": {"webhook"}})
     department_robot(liaison, robot.url)
