@@ -457,6 +457,14 @@ TABLE: dict[str, tuple[str, str]] = {
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "login redir redir redir redir redir redir redir redir redir redir redir redir",
     ),
+    "notify:robot_set": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 404   403   403   403   403   403   403   403   403   403   403   403",
+    ),
+    "notify:robots": (
+        "login ok    403   403   403   403   403   403   403   403   403   403   403",
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+    ),
     "org:account_create": (
         "login 403   403   403   403   403   403   403   403   403   ok    403   403",
         "login 403   403   403   403   403   403   403   403   403   ok    403   403",
