@@ -3,6 +3,8 @@ nothing through the ledger's services, in one short transaction after everything
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +21,7 @@ from yingshang.org import services as org_services
 from yingshang.org.models import Department
 
 from .. import services as ledger
-from ..models import Category, Measure, PolicyDocument, Task, TaskDepartment
+from ..models import Category, Cycle, Measure, PolicyDocument, Task, TaskDepartment
 from .parser import NEW_UNIT, ImportRow, ParseResult, row_key, task_digest
 
 
@@ -41,6 +43,19 @@ class Staged:
     tasks: dict[int, Task] = field(default_factory=dict)
     # Units the user mapped to an existing department in the preview: kept as that department's aliases.
     aliases: dict[str, str] = field(default_factory=dict)
+    roles: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # task -> (lead, co) codes
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of everything the commit will write. The preview carries it to the confirm, and a
+        commit whose fresh staging differs (the ledger or the choices changed meanwhile) is refused."""
+        planned = [
+            [p.action, p.task_id, sorted(p.changes.items()), p.category.code if p.category else None]
+            for p in self.plans
+        ]
+        documents = sorted((title, doc.pk if doc else None) for title, doc in self.documents.items())
+        state = [planned, documents, self.new_units, sorted(self.aliases.items())]
+        return hashlib.sha256(json.dumps(state, default=str, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -54,6 +69,9 @@ class Staged:
                 out["unchanged"] += 1
         return out
 
+
+# The title of the ledger's own Excel export (ledger.views.export): the one file whose rows find tasks by text.
+LEDGER_EXPORT_TITLE = "重点任务台账"
 
 # Up to this many new rows go through `task_create` one by one; more are inserted in bulk.
 BULK_THRESHOLD = 50
@@ -137,6 +155,78 @@ def _changes(row: ImportRow, task: Task, category: Category | None, leads: list[
     return changes
 
 
+CHANGE_LABELS = {
+    "title": "任务内容",
+    "serial": "序号",
+    "ongoing": "长期任务",
+    "deadline": "完成时限",
+    "cycle": "反馈周期",
+    "category": "任务类别",
+    "lead_codes": "牵头单位",
+    "co_codes": "配合单位",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def _official_date(value: Any) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "无"
+
+
+def describe_changes(staged: Staged, plans: list[RowPlan]) -> dict[int, list[Change]]:
+    """What each update row changes on its task, in words: field labels and old → new values, units by name."""
+    codes = {c for p in plans for key in ("lead_codes", "co_codes") for c in p.changes.get(key, [])}
+    for p in plans:
+        for role_codes in staged.roles.get(p.task_id or 0, ([], [])):
+            codes.update(role_codes)
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    category_names = dict(Category.objects.values_list("pk", "name"))
+
+    def units(values: list[str]) -> str:
+        return "、".join(names.get(c, c.removeprefix(NEW_UNIT)) for c in values) or "无"
+
+    def shown(key: str, value: Any) -> str:
+        if key == "deadline":
+            return _official_date(value)
+        if key == "ongoing":
+            return "是" if value else "否"
+        if key == "cycle":
+            return str(Cycle(value).label) if value else "无"
+        if key == "category":
+            return category_names.get(value.pk if isinstance(value, Category) else value, "未指定")
+        if key in ("lead_codes", "co_codes"):
+            return units(value)
+        return str(value or "无")
+
+    out: dict[int, list[Change]] = {}
+    for plan in plans:
+        if plan.action != "update" or plan.task_id is None:
+            continue
+        task = staged.tasks[plan.task_id]
+        leads, cos = staged.roles.get(plan.task_id, ([], []))
+        before = {
+            "title": task.title,
+            "serial": task.serial,
+            "ongoing": task.ongoing,
+            "deadline": task.deadline,
+            "cycle": task.cycle,
+            "category": task.category_id,
+            "lead_codes": leads,
+            "co_codes": cos,
+        }
+        out[id(plan)] = [
+            Change(label, shown(key, before[key]), shown(key, plan.changes[key]))
+            for key, label in CHANGE_LABELS.items()
+            if key in plan.changes
+        ]
+    return out
+
+
 def stage(
     result: ParseResult,
     *,
@@ -148,7 +238,8 @@ def stage(
 
     A row finds its task by source key (document + task text + occurrence), else by the same text or the same
     序号 in the same document (the text or the numbering changed). Rows of a file that names no known document —
-    such as the ledger's own export, titled "重点任务台账" — find their tasks by exact task text anywhere."""
+    such as the ledger's own export, titled "重点任务台账" — find their tasks by exact task text anywhere; rows of
+    any other file naming no known document create a new document and new tasks."""
     all_categories = _categories()
     by_code = {c.code: c for c in all_categories}
     documents: dict[str, PolicyDocument | None] = {}
@@ -158,7 +249,15 @@ def stage(
     tasks: dict[int, Task] = {}
     if doc_ids:
         tasks.update({t.pk: t for t in Task.objects.filter(document_id__in=doc_ids)})
-    orphan_titles = sorted({r.task.strip() for r in result.rows if documents.get(r.document) is None})
+    # Only the ledger's own export may update tasks of any document; any other file without a known document
+    # is a new plan, whose rows never touch another plan's tasks however alike their texts or numbers are.
+    orphan_titles = sorted(
+        {
+            r.task.strip()
+            for r in result.rows
+            if documents.get(r.document) is None and r.document == LEDGER_EXPORT_TITLE
+        }
+    )
     by_text: dict[str, list[Task]] = {}
     for i in range(0, len(orphan_titles), 500):
         for t in Task.objects.filter(title__in=orphan_titles[i : i + 500]).order_by("id"):
@@ -192,7 +291,7 @@ def stage(
                     (doc.pk, row.seq), []
                 )
                 task = next((t for t in candidates if t.pk not in claimed), None)
-        else:
+        elif row.document == LEDGER_EXPORT_TITLE:
             task = next((t for t in by_text.get(row.task.strip(), []) if t.pk not in claimed), None)
         if task is None:
             continue
@@ -215,7 +314,13 @@ def stage(
         if name in used and code and not code.startswith(NEW_UNIT)
     }
     return Staged(
-        result=result, plans=plans, documents=documents, new_units=new_units, tasks=tasks, aliases=aliases
+        result=result,
+        plans=plans,
+        documents=documents,
+        new_units=new_units,
+        tasks=tasks,
+        aliases=aliases,
+        roles=roles,
     )
 
 

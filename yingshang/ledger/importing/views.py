@@ -3,6 +3,8 @@ unknown units, assign categories → commit all rows or none. Thin: every rule l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,14 +17,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingshang.core.errors import ApplicationError
+from yingshang.core.errors import ApplicationError, NotFound, ValidationFailed
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
+from yingshang.core.staging import StagedImportGone
 from yingshang.org.models import Department
 
 from .. import permissions as perms
 from ..models import Category, PolicyDocument
 from . import readers, staging
+from .commit import describe_changes
 from .deadlines import CYCLES
 from .parser import NEW_UNIT
 from .services import ImportOutcome, ledger_import, parse_file
@@ -80,7 +84,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
                     ctx["error"] = exc.message
                 else:
                     staged = staging.stage_upload(
-                        request.session,
+                        actor=request.user,
                         name=file_name,
                         ext=readers.extension(file_name) or ext,
                         data=data,
@@ -102,15 +106,32 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _staged(request: AuthedRequest, token: str) -> staging.Staging:
-    staged = staging.load(request.session, token)
-    if staged is None:
-        raise Http404
-    return staged
+def _with_staged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Office only; the token must name the user's own open preview (any session of the same user): someone
+    else's is a 404, an expired or already imported one sends the user back to the upload with why."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, token: str) -> HttpResponse:
+        _require_office(request)
+        try:
+            staged = staging.load(request.user, token)
+        except NotFound as exc:
+            raise Http404 from exc
+        except StagedImportGone as exc:
+            messages.warning(request, exc.message)
+            return _redirect(request, reverse("ledger:import_upload"))
+        return view(request, staged)
+
+    return wrapper
 
 
 def _outcome(
-    staged: staging.Staging, *, actor: Any = None, dry_run: bool = True, source_file: Any = None
+    staged: staging.Staging,
+    *,
+    actor: Any = None,
+    dry_run: bool = True,
+    source_file: Any = None,
+    expected_digest: str | None = None,
 ) -> ImportOutcome:
     parsed = staged.read_parse()
     document = PolicyDocument.objects.filter(pk=staged.document_id).first() if staged.document_id else None
@@ -130,14 +151,14 @@ def _outcome(
         document=document,
         parsed=parsed,
         source_file=source_file,
+        expected_digest=expected_digest,
     )
 
 
 @login_required
 @require_http_methods(["GET"])
-def preview(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
+@_with_staged
+def preview(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     return _render_preview(request, staged, _outcome(staged))
 
 
@@ -150,6 +171,9 @@ def _render_preview(
     indexed = [(i, p) for i, p in enumerate(plans) if not only_errors or p.action == "error"]
     page = Paginator(indexed, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "id"))
+    changes = (
+        describe_changes(outcome.staged, [plan for _i, plan in page.object_list]) if outcome.staged else {}
+    )
     rows = []
     for i, plan in page.object_list:
         row = plan.row
@@ -159,7 +183,7 @@ def _render_preview(
                 "row": row,
                 "action": plan.action,
                 "action_label": ACTION_LABELS[plan.action],
-                "changes": sorted(k for k in plan.changes if k not in {"deadline_text"}),
+                "changes": changes.get(id(plan), []),
                 "category": plan.category,
                 "chosen": staged.categories.get(i, ""),
                 "cycle": CYCLES.get(row.deadline.cycle, ""),
@@ -180,6 +204,7 @@ def _render_preview(
         "page": page,
         "only_errors": only_errors,
         "counts": outcome.counts,
+        "digest": outcome.staged.digest if outcome.staged else "",
         "error_count": result.error_count(),
         "unknown": [(name, unknown_rows.get(name, [])[:10]) for name in result.unknown_units],
         "created_units": [name for name, target in staged.mapping.items() if target.startswith(NEW_UNIT)],
@@ -202,10 +227,9 @@ def _render_preview(
 
 @login_required
 @require_POST
-def map_unit(request: AuthedRequest, token: str) -> HttpResponse:
+@_with_staged
+def map_unit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     """Map an unknown unit to an existing department, mark it to be created on commit, or undo that."""
-    _require_office(request)
-    staged = _staged(request, token)
     unit = request.POST.get("unit", "").strip()
     target = request.POST.get("target", "").strip()
     if not unit:
@@ -218,16 +242,15 @@ def map_unit(request: AuthedRequest, token: str) -> HttpResponse:
         staged.mapping[unit] = target
     else:
         staged.mapping.pop(unit, None)
-    staging.save(request.session, staged)
+    staging.save(staged)
     return _back_to_preview(request, staged)
 
 
 @login_required
 @require_POST
-def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
+@_with_staged
+def assign_categories(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     """Categories for rows the file leaves without one: one for all such rows, or row by row."""
-    _require_office(request)
-    staged = _staged(request, token)
     codes = set(Category.objects.filter(is_active=True).values_list("code", flat=True))
     default = request.POST.get("default_category", None)
     if default is not None:
@@ -241,7 +264,7 @@ def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
                 staged.categories[index] = value
             else:
                 staged.categories.pop(index, None)
-    staging.save(request.session, staged)
+    staging.save(staged)
     return _back_to_preview(request, staged)
 
 
@@ -253,24 +276,29 @@ def _back_to_preview(request: AuthedRequest, staged: staging.Staging) -> HttpRes
 
 @login_required
 @require_POST
-def commit(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
+@_with_staged
+def commit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     source_file = None
     if staged.document_id is None and staged.ext in ATTACHABLE:
         source_file = SimpleUploadedFile(staged.name, staged.read_file())
     try:
-        outcome = _outcome(staged, actor=request.user, dry_run=False, source_file=source_file)
+        with staging.consume(request.user, staged):
+            outcome = _outcome(
+                staged,
+                actor=request.user,
+                dry_run=False,
+                source_file=source_file,
+                expected_digest=request.POST.get("digest", ""),
+            )
+            if not outcome.committed:
+                raise ValidationFailed(
+                    f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。"
+                )
+    except StagedImportGone as exc:
+        messages.warning(request, exc.message)
+        return _redirect(request, reverse("ledger:import_upload"))
     except ApplicationError as exc:
         return _render_preview(request, staged, _outcome(staged), error=exc.message)
-    if not outcome.committed:
-        return _render_preview(
-            request,
-            staged,
-            outcome,
-            error=f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。",
-        )
-    staging.drop(request.session, staged)
     counts = outcome.counts
     messages.success(
         request,
@@ -284,9 +312,8 @@ def commit(request: AuthedRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
-    staging.drop(request.session, staged)
+@_with_staged
+def cancel(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    staging.drop(staged)
     messages.info(request, f"已放弃导入《{staged.name}》，未保存任何内容。")
     return _redirect(request, reverse("ledger:import_upload"))

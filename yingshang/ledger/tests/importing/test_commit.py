@@ -233,3 +233,58 @@ def test_reimporting_the_ledgers_own_export_changes_nothing(city):
     assert outcome.result.ok, outcome.result.as_json()
     assert outcome.counts == {"created": 0, "updated": 0, "unchanged": 3}
     assert Category.objects.filter(code="government").exists()
+
+
+def test_a_second_plan_with_overlapping_rows_creates_its_own_tasks(city):
+    run(city, workbook(plan_rows()), dry_run=False)
+    plan_a = list(Task.objects.order_by("pk").values_list("pk", "version", "title", "serial", "deadline"))
+    # Plan B: its own title, the same 序号 and two of the same task texts, an old deadline on the first row.
+    plan_b = workbook(
+        plan_rows(
+            {(0, 0): "示例市2016年优化营商环境实施方案", (2, 5): "2016年6月底前", (4, 2): "推行跨省通办。"}
+        )
+    )
+    preview = run(city, plan_b, name="2016方案.xlsx", dry_run=True)
+    assert preview.counts == {"created": 3, "updated": 0, "unchanged": 0}
+    assert [p.task_id for p in preview.staged.plans] == [None, None, None]
+    done = run(city, plan_b, name="2016方案.xlsx", dry_run=False)
+    assert done.counts == preview.counts
+    assert (
+        list(Task.objects.order_by("pk").values_list("pk", "version", "title", "serial", "deadline"))[:3]
+        == plan_a
+    )
+    plan_b_doc = PolicyDocument.objects.get(title="示例市2016年优化营商环境实施方案")
+    assert Task.objects.filter(document=plan_b_doc).count() == 3
+    assert Task.objects.count() == 6
+
+
+def test_a_commit_that_would_differ_from_its_preview_is_refused(city):
+    run(city, workbook(plan_rows()), dry_run=False)
+    changed = workbook(plan_rows({(2, 5): "2026年9月底前"}))
+    preview = run(city, changed, dry_run=True)
+    task = Task.objects.get(serial="1")
+    ledger_services.task_adjust(
+        actor=city, task=task, reason="办公室调整", changes={"deadline": date(2026, 9, 30)}
+    )
+    versions = list(Task.objects.order_by("pk").values_list("pk", "version"))
+    with pytest.raises(ValidationFailed) as refused:
+        run(city, changed, dry_run=False, expected_digest=preview.staged.digest)
+    assert refused.value.code == "preview_outdated"
+    assert list(Task.objects.order_by("pk").values_list("pk", "version")) == versions
+
+
+def test_changes_are_described_in_chinese_with_old_and_new_values(city):
+    from yingshang.ledger.importing.commit import describe_changes
+
+    run(city, workbook(plan_rows()), dry_run=False)
+    changed = workbook(plan_rows({(2, 1): "1.1", (2, 5): "2026年9月底前", (4, 4): "市财政局、市税务局"}))
+    staged = run(city, changed, dry_run=True).staged
+    described = describe_changes(staged, staged.plans)
+    first, third = (described[id(staged.plans[i])] for i in (0, 2))
+    assert [(c.label, c.old, c.new) for c in first] == [
+        ("序号", "1", "1.1"),
+        ("完成时限", "2026年6月30日", "2026年9月30日"),
+    ]
+    assert [(c.label, c.old, c.new) for c in third] == [
+        ("配合单位", "示例市财政局", "示例市财政局、国家税务总局示例市税务局")
+    ]

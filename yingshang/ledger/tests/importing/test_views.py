@@ -4,6 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from yingshang.core.models import StagedImport
 from yingshang.core.uploads import attachments_for
 from yingshang.ledger.importing import staging
 from yingshang.ledger.models import PolicyDocument, Task
@@ -36,6 +37,10 @@ def upload(client, data=None, name="分工方案.xlsx", headers=None, **extra):
 
 def token_of(response):
     return response["Location"].rstrip("/").split("/")[-1]
+
+
+def map_unknown_unit(client, token):
+    client.post(reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "FGW"})
 
 
 @pytest.mark.parametrize("role", [r.LIAISON, r.DEPT_HEAD, r.LEADER, r.INSPECTOR])
@@ -71,7 +76,7 @@ def test_full_journey(city, office_user, login):
     client.post(reverse("ledger:import_categories", args=[token]), {"default_category": "market"})
     preview = client.get(reverse("ledger:import_preview", args=[token]))
     assert "不在单位库中" not in preview.content.decode()
-    done = client.post(reverse("ledger:import_commit", args=[token]))
+    done = client.post(reverse("ledger:import_commit", args=[token]), {"digest": preview.context["digest"]})
     document = PolicyDocument.objects.get()
     assert done.status_code == 302 and done["Location"] == reverse("ledger:document", args=[document.pk])
     assert document.title == TITLE
@@ -89,7 +94,8 @@ def test_create_unknown_unit_on_commit(city, office_user, login):
     client = login(office_user)
     token = token_of(upload(client))
     client.post(reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "new"})
-    client.post(reverse("ledger:import_commit", args=[token]))
+    digest = client.get(reverse("ledger:import_preview", args=[token])).context["digest"]
+    client.post(reverse("ledger:import_commit", args=[token]), {"digest": digest})
     assert Department.objects.filter(name="市数据中心").exists()
     assert Task.objects.count() == 2
 
@@ -126,16 +132,67 @@ def test_another_users_token_is_not_found(city, office_user, make_user, login, c
     assert second.get(reverse("ledger:import_preview", args=[token])).status_code == 404
 
 
-def test_cancel_removes_the_staged_file(city, office_user, login):
-    client = login(office_user)
-    token = token_of(upload(client))
-    staged = staging.load(client.session, token)
+def test_cancel_removes_the_staged_import(city, office_user, login):
     from django.core.files.storage import default_storage
 
-    assert default_storage.exists(staged.file_path)
+    client = login(office_user)
+    token = token_of(upload(client))
+    staged = staging.load(office_user, token)
+    assert default_storage.exists(staged.parse_path)
     client.post(reverse("ledger:import_cancel", args=[token]))
-    assert not default_storage.exists(staged.file_path)
+    assert not StagedImport.objects.filter(token=token).exists()
+    assert not default_storage.exists(staged.parse_path)
     assert client.get(reverse("ledger:import_preview", args=[token])).status_code == 404
+
+
+def test_preview_resumed_and_committed_from_another_session(city, office_user, login):
+    from django.core.files.storage import default_storage
+    from django.test import Client
+
+    token = token_of(upload(login(office_user)))
+    second = login(office_user, Client())
+    map_unknown_unit(second, token)
+    default_storage.delete(staging.load(office_user, token).parse_path)  # the parse cache is not required
+    preview = second.get(reverse("ledger:import_preview", args=[token]))
+    assert preview.status_code == 200 and preview.context["counts"]["created"] == 2
+    done = second.post(reverse("ledger:import_commit", args=[token]), {"digest": preview.context["digest"]})
+    assert done.status_code == 302
+    assert Task.objects.count() == 2
+
+
+def test_another_user_cannot_commit_and_nothing_is_imported(city, office_user, make_user, login):
+    from django.test import Client
+
+    token = token_of(upload(login(office_user)))
+    intruder = login(make_user(r.OFFICE), Client())
+    assert intruder.post(reverse("ledger:import_commit", args=[token])).status_code == 404
+    assert intruder.post(reverse("ledger:import_cancel", args=[token])).status_code == 404
+    assert PolicyDocument.objects.count() == 0 and Task.objects.count() == 0
+    assert StagedImport.objects.get(token=token).consumed_at is None
+
+
+def test_expired_preview_says_so_and_imports_nothing(city, office_user, login):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = login(office_user)
+    token = token_of(upload(client))
+    StagedImport.objects.filter(token=token).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = client.post(reverse("ledger:import_commit", args=[token]), follow=True)
+    assert "《分工方案.xlsx》的预览已过期（超过 24 小时未确认），请重新上传文件。" in response.content.decode()
+    assert PolicyDocument.objects.count() == 0 and Task.objects.count() == 0
+
+
+def test_committed_twice_imports_once(city, office_user, login):
+    client = login(office_user)
+    token = token_of(upload(client))
+    map_unknown_unit(client, token)
+    digest = client.get(reverse("ledger:import_preview", args=[token])).context["digest"]
+    assert client.post(reverse("ledger:import_commit", args=[token]), {"digest": digest}).status_code == 302
+    again = client.post(reverse("ledger:import_commit", args=[token]), {"digest": digest}, follow=True)
+    assert "《分工方案.xlsx》已于" in again.content.decode()
+    assert PolicyDocument.objects.count() == 1 and Task.objects.count() == 2
 
 
 def test_preview_query_count_does_not_grow_with_rows(city, office_user, login, django_assert_max_num_queries):
@@ -147,17 +204,17 @@ def test_preview_query_count_does_not_grow_with_rows(city, office_user, login, d
     assert page.status_code == 200 and "第 1 / 2 页" in page.content.decode()
 
 
-def test_purge_removes_only_stale_staged_files(city, office_user, login, monkeypatch):
+def test_purge_removes_only_stale_parse_caches(city, office_user, login, monkeypatch):
     from datetime import timedelta
 
     from django.core.files.storage import default_storage
     from django.utils import timezone
 
     client = login(office_user)
-    staged = staging.load(client.session, token_of(upload(client)))
+    staged = staging.load(office_user, token_of(upload(client)))
     assert staging.purge_stale(max_age_hours=24) == 0
-    assert default_storage.exists(staged.file_path)
+    assert default_storage.exists(staged.parse_path)
     later = timezone.now() + timedelta(hours=25)
     monkeypatch.setattr(timezone, "now", lambda: later)
-    assert staging.purge_stale(max_age_hours=24) >= 2
-    assert not default_storage.exists(staged.file_path) and not default_storage.exists(staged.parse_path)
+    assert staging.purge_stale(max_age_hours=24) >= 1
+    assert not default_storage.exists(staged.parse_path)
