@@ -68,6 +68,20 @@ def get_for_owner(*, actor: Any, kind: str, token: str) -> StagedImport:
     return staged
 
 
+def open_for_owner(*, actor: Any, kind: str) -> list[StagedImport]:
+    """The user's previews still waiting for a confirmation, newest first (to resume from another session)."""
+    return list(
+        StagedImport.objects.filter(
+            owner_id=getattr(actor, "pk", None),
+            kind=kind,
+            consumed_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .order_by("-created_at", "-pk")
+        .only("token", "file_name", "created_at", "expires_at")
+    )
+
+
 def update_payload(*, staged: StagedImport, payload: dict[str, Any]) -> None:
     """The owner's choices on the preview (column mapping, unit mapping…); refused once it is gone."""
     updated = StagedImport.objects.filter(

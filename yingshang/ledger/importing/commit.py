@@ -7,9 +7,11 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.crashpoints import maybe_crash
@@ -32,6 +34,7 @@ class RowPlan:
     task_id: int | None = None
     changes: dict[str, Any] = field(default_factory=dict)
     category: Category | None = None
+    past_due: bool = False  # a new task whose deadline has already passed
 
 
 @dataclass
@@ -44,17 +47,34 @@ class Staged:
     # Units the user mapped to an existing department in the preview: kept as that department's aliases.
     aliases: dict[str, str] = field(default_factory=dict)
     roles: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # task -> (lead, co) codes
+    new_unit_kinds: dict[str, str] = field(default_factory=dict)  # unit to create -> Department.Kind, or ""
+    historical: str = ""  # what past-due new tasks become: one of HISTORICAL
+
+    @property
+    def untyped_units(self) -> list[str]:
+        return [name for name in self.new_units if not self.new_unit_kinds.get(name)]
+
+    @property
+    def past_due_count(self) -> int:
+        return sum(1 for p in self.plans if p.past_due)
 
     @property
     def digest(self) -> str:
         """A fingerprint of everything the commit will write. The preview carries it to the confirm, and a
         commit whose fresh staging differs (the ledger or the choices changed meanwhile) is refused."""
         planned = [
-            [p.action, p.task_id, sorted(p.changes.items()), p.category.code if p.category else None]
+            [
+                p.action,
+                p.task_id,
+                sorted(p.changes.items()),
+                p.category.code if p.category else None,
+                p.past_due,
+            ]
             for p in self.plans
         ]
         documents = sorted((title, doc.pk if doc else None) for title, doc in self.documents.items())
-        state = [planned, documents, self.new_units, sorted(self.aliases.items())]
+        units = sorted(self.new_unit_kinds.items())
+        state = [planned, documents, units, sorted(self.aliases.items()), self.historical]
         return hashlib.sha256(json.dumps(state, default=str, ensure_ascii=False).encode()).hexdigest()
 
     @property
@@ -72,6 +92,13 @@ class Staged:
 
 # The title of the ledger's own Excel export (ledger.views.export): the one file whose rows find tasks by text.
 LEDGER_EXPORT_TITLE = "重点任务台账"
+
+# What new tasks whose deadline has already passed become (an old plan imported for the record).
+HISTORICAL = {
+    "": "按普通任务导入（立即显示逾期预警，参与考核）",
+    "done": "作为历史任务：已完成（不预警，不纳入考核）",
+    "excluded": "作为历史任务：不纳入考核（仍需办理）",
+}
 
 # Up to this many new rows go through `task_create` one by one; more are inserted in bulk.
 BULK_THRESHOLD = 50
@@ -233,6 +260,8 @@ def stage(
     document: PolicyDocument | None = None,
     categories: dict[int, str] | None = None,
     mapping: dict[str, str] | None = None,
+    historical: str = "",
+    today: date | None = None,
 ) -> Staged:
     """Decide per row: create, update (and what changes) or unchanged. Reads only.
 
@@ -282,6 +311,11 @@ def stage(
         plans.append(plan)
         if row.errors:
             continue
+        plan.past_due = bool(
+            not row.deadline.ongoing
+            and row.deadline.date
+            and row.deadline.date < (today or timezone.localdate())
+        )
         doc = documents.get(row.document)
         task: Task | None = None
         if doc is not None:
@@ -296,6 +330,7 @@ def stage(
         if task is None:
             continue
         claimed.add(task.pk)
+        plan.past_due = False  # only new tasks: an existing task keeps its own history
         plan.task_id = task.pk
         plan.changes = _changes(row, task, category, *roles.get(task.pk, ([], [])))
         plan.action = "update" if plan.changes else "unchanged"
@@ -321,6 +356,8 @@ def stage(
         tasks=tasks,
         aliases=aliases,
         roles=roles,
+        new_unit_kinds={name: (mapping or {}).get(name, "").removeprefix(NEW_UNIT) for name in new_units},
+        historical=historical if historical in HISTORICAL else "",
     )
 
 
@@ -332,18 +369,17 @@ def _new_department_code(taken: set[str]) -> str:
     return f"IMP{n:03d}"
 
 
-def _kind_for(name: str) -> str:
-    if re.search(r"(区|县)(人民)?政府$|管委会$", name):
-        return Department.Kind.DISTRICT
-    return Department.Kind.CITY_DEPARTMENT
-
-
 def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any = None) -> dict[str, int]:
     """Write every planned row, or none: any refusal rolls the whole import back."""
     result = staged.result
     if not result.ok:
         raise ValidationFailed(
             f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。"
+        )
+    if staged.untyped_units:
+        raise ValidationFailed(
+            f"请为导入时新建的单位选择类型：{'、'.join(staged.untyped_units)}。未保存任何内容。",
+            code="unit_kind_missing",
         )
     reason = f"按导入文件《{file_name or result.file_name}》更新"
     with transaction.atomic():
@@ -352,8 +388,13 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
         codes.update({d.code: d for d in Department.objects.filter(code__in=needed)})
         taken = set(Department.objects.filter(code__startswith="IMP").values_list("code", flat=True))
         for name in staged.new_units:
+            # Not ranked until the office includes it (the assessment's unit list honours in_assessment).
             department = org_services.department_create(
-                actor=actor, code=_new_department_code(taken), name=name, kind=_kind_for(name)
+                actor=actor,
+                code=_new_department_code(taken),
+                name=name,
+                kind=staged.new_unit_kinds[name],
+                in_assessment=False,
             )
             codes[NEW_UNIT + name] = department
         for name, code in sorted(staged.aliases.items()):
@@ -380,7 +421,12 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             (order, plan) for order, plan in enumerate(staged.plans, start=1) if plan.action == "create"
         ]
         _create_tasks(
-            creates, actor=actor, documents=documents, codes=codes, file_name=file_name or result.file_name
+            creates,
+            actor=actor,
+            documents=documents,
+            codes=codes,
+            file_name=file_name or result.file_name,
+            historical=staged.historical,
         )
         maybe_crash("ledger.import.commit")  # crash-safety proof: tasks written, updates and audit not yet
         for plan in staged.plans:
@@ -420,12 +466,15 @@ def _create_tasks(
     documents: dict[str, PolicyDocument],
     codes: dict[str, Department],
     file_name: str,
+    historical: str,
 ) -> None:
     """New rows through the ledger's services: up to BULK_THRESHOLD rows one `task_create` each (an audit
     record per task), more through `measure_create_many` and `task_create_many` (the same rule, multi-row
     inserts and one audit record for the batch), so 10,000 rows commit in seconds."""
     if len(creates) <= BULK_THRESHOLD:
-        _create_tasks_one_by_one(creates, actor=actor, documents=documents, codes=codes)
+        _create_tasks_one_by_one(
+            creates, actor=actor, documents=documents, codes=codes, historical=historical
+        )
         return
     measure_rows: list[dict[str, Any]] = []
     measure_labels: list[str] = []
@@ -472,6 +521,7 @@ def _create_tasks(
                 "deadline_text": row.deadline.text,
                 "source_key": row_key(measure.document_id, row.task, row.occurrence),
                 "sort_order": order,
+                **_history(plan, historical),
             }
         )
         labels.append(f"{row.table}第{row.row}行")
@@ -490,6 +540,7 @@ def _create_tasks_one_by_one(
     actor: Any,
     documents: dict[str, PolicyDocument],
     codes: dict[str, Department],
+    historical: str,
 ) -> None:
     measures: dict[tuple[int, str], Measure] = {}
     for order, plan in creates:
@@ -523,4 +574,13 @@ def _create_tasks_one_by_one(
             deadline_text=row.deadline.text,
             source_key=row_key(doc.pk, row.task, row.occurrence),
             sort_order=order,
+            **_history(plan, historical),
         )
+
+
+def _history(plan: RowPlan, historical: str) -> dict[str, Any]:
+    """A past-due new task imported as history leaves assessment; "done" also records it closed by its
+    deadline, so it raises no warning."""
+    if not plan.past_due or not historical:
+        return {}
+    return {"in_assessment": False, "closed_on": plan.row.deadline.date if historical == "done" else None}

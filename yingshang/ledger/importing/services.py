@@ -66,6 +66,7 @@ def ledger_import(
     source_file: Any = None,
     parsed: p.ParseResult | None = None,
     expected_digest: str | None = None,
+    historical: str = "",
 ) -> ImportOutcome:
     """Preview (dry run) or commit a task-division file. With any error nothing is saved (`committed` stays
     False and the errors are in `result`); a refusal by a ledger service while writing rolls back and raises.
@@ -82,7 +83,7 @@ def ledger_import(
             return ImportOutcome(
                 result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
             )
-    staged = c.stage(result, document=document, categories=categories, mapping=mapping)
+    staged = c.stage(result, document=document, categories=categories, mapping=mapping, historical=historical)
     outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
     if dry_run or not result.ok:
         return outcome

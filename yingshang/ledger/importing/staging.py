@@ -1,5 +1,5 @@
 """An upload waiting for confirmation: a `core.staging` staged import owned by the uploader (the file, and the
-choices made on the preview: year, unit mapping, unit types, categories, target document, historical rows),
+choices made on the preview: year, unit mapping and types, categories, target document, historical rows),
 plus the parse kept beside it in storage as a cache so a 10,000-row preview is not parsed on every page.
 Nothing here touches the ledger."""
 
@@ -17,7 +17,7 @@ from django.core.files.storage import default_storage
 from yingshang.core import staging as core_staging
 from yingshang.core.models import StagedImport
 
-from .parser import ParseResult
+from .parser import NEW_UNIT, ParseResult
 
 PREFIX = "ledger_imports"
 KIND = StagedImport.Kind.LEDGER
@@ -29,8 +29,7 @@ class Staging:
     ext: str
     year: int | None = None
     document_id: int | None = None
-    mapping: dict[str, str] = field(default_factory=dict)
-    unit_kinds: dict[str, str] = field(default_factory=dict)  # unit created by the import -> Department.Kind
+    mapping: dict[str, str] = field(default_factory=dict)  # unit -> department code, or "new:" + its kind
     categories: dict[int, str] = field(default_factory=dict)
     default_category: str = ""
     historical: str = ""  # what past-deadline rows become: "" (ordinary tasks), "done" or "excluded"
@@ -49,7 +48,6 @@ class Staging:
             "year": self.year,
             "document_id": self.document_id,
             "mapping": self.mapping,
-            "unit_kinds": self.unit_kinds,
             "categories": {str(k): v for k, v in self.categories.items()},
             "default_category": self.default_category,
             "historical": self.historical,
@@ -64,11 +62,20 @@ class Staging:
             year=data.get("year"),
             document_id=data.get("document_id"),
             mapping=dict(data.get("mapping") or {}),
-            unit_kinds=dict(data.get("unit_kinds") or {}),
             categories={int(k): v for k, v in (data.get("categories") or {}).items()},
             default_category=data.get("default_category", ""),
             historical=data.get("historical", ""),
         )
+
+    def create_as_new(self, units: list[str], *, kind: str = "") -> None:
+        """Mark units to be created on commit; a unit already marked keeps its type unless one is given."""
+        for unit in units:
+            current = self.mapping.get(unit, "")
+            keep = current.removeprefix(NEW_UNIT) if current.startswith(NEW_UNIT) else ""
+            self.mapping[unit] = NEW_UNIT + (kind or keep)
+
+    def set_new_unit_kind(self, kind: str) -> None:
+        self.create_as_new([u for u, t in self.mapping.items() if t.startswith(NEW_UNIT)], kind=kind)
 
     @property
     def parse_path(self) -> str:

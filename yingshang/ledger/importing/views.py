@@ -17,16 +17,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from yingshang.core import staging as core_staging
 from yingshang.core.errors import ApplicationError, NotFound, ValidationFailed
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
 from yingshang.core.staging import StagedImportGone
+from yingshang.org import services as org_services
 from yingshang.org.models import Department
 
 from .. import permissions as perms
 from ..models import Category, PolicyDocument
 from . import readers, staging
-from .commit import describe_changes
+from .commit import HISTORICAL, describe_changes
 from .deadlines import CYCLES
 from .parser import NEW_UNIT
 from .services import ImportOutcome, ledger_import, parse_file
@@ -59,6 +61,11 @@ def upload(request: AuthedRequest) -> HttpResponse:
         "max_mb": int(get_setting("ledger_import_max_mb")),
         "error": "",
         "values": request.POST if request.method == "POST" else {},
+        "open_previews": core_staging.open_for_owner(actor=request.user, kind=staging.KIND),
+        "units_outside_assessment": Department.objects.filter(is_active=True, in_assessment=False)
+        .exclude(kind=Department.Kind.OFFICE)
+        .order_by("sort_order", "code")
+        .only("pk", "name", "kind"),
     }
     if request.method == "POST":
         uploaded = request.FILES.get("file")
@@ -97,6 +104,19 @@ def upload(request: AuthedRequest) -> HttpResponse:
         # htmx swaps only successful responses: the form with its message comes back as 200.
         return render(request, "ledger/import/upload.html#form", ctx)
     return render(request, "ledger/import/upload.html", ctx, status=422 if ctx["error"] else 200)
+
+
+@login_required
+@require_POST
+def include_unit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Include in assessment a unit that an import created (until then it is never ranked)."""
+    _require_office(request)
+    department = Department.objects.filter(pk=pk, is_active=True, in_assessment=False).first()
+    if department is None:
+        raise Http404
+    org_services.department_set_in_assessment(actor=request.user, department=department, included=True)
+    messages.success(request, f"“{department.name}”已纳入考核，下次计算考核时参与排名。")
+    return _redirect(request, reverse("ledger:import_upload"))
 
 
 def _int(value: Any) -> int | None:
@@ -152,6 +172,7 @@ def _outcome(
         parsed=parsed,
         source_file=source_file,
         expected_digest=expected_digest,
+        historical=staged.historical,
     )
 
 
@@ -187,6 +208,7 @@ def _render_preview(
                 "category": plan.category,
                 "chosen": staged.categories.get(i, ""),
                 "cycle": CYCLES.get(row.deadline.cycle, ""),
+                "past_due": plan.past_due,
                 "leads": [(u.written, row.matched.get(u.written)) for u in row.lead],
                 "cos": [(u.written, row.matched.get(u.written)) for u in row.co],
             }
@@ -207,7 +229,15 @@ def _render_preview(
         "digest": outcome.staged.digest if outcome.staged else "",
         "error_count": result.error_count(),
         "unknown": [(name, unknown_rows.get(name, [])[:10]) for name in result.unknown_units],
-        "created_units": [name for name, target in staged.mapping.items() if target.startswith(NEW_UNIT)],
+        "created_units": [
+            (name, target.removeprefix(NEW_UNIT))
+            for name, target in staged.mapping.items()
+            if target.startswith(NEW_UNIT)
+        ],
+        "kinds": Department.Kind.choices,
+        "untyped_units": outcome.staged.untyped_units if outcome.staged else [],
+        "past_due_count": outcome.staged.past_due_count if outcome.staged else 0,
+        "historical_choices": list(HISTORICAL.items()),
         "departments": Department.objects.filter(is_active=True)
         .order_by("sort_order", "code")
         .only("code", "name", "short_name"),
@@ -217,7 +247,9 @@ def _render_preview(
         else None,
         "titles": sorted(outcome.staged.documents) if outcome.staged else [],
         "error": error,
-        "can_commit": result.ok and bool(result.rows),
+        "can_commit": result.ok
+        and bool(result.rows)
+        and not (outcome.staged and outcome.staged.untyped_units),
     }
     template = (
         "ledger/import/preview.html#body" if getattr(request, "htmx", False) else "ledger/import/preview.html"
@@ -229,19 +261,61 @@ def _render_preview(
 @require_POST
 @_with_staged
 def map_unit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
-    """Map an unknown unit to an existing department, mark it to be created on commit, or undo that."""
-    unit = request.POST.get("unit", "").strip()
-    target = request.POST.get("target", "").strip()
-    if not unit:
+    """Unit mapping on the preview, one unit or all at once: map an unknown unit to an existing department
+    (typed by name in a type-ahead box), create it as a new unit of a chosen type, create every unknown unit
+    as new, set the type of every unit this import creates, or undo a choice."""
+    action = request.POST.get("action", "one")
+    kind = request.POST.get("kind", "")
+    if kind and kind not in Department.Kind.values:
         raise Http404
-    if target == "new":
-        staged.mapping[unit] = NEW_UNIT
-    elif target:
-        if not Department.objects.filter(code=target, is_active=True).exists():
-            raise Http404
-        staged.mapping[unit] = target
+    if action == "create_all":
+        outcome = _outcome(staged)
+        staged.create_as_new(outcome.result.unknown_units, kind=kind)
+    elif action == "set_kind":
+        staged.set_new_unit_kind(kind)
     else:
-        staged.mapping.pop(unit, None)
+        unit = request.POST.get("unit", "").strip()
+        target = request.POST.get("target", "").strip()
+        if not unit:
+            raise Http404
+        if target == "new":
+            staged.create_as_new([unit], kind=kind)
+        elif target:
+            department = _department_named(target)
+            if department is None:
+                return _render_preview(
+                    request,
+                    staged,
+                    _outcome(staged),
+                    error=f"单位库中没有“{target}”，请从候选中选择，或新建该单位。",
+                )
+            staged.mapping[unit] = department.code
+        else:
+            staged.mapping.pop(unit, None)
+    staging.save(staged)
+    return _back_to_preview(request, staged)
+
+
+def _department_named(text: str) -> Department | None:
+    """The active department a type-ahead box names: by full name (the option's value), short name or code."""
+    active = Department.objects.filter(is_active=True)
+    return (
+        active.filter(name=text).first()
+        or active.filter(code=text).first()
+        or (active.filter(short_name=text).first() if active.filter(short_name=text).count() == 1 else None)
+    )
+
+
+@login_required
+@require_POST
+@_with_staged
+def choose_history(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    """What new tasks whose deadline has already passed become: ordinary tasks, or history (done, or outside
+    assessment)."""
+    choice = request.POST.get("historical", "")
+    if choice not in HISTORICAL:
+        raise Http404
+    staged.historical = choice
     staging.save(staged)
     return _back_to_preview(request, staged)
 

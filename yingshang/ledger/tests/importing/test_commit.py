@@ -177,10 +177,14 @@ def test_unknown_unit_is_listed_then_mapped_or_created(city):
     assert run(city, data, dry_run=False).committed is False
     mapped = run(city, data, dry_run=True, mapping={"市城管执法支队": "ZJJ"})
     assert mapped.result.ok and mapped.result.rows[1].matched["市城管执法支队"] == "ZJJ"
-    created = run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+    with pytest.raises(ValidationFailed) as untyped:  # a new unit's type is asked, never guessed
+        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+    assert untyped.value.message == "请为导入时新建的单位选择类型：市城管执法支队。未保存任何内容。"
+    assert not Department.objects.filter(name="市城管执法支队").exists() and Task.objects.count() == 0
+    created = run(city, data, dry_run=False, mapping={"市城管执法支队": "new:sub"})
     assert created.committed
     new = Department.objects.get(name="市城管执法支队")
-    assert new.code == "IMP001"
+    assert (new.code, new.kind, new.in_assessment) == ("IMP001", "sub", False)
     assert leads_and_cos(Task.objects.get(serial="2")) == (["ZJJ"], ["ZGJ", "IMP001"])
 
 
@@ -192,7 +196,7 @@ def test_rollback_also_undoes_a_created_unit(city, monkeypatch):
 
     monkeypatch.setattr(ledger_services, "task_create", failing)
     with pytest.raises(ValidationFailed):
-        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:sub"})
     assert not Department.objects.filter(name="市城管执法支队").exists()
 
 

@@ -94,9 +94,19 @@ def test_create_unknown_unit_on_commit(city, office_user, login):
     client = login(office_user)
     token = token_of(upload(client))
     client.post(reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "new"})
+    preview = client.get(reverse("ledger:import_preview", args=[token]))
+    assert preview.context["untyped_units"] == ["市数据中心"] and not preview.context["can_commit"]
+    refused = client.post(
+        reverse("ledger:import_commit", args=[token]), {"digest": preview.context["digest"]}
+    )
+    assert "请为导入时新建的单位选择类型：市数据中心。" in refused.content.decode()
+    assert not Department.objects.filter(name="市数据中心").exists() and Task.objects.count() == 0
+    client.post(
+        reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "new", "kind": "sub"}
+    )
     digest = client.get(reverse("ledger:import_preview", args=[token])).context["digest"]
     client.post(reverse("ledger:import_commit", args=[token]), {"digest": digest})
-    assert Department.objects.filter(name="市数据中心").exists()
+    assert Department.objects.filter(name="市数据中心", kind="sub", in_assessment=False).exists()
     assert Task.objects.count() == 2
 
 
@@ -180,7 +190,9 @@ def test_expired_preview_says_so_and_imports_nothing(city, office_user, login):
     token = token_of(upload(client))
     StagedImport.objects.filter(token=token).update(expires_at=timezone.now() - timedelta(seconds=1))
     response = client.post(reverse("ledger:import_commit", args=[token]), follow=True)
-    assert "《分工方案.xlsx》的预览已过期（超过 24 小时未确认），请重新上传文件。" in response.content.decode()
+    assert (
+        "《分工方案.xlsx》的预览已过期（超过 24 小时未确认），请重新上传文件。" in response.content.decode()
+    )
     assert PolicyDocument.objects.count() == 0 and Task.objects.count() == 0
 
 
@@ -218,3 +230,114 @@ def test_purge_removes_only_stale_parse_caches(city, office_user, login, monkeyp
     monkeypatch.setattr(timezone, "now", lambda: later)
     assert staging.purge_stale(max_age_hours=24) >= 1
     assert not default_storage.exists(staged.parse_path)
+
+
+UNKNOWN_UNITS = [
+    ROWS[0],
+    ROWS[1],
+    [1, "企业开办全程网办。", "市数据局", "市大数据中心、市政务服务中心", "2026年6月底前"],
+]
+
+
+def test_create_all_unknown_units_as_new_in_one_action_then_set_their_type(city, office_user, login):
+    client = login(office_user)
+    token = token_of(upload(client, data=files.xlsx(UNKNOWN_UNITS)))
+    page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+    # Type-ahead boxes over the department list instead of long multi-selects.
+    assert 'list="import-departments"' in page and '<datalist id="import-departments">' in page
+    assert "multiple" not in page
+    client.post(reverse("ledger:import_map", args=[token]), {"action": "create_all", "kind": "sub"})
+    preview = client.get(reverse("ledger:import_preview", args=[token]))
+    assert preview.context["unknown"] == []
+    assert sorted(preview.context["created_units"]) == [
+        ("市大数据中心", "sub"),
+        ("市政务服务中心", "sub"),
+        ("市数据局", "sub"),
+    ]
+    client.post(reverse("ledger:import_map", args=[token]), {"action": "set_kind", "kind": "city"})
+    preview = client.get(reverse("ledger:import_preview", args=[token]))
+    assert {kind for _name, kind in preview.context["created_units"]} == {"city"}
+    assert preview.context["can_commit"]
+    client.post(reverse("ledger:import_commit", args=[token]), {"digest": preview.context["digest"]})
+    created = Department.objects.filter(name__in=["市数据局", "市大数据中心", "市政务服务中心"])
+    assert sorted(created.values_list("kind", "in_assessment")) == [("city", False)] * 3
+
+
+def test_type_ahead_maps_a_unit_by_the_name_chosen(city, office_user, login):
+    client = login(office_user)
+    token = token_of(upload(client))
+    client.post(reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "示例市财政局"})
+    assert staging.load(office_user, token).mapping == {"市数据中心": "CZJ"}
+    refused = client.post(
+        reverse("ledger:import_map", args=[token]), {"unit": "市数据中心", "target": "不存在的局"}
+    )
+    assert "单位库中没有“不存在的局”" in refused.content.decode()
+    assert staging.load(office_user, token).mapping == {"市数据中心": "CZJ"}
+
+
+def test_preview_warns_about_past_deadlines_and_imports_them_as_history(city, office_user, login):
+    old = [
+        ["示例市2016年优化营商环境实施方案"],
+        ROWS[1],
+        [1, "企业开办全程网办。", "市发改委", "市财政局", "2016年6月底前"],
+        [2, "涉企收费专项治理。", "市财政局", "", "持续推进"],
+    ]
+    client = login(office_user)
+    token = token_of(upload(client, data=files.xlsx(old)))
+    page = client.get(reverse("ledger:import_preview", args=[token]))
+    assert page.context["past_due_count"] == 1
+    assert "有 1 条新任务的完成时限已过（早于今天）" in page.content.decode()
+    assert (
+        client.post(reverse("ledger:import_history", args=[token]), {"historical": "bogus"}).status_code
+        == 404
+    )
+    client.post(reverse("ledger:import_history", args=[token]), {"historical": "done"})
+    digest = client.get(reverse("ledger:import_preview", args=[token])).context["digest"]
+    client.post(reverse("ledger:import_commit", args=[token]), {"digest": digest})
+    assert sorted(Task.objects.values_list("serial", "state", "in_assessment")) == [
+        ("1", "closed", False),
+        ("2", "not_started", True),
+    ]
+
+
+def test_update_rows_show_chinese_field_labels_with_old_and_new_values(city, office_user, login):
+    client = login(office_user)
+    map_unknown_unit(client, token := token_of(upload(client)))
+    client.post(
+        reverse("ledger:import_commit", args=[token]),
+        {"digest": client.get(reverse("ledger:import_preview", args=[token])).context["digest"]},
+    )
+    changed = [
+        *ROWS[:2],
+        [1, "企业开办全程网办。", "市发改委", "市财政局、市数据中心", "2026年9月底前"],
+        ROWS[3],
+    ]
+    html = client.get(
+        reverse("ledger:import_preview", args=[token_of(upload(client, data=files.xlsx(changed)))])
+    )
+    body = html.content.decode()
+    assert "完成时限：2026年6月30日 → <span" in body and "2026年9月30日" in body
+    assert "deadline" not in body and "serial" not in body
+
+
+def test_upload_page_lists_open_previews_and_the_office_includes_a_created_unit(
+    city, office_user, make_user, login
+):
+    from django.test import Client
+
+    from yingshang.audit.models import AuditRecord
+
+    token = token_of(upload(login(office_user)))
+    unit = Department.objects.create(code="IMP001", name="市数据局", in_assessment=False)
+    page = login(office_user, Client()).get(reverse("ledger:import_upload")).content.decode()
+    assert reverse("ledger:import_preview", args=[token]) in page  # resumable from another session
+    assert "市数据局" in page and "纳入考核" in page
+    liaison = login(make_user(r.LIAISON), Client())
+    assert liaison.post(reverse("ledger:import_include_unit", args=[unit.pk])).status_code == 403
+    unit.refresh_from_db()
+    assert unit.in_assessment is False
+    client = login(office_user)
+    assert client.post(reverse("ledger:import_include_unit", args=[unit.pk])).status_code == 302
+    unit.refresh_from_db()
+    assert unit.in_assessment is True
+    assert AuditRecord.objects.filter(action="department.update", object_id=str(unit.pk)).count() == 1
