@@ -96,3 +96,15 @@ def test_expired_previews_are_purged_by_the_scheduled_job(office_user):
     StagedImport.objects.filter(pk=old.pk).update(expires_at=timezone.now() - timedelta(minutes=1))
     assert purge_expired_staged_imports.call() == 1
     assert list(StagedImport.objects.values_list("pk", flat=True)) == [fresh.pk]
+
+
+@pytest.mark.django_db
+def test_only_the_newest_open_previews_of_a_user_are_kept(office_user):
+    from yingshang.core import staging
+
+    tokens = [
+        staging.stage(actor=office_user, kind="hotline", file_name=f"{i}.csv", payload={}).token
+        for i in range(7)
+    ]
+    kept = set(StagedImport.objects.values_list("token", flat=True))
+    assert kept == set(tokens[-staging.KEEP_PER_OWNER :])
