@@ -110,6 +110,9 @@ class User(AbstractUser):
     pending_roles = models.PositiveIntegerField("待确认角色", default=0)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField("首次登录须改密码", default=True)
+    # When an administrator last changed the e-mail or mobile: a reset link sent soon after to a contact
+    # the administrator chose needs a second admin's confirmation.
+    contact_changed_at = models.DateTimeField("联系方式修改时间", null=True, blank=True)
     enterprise = models.ForeignKey(
         "org.Enterprise",
         on_delete=models.PROTECT,

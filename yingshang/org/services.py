@@ -38,6 +38,7 @@ ACCOUNT_NOTICE = "account_security"
 register_kind(ACCOUNT_NOTICE, "账号安全（密码、动态口令、角色变更）")
 RESET_LINK_LIFETIME = timedelta(hours=24)
 PROPOSAL_LIFETIME = timedelta(days=3)
+RECENT_CONTACT_CHANGE = timedelta(days=7)
 
 
 def check_role_combination(codes: set[str] | frozenset[str]) -> None:
@@ -333,8 +334,12 @@ def user_update(
     before = {k: _plain(getattr(user, k)) for k in changed}
     for key, value in changed.items():
         setattr(user, key, value)
+    update_fields = list(changed)
+    if {"mobile", "email"} & set(changed) and getattr(actor, "pk", None) != user.pk:
+        user.contact_changed_at = timezone.now()
+        update_fields.append("contact_changed_at")
     _full_clean(user)
-    user.save(update_fields=list(changed))
+    user.save(update_fields=update_fields)
     masked = {"mobile"}
     audit_record(
         actor=actor,
@@ -459,6 +464,7 @@ def account_open(
     mobile: str = "",
     email: str = "",
     department: Department | None = None,
+    pending_roles: set[str] | frozenset[str] = frozenset(),
 ) -> User:
     """A new account whose holder sets the first password through a link sent to their own e-mail or
     mobile, so the administrator who opens it never knows a password of it."""
@@ -475,6 +481,7 @@ def account_open(
         mobile=mobile,
         email=email,
         department=department,
+        pending_roles=pending_roles,
         must_change_password=False,
     )
     # The generated password above only satisfies the policy check; nobody ever sees it.
@@ -596,14 +603,22 @@ def password_reset_complete(*, raw: str, new_password: str) -> User:
 @transaction.atomic
 def user_reset_password(*, actor: Any, user: User) -> AdminChangeRequest | None:
     """The system administrator has a one-time link sent to the holder; he never sees a credential.
-    For an admin-duty account it is a proposal a second admin-duty account must confirm."""
+    For an admin-duty account, or one whose contact an administrator changed in the last days (the link
+    would go where the administrator chose), it is a proposal a second admin-duty account must confirm."""
     if actor is not None and not can_manage_accounts(actor):
         raise PermissionRefused("只有系统管理员可以重置密码。")
     _refuse_self(actor, user, "不能在这里重置自己的密码，请使用“修改密码”。")
     if not _contacts(user):
         raise ValidationFailed("该账号没有登记本人的手机号或邮箱，无法发送重置链接。请先补充联系方式。")
-    if actor is not None and _needs_second_person(user):
-        return _propose(actor=actor, kind=AdminChangeRequest.Kind.PASSWORD_RESET, target=user)
+    recent_contact = (
+        user.contact_changed_at is not None
+        and timezone.now() - user.contact_changed_at < RECENT_CONTACT_CHANGE
+    )
+    if actor is not None and (_needs_second_person(user) or recent_contact):
+        payload = {"reason": "该账号的手机号或邮箱近期由管理员修改"} if recent_contact else {}
+        return _propose(
+            actor=actor, kind=AdminChangeRequest.Kind.PASSWORD_RESET, target=user, payload=payload
+        )
     _issue_reset_link(actor=actor, user=user)
     return None
 

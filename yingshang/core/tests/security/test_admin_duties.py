@@ -286,6 +286,27 @@ def test_password_reset_of_an_admin_waits_for_a_second_admin(
     assert PasswordResetLink.objects.filter(user=secadmin).count() == 1
 
 
+def test_sysadmin_cannot_redirect_the_link_by_changing_the_contact_first(
+    client, login, sysadmin, secadmin, make_user, mailoutbox, django_capture_on_commit_callbacks
+):
+    target = make_user(r.LIAISON, email="li@example.com")
+    login(sysadmin)
+    client.post(
+        reverse("org:account_edit", args=[target.pk]),
+        {"real_name": target.real_name, "email": "attacker@example.com", "department": target.department_id},
+    )
+    assert User.objects.get(pk=target.pk).email == "attacker@example.com"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("org:account_reset_password", args=[target.pk]), follow=True)
+    assert "须由另一名管理员" in response.content.decode()
+    assert mailoutbox == [] and not PasswordResetLink.objects.exists()
+    change = AdminChangeRequest.objects.get(target=target, kind="password_reset", state="pending")
+    assert change.payload == {"reason": "该账号的手机号或邮箱近期由管理员修改"}
+    confirmer = Client()
+    login(secadmin, confirmer)
+    assert "近期由管理员修改" in confirmer.get(reverse("org:admin_change_list")).content.decode()
+
+
 # ---- factor reset is the security administrator's ---------------------------------------------------
 
 
