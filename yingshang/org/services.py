@@ -254,6 +254,8 @@ def user_set_roles(*, actor: Any, user: User, roles: set[str] | frozenset[str]) 
     if actor is not None and not can_assign_roles(actor):
         raise PermissionRefused("只有安全管理员可以分配角色。")
     _check_role_change(actor=actor, user=user, roles=roles)
+    if roles == user.role_codes and not user.pending_roles:
+        return None
     if actor is not None and _needs_second_person(user, roles):
         return _propose(
             actor=actor,
@@ -464,7 +466,6 @@ def account_open(
     mobile: str = "",
     email: str = "",
     department: Department | None = None,
-    pending_roles: set[str] | frozenset[str] = frozenset(),
 ) -> User:
     """A new account whose holder sets the first password through a link sent to their own e-mail or
     mobile, so the administrator who opens it never knows a password of it."""
@@ -481,7 +482,6 @@ def account_open(
         mobile=mobile,
         email=email,
         department=department,
-        pending_roles=pending_roles,
         must_change_password=False,
     )
     # The generated password above only satisfies the policy check; nobody ever sees it.
