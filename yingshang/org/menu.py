@@ -14,3 +14,11 @@ register(
     order=20,
 )
 register("接口令牌", "org:token_list", icon="key", roles={r.SECADMIN}, section="系统管理", order=30)
+register(
+    "待确认变更",
+    "org:admin_change_list",
+    icon="person-check",
+    roles={r.SYSADMIN, r.SECADMIN, r.AUDITOR},
+    section="系统管理",
+    order=25,
+)

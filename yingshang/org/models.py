@@ -112,6 +112,9 @@ class User(AbstractUser):
     pending_roles = models.PositiveIntegerField("待确认角色", default=0)
     password_changed_at = models.DateTimeField("密码修改时间", null=True, blank=True)
     must_change_password = models.BooleanField("首次登录须改密码", default=True)
+    # When an administrator last changed the e-mail or mobile: a reset link sent soon after to a contact
+    # the administrator chose needs a second admin's confirmation.
+    contact_changed_at = models.DateTimeField("联系方式修改时间", null=True, blank=True)
     enterprise = models.ForeignKey(
         "org.Enterprise",
         on_delete=models.PROTECT,
@@ -209,3 +212,81 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class AdminChangeRequest(models.Model):
+    """A sensitive change on an admin-duty account (its roles, its password or its second factor), proposed
+    by one admin-duty account and put into force only when a second one, neither the proposer nor the
+    target, confirms it (two-person rule)."""
+
+    class Kind(models.TextChoices):
+        ROLES = "roles", "角色变更"
+        PASSWORD_RESET = "password_reset", "密码重置"
+        FACTOR_RESET = "factor_reset", "动态口令重置"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待确认"
+        CONFIRMED = "confirmed", "已确认生效"
+        REJECTED = "rejected", "已驳回"
+        EXPIRED = "expired", "已过期"
+
+    kind = models.CharField("类别", max_length=16, choices=Kind.choices)
+    target = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="admin_change_requests", verbose_name="对象账号"
+    )
+    # For a role change: {"roles": [...], "before": [...]}; empty for the resets.
+    payload = models.JSONField("内容", default=dict, blank=True)
+    proposed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="发起人")
+    state = models.CharField("状态", max_length=16, choices=State.choices, default=State.PENDING)
+    version = models.PositiveIntegerField(default=0)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="确认人"
+    )
+    created_at = models.DateTimeField("发起时间", default=timezone.now)
+    expires_at = models.DateTimeField("有效期至")
+    decided_at = models.DateTimeField("处理时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "管理员变更申请"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(proposed_by=models.F("target")),
+                name="admin_change_not_proposed_by_target",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | (~Q(decided_by=models.F("proposed_by")) & ~Q(decided_by=models.F("target"))),
+                name="admin_change_decided_by_second_person",
+            ),
+            models.UniqueConstraint(
+                fields=["target", "kind"],
+                condition=Q(state="pending"),
+                name="admin_change_one_pending_per_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.target}"
+
+    @property
+    def role_labels(self) -> list[str]:
+        codes = set(self.payload.get("roles", []))
+        return [r.ROLE_LABELS[c] for c in r.ROLE_BITS if c in codes]
+
+
+class PasswordResetLink(models.Model):
+    """A one-time link sent to the account holder's own e-mail or mobile to set a new password. Only the
+    token's SHA-256 is stored, so neither the operator nor a reader of the database can use it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_reset_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    requested_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="发起人"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "密码重置链接"

@@ -52,3 +52,18 @@ def access_token(user: Any, pk: int) -> ApiToken:
     if not can_manage_tokens(user):
         raise Http404
     return get_object_or_404(ApiToken.objects.select_related("user"), pk=pk)
+
+
+def can_reset_factor(user: Any) -> bool:
+    """Resetting someone's second factor is the security administrator's duty, not the system
+    administrator's: the one who can reset passwords must not also be able to clear the factor."""
+    return _has(user, r.SECADMIN)
+
+
+def can_decide_admin_changes(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and bool(user.role_codes & r.ADMIN_DUTIES)
+
+
+def is_second_person(user: Any, change: Any) -> bool:
+    """The confirmer of a two-person change is neither the one who proposed it nor the one it is about."""
+    return user.pk not in (change.proposed_by_id, change.target_id)

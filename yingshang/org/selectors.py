@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import F, Q, QuerySet
 
 from . import roles as r
-from .models import ApiToken, Department, User
+from .models import AdminChangeRequest, ApiToken, Department, User
 
 
 @dataclass(frozen=True)
@@ -106,3 +106,10 @@ def token_holders() -> QuerySet[User]:
 
 def filters_summary(params: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in params.items() if v not in ("", None)}
+
+
+def admin_changes(*, state: str = AdminChangeRequest.State.PENDING) -> QuerySet[AdminChangeRequest]:
+    """Two-person proposals in one state (the admin duties' to-do list when pending), newest first."""
+    return AdminChangeRequest.objects.filter(state=state).select_related(
+        "target", "proposed_by", "decided_by"
+    )

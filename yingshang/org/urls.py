@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_manage
+from . import views, views_manage, views_reset
 
 app_name = "org"
 urlpatterns = [
@@ -20,6 +20,12 @@ urlpatterns = [
     path(
         "users/<int:pk>/reset-password/", views_manage.account_reset_password, name="account_reset_password"
     ),
+    path("users/<int:pk>/reset-factor/", views_manage.account_reset_factor, name="account_reset_factor"),
+    path("admin-changes/", views_manage.admin_change_list, name="admin_change_list"),
+    path(
+        "admin-changes/<int:pk>/<str:action>/", views_manage.admin_change_decide, name="admin_change_decide"
+    ),
+    path("reset/<str:token>/", views_reset.password_reset, name="password_reset"),
     path("users/<int:pk>/unlock/", views_manage.account_unlock, name="account_unlock"),
     path("users/<int:pk>/roles/", views_manage.account_roles, name="account_roles"),
     path("tokens/", views_manage.token_list, name="token_list"),

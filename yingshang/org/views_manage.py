@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yingshang.core import staging
-from yingshang.core.errors import NotFound, ValidationFailed
+from yingshang.core.errors import ApplicationError, NotFound, ValidationFailed
 from yingshang.core.exports import XLSX_TYPE, xlsx_response
 from yingshang.core.http import AuthedRequest
 from yingshang.core.models import StagedImport
@@ -23,15 +23,17 @@ from yingshang.core.models import StagedImport
 from . import imports, selectors, services
 from . import roles as r
 from .forms import AccountForm, DepartmentForm, ImportForm, RolesForm, TokenForm
-from .models import Department
+from .models import AdminChangeRequest, Department
 from .permissions import (
     access_account,
     access_department,
     access_token,
     can_assign_roles,
+    can_decide_admin_changes,
     can_manage_accounts,
     can_manage_departments,
     can_manage_tokens,
+    can_reset_factor,
     can_view_accounts,
 )
 from .signin import safe_next_url
@@ -44,7 +46,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _add_errors(form: Any, exc: ValidationFailed) -> None:
+def _add_errors(form: Any, exc: ApplicationError) -> None:
     placed = False
     for name, errors in exc.fields.items():
         if name in form.fields:
@@ -190,6 +192,7 @@ def account_list(request: AuthedRequest) -> HttpResponse:
             "query": query.urlencode(),
             "can_manage": can_manage_accounts(request.user),
             "can_assign": can_assign_roles(request.user),
+            "can_reset_factor": can_reset_factor(request.user),
         },
     )
 
@@ -218,22 +221,19 @@ def account_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
         department = Department.objects.get(pk=data["department"]) if data["department"] else None
         try:
             if account is None:
-                password = services.generate_password(data["username"].strip())
-                account = services.user_create(
+                account = services.account_open(
                     actor=request.user,
-                    username=data["username"].strip(),
-                    password=password,
+                    username=data["username"],
                     real_name=data["real_name"],
                     mobile=data["mobile"],
                     email=data["email"],
                     department=department,
-                    must_change_password=True,
                 )
-                return render(
+                messages.success(
                     request,
-                    "org/manage/password_shown.html",
-                    {"account": account, "password": password, "created": True},
+                    f"已新增账号“{account.username}”，设置密码的链接已发到本人登记的手机或邮箱。",
                 )
+                return redirect("org:account_list")
             services.user_update(
                 actor=request.user,
                 user=account,
@@ -265,17 +265,47 @@ def account_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
+def _proposed_or_done(request: AuthedRequest, change: AdminChangeRequest | None, done: str) -> None:
+    if change is not None:
+        messages.info(
+            request,
+            f"对管理员账号的{change.get_kind_display()}已提交，须由另一名管理员在“待确认变更”中确认后生效。",
+        )
+    else:
+        messages.success(request, done)
+
+
 @login_required
 @require_POST
 def account_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Sends the holder a one-time link; the page never shows a password, token or link."""
     _require(can_manage_accounts(request.user))
     account = access_account(request.user, pk)
-    password = services.user_reset_password(actor=request.user, user=account)
-    return render(
-        request,
-        "org/manage/password_shown.html",
-        {"account": account, "password": password, "created": False},
-    )
+    try:
+        change = services.user_reset_password(actor=request.user, user=account)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        _proposed_or_done(
+            request, change, f"已向“{account.username}”本人登记的手机或邮箱发送重置密码链接，24 小时内有效。"
+        )
+    return redirect("org:account_list")
+
+
+@login_required
+@require_POST
+def account_reset_factor(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(can_reset_factor(request.user))
+    account = access_account(request.user, pk)
+    try:
+        change = services.user_reset_factor(actor=request.user, user=account)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        _proposed_or_done(
+            request, change, f"已清除“{account.username}”的动态口令，本人下次登录时须重新绑定。"
+        )
+    return redirect("org:account_list")
 
 
 @login_required
@@ -297,13 +327,50 @@ def account_roles(request: AuthedRequest, pk: int) -> HttpResponse:
     form = RolesForm(request.POST or None, initial={"roles": initial_roles})
     if request.method == "POST" and form.is_valid():
         try:
-            services.user_set_roles(actor=request.user, user=account, roles=set(form.cleaned_data["roles"]))
-        except ValidationFailed as exc:
+            change = services.user_set_roles(
+                actor=request.user, user=account, roles=set(form.cleaned_data["roles"])
+            )
+        except ApplicationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, f"已保存账号“{account.username}”的角色。")
+            _proposed_or_done(request, change, f"已保存账号“{account.username}”的角色。")
             return redirect("org:account_list")
     return render(request, "org/manage/account_roles.html", {"form": form, "account": account})
+
+
+# ---- two-person changes on admin-duty accounts ------------------------------------------------
+
+
+@login_required
+@require_GET
+def admin_change_list(request: AuthedRequest) -> HttpResponse:
+    _require(can_decide_admin_changes(request.user))
+    state = request.GET.get("state", AdminChangeRequest.State.PENDING)
+    if state not in AdminChangeRequest.State.values:
+        state = AdminChangeRequest.State.PENDING
+    page = Paginator(selectors.admin_changes(state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/manage/admin_change_list.html",
+        {"page": page, "state": state, "states": AdminChangeRequest.State.choices},
+    )
+
+
+@login_required
+@require_POST
+def admin_change_decide(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    _require(can_decide_admin_changes(request.user))
+    change = get_object_or_404(AdminChangeRequest.objects.select_related("target", "proposed_by"), pk=pk)
+    try:
+        services.admin_change_decide(actor=request.user, change=change, action=action)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            f"{change.get_kind_display()}（{change.target.username}）：{change.get_state_display()}。",
+        )
+    return redirect("org:admin_change_list")
 
 
 # ---- API tokens --------------------------------------------------------------------------------

@@ -487,7 +487,11 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "org:account_reset_password": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 403   403   403   403   403   403   403   403   403   ok    403   403",
+        "login 403   403   403   403   403   403   403   403   403   redir 403   403",
+    ),
+    "org:account_reset_factor": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 403   403   403   403   403   403   403   403   403   403   404   403",
     ),
     "org:account_roles": (
         "login 403   403   403   403   403   403   403   403   403   403   ok    403",
@@ -500,6 +504,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "org:account_unlock": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
         "login 403   403   403   403   403   403   403   403   403   redir 403   403",
+    ),
+    "org:admin_change_decide": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 403   403   403   403   403   403   403   403   403   404   404   404",
+    ),
+    "org:admin_change_list": (
+        "login 403   403   403   403   403   403   403   403   403   ok    ok    ok",
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "org:department_create": (
         "login 403   403   403   403   403   403   403   403   403   ok    403   403",
@@ -540,6 +552,10 @@ TABLE: dict[str, tuple[str, str]] = {
     "org:otp_verify": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+    ),
+    "org:password_reset": (
+        "404   404   404   404   404   404   404   404   404   404   404   404   404",
+        "404   404   404   404   404   404   404   404   404   404   404   404   404",
     ),
     "org:password_change": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",

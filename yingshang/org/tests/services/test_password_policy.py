@@ -66,13 +66,3 @@ def test_generated_passwords_satisfy_the_policy(make_user, username):
     user = make_user(r.LEADER, username=username)
     for _ in range(30):
         assert _codes(services.generate_password(username), user) == []
-
-
-def test_reset_password_is_audited_and_forces_change(make_user):
-    from yingshang.audit.models import AuditRecord
-
-    user = make_user(r.LEADER)
-    password = services.user_reset_password(actor=None, user=user)
-    user.refresh_from_db()
-    assert user.check_password(password) and user.must_change_password
-    assert AuditRecord.objects.filter(action="user.password_reset", object_id=str(user.pk)).count() == 1

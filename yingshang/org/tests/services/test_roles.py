@@ -47,3 +47,14 @@ def test_set_roles_refused_leaves_roles_unchanged(db):
         services.user_set_roles(actor=None, user=user, roles={r.OFFICE, r.SECADMIN})
     user.refresh_from_db()
     assert user.role_codes == {r.OFFICE}
+
+
+def test_saving_unchanged_roles_writes_and_proposes_nothing(make_user):
+    from yingshang.audit.models import AuditRecord
+    from yingshang.org.models import AdminChangeRequest
+
+    secadmin = make_user(r.SECADMIN)
+    for target in (make_user(r.AUDITOR), make_user(r.LIAISON)):
+        assert services.user_set_roles(actor=secadmin, user=target, roles=set(target.role_codes)) is None
+    assert not AdminChangeRequest.objects.exists()
+    assert not AuditRecord.objects.filter(action="user.roles").exists()

@@ -227,22 +227,36 @@ def test_account_export_masks_mobile(client, login, sysadmin, make_user):
     assert row[0] == "lead" and row[2] == "139****5678" and row[4] == "市领导"
 
 
-def test_sysadmin_creates_account_with_temp_password(client, login, sysadmin, make_department):
+def test_sysadmin_creates_account_holder_sets_password_by_link(
+    client, login, sysadmin, make_department, mailoutbox, django_capture_on_commit_callbacks
+):
     dept = make_department("示例市财政局", code="CZJ")
     login(sysadmin)
-    response = client.post(
-        reverse("org:account_create"),
-        {"username": "zhangsan", "real_name": "张三", "mobile": "13800001111", "department": dept.pk},
-    )
-    assert response.status_code == 200
-    password = response.context["password"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("org:account_create"),
+            {"username": "zhangsan", "real_name": "张三", "email": "zs@example.com", "department": dept.pk},
+            follow=True,
+        )
+    assert "设置密码的链接已发到本人" in response.content.decode()
     user = User.objects.get(username="zhangsan")
-    assert user.check_password(password)
-    assert user.must_change_password is True and user.role_codes == frozenset()
-    assert user.department == dept and user.mobile == "13800001111"
+    assert not user.has_usable_password() and user.role_codes == frozenset()
+    assert user.department == dept and user.email == "zs@example.com"
+    assert [m.to for m in mailoutbox] == [["zs@example.com"]]
+    link = mailoutbox[0].body.split("：")[-1].split("（")[0].strip()
+    assert link.startswith("/accounts/reset/") and link not in response.content.decode()
     assert AuditRecord.objects.filter(
         action="user.create", object_id=str(user.pk), actor_id=sysadmin.pk
     ).exists()
+    assert AuditRecord.objects.filter(action="user.account_opened", object_id=str(user.pk)).exists()
+
+
+def test_create_account_without_contact_refused(client, login, sysadmin):
+    login(sysadmin)
+    before = _snapshot()
+    response = client.post(reverse("org:account_create"), {"username": "nobody", "real_name": "某"})
+    assert "请填写手机号或邮箱" in response.content.decode()
+    assert _snapshot() == before
 
 
 def test_create_account_bad_mobile_and_duplicate(client, login, sysadmin, make_user):
@@ -253,7 +267,9 @@ def test_create_account_bad_mobile_and_duplicate(client, login, sysadmin, make_u
         reverse("org:account_create"), {"username": "ok", "real_name": "某", "mobile": "12345"}
     )
     assert "手机号应为11位数字" in response.content.decode()
-    response = client.post(reverse("org:account_create"), {"username": "taken", "real_name": "某"})
+    response = client.post(
+        reverse("org:account_create"), {"username": "taken", "real_name": "某", "mobile": "13800001111"}
+    )
     assert "账号已存在" in response.content.decode()
     assert _snapshot() == before
 
@@ -293,22 +309,6 @@ def test_sysadmin_cannot_disable_self(client, login, sysadmin):
     client.post(reverse("org:account_set_active", args=[sysadmin.pk]), {"active": "0"})
     sysadmin.refresh_from_db()
     assert sysadmin.is_active is True
-
-
-def test_reset_password_forces_change_at_next_login(client, login, sysadmin, make_user):
-    from django.test import Client
-
-    target = make_user(r.LEADER)
-    login(sysadmin)
-    response = client.post(reverse("org:account_reset_password", args=[target.pk]))
-    password = response.context["password"]
-    target.refresh_from_db()
-    assert target.must_change_password is True
-    other = Client()
-    response = other.post(reverse("org:login"), {"username": target.username, "password": password})
-    assert response.status_code == 302
-    assert other.get(reverse("core:home")).url == reverse("org:password_change")
-    assert AuditRecord.objects.filter(action="user.password_reset", object_id=str(target.pk)).count() == 1
 
 
 def test_unlock_clears_lockout(client, login, sysadmin, make_user):
