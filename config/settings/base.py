@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yingshang.audit.middleware.RequestContextMiddleware",
+    "yingshang.audit.middleware.DeniedAccessMiddleware",
     "yingshang.core.middleware.RequestCacheMiddleware",
     "yingshang.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
