@@ -3,6 +3,7 @@ on its own. The witness outside the database (a file, optionally syslog) catches
 append-only triggers, now on SQLite too, until the intruder removes them."""
 
 import json
+import socket
 from datetime import timedelta
 
 import pytest
@@ -55,6 +56,26 @@ def test_each_sealing_leaves_a_witness_line_naming_the_database(history, audit_w
     start = AuditRecord.objects.get(action="audit.witness_start")
     assert start.after["database"] == identity.installation_id
     assert identity.reason == WitnessIdentity.Reason.NEW
+
+
+def test_the_witness_also_goes_to_syslog_when_configured(settings, make_user):
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as syslog_server:
+        syslog_server.bind(("127.0.0.1", 0))
+        syslog_server.settimeout(5)
+        settings.YINGSHANG_AUDIT_WITNESS_SYSLOG = f"127.0.0.1:{syslog_server.getsockname()[1]}"
+        events.record(actor=make_user(r.OFFICE), action="ledger.update")
+        seal_everything()
+        received = [syslog_server.recv(65536).decode() for _ in range(2)]
+    identity = WitnessIdentity.objects.get()
+    tip = AuditSeal.objects.order_by("-seq").first()
+    assert all(message.startswith("<86>yingshang-audit-witness: {") for message in received)  # authpriv.info
+    last = json.loads(received[-1].split(": ", 1)[1].rstrip("\x00"))
+    assert (last["event"], last["database"], last["sealed"], last["head"]) == (
+        "seal",
+        identity.installation_id,
+        tip.seq,
+        tip.hash,
+    )
 
 
 def test_an_untouched_database_passes(history, capsys):
@@ -160,3 +181,13 @@ def test_a_restored_database_starts_its_own_witness_and_that_is_audited(make_use
     assert "与见证一致" in capsys.readouterr().out
     seal_everything()
     call_command("verify_audit")
+
+
+def test_a_witness_that_cannot_be_written_stops_sealing_loudly(settings, tmp_path, make_user):
+    (tmp_path / "not-a-directory").write_text("")
+    settings.YINGSHANG_AUDIT_WITNESS = str(tmp_path / "not-a-directory" / "audit-witness.jsonl")
+    events.record(actor=make_user(r.OFFICE), action="ledger.update")
+    with pytest.raises(OSError):
+        seal_everything()
+    assert not AuditSeal.objects.exists()
+    assert not WitnessIdentity.objects.exists()
