@@ -166,6 +166,7 @@ def test_the_auditor_filters_refusals(prober, target, make_user, login):
     page = auditor_client.get(reverse("audit:records"), {"category": "access_denied"})
 
     assert page.status_code == 200
+    assert AuditRecord.objects.exclude(action=DENIED_ACCESS_ACTION).exists()  # accounts created, filtered out
     rows = page.context["rows"]
     assert [row.action for row in rows] == [DENIED_ACCESS_ACTION]
     assert "被拒绝访问 1 次" in page.content.decode()
