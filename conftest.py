@@ -72,3 +72,12 @@ def login(client):
         return c
 
     return do
+
+
+@pytest.fixture(autouse=True)
+def audit_witness_file(settings, tmp_path):
+    """Each test keeps its own audit witness, the file outside the database that every sealing appends to:
+    a database of one test must not be judged against the witness lines of another."""
+    path = tmp_path / "audit-witness.jsonl"
+    settings.YINGSHANG_AUDIT_WITNESS = str(path)
+    return path

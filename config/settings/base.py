@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "yingshang.core.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "yingshang.audit.middleware.RequestContextMiddleware",
+    "yingshang.audit.middleware.DeniedAccessMiddleware",
     "yingshang.core.middleware.RequestCacheMiddleware",
     "yingshang.core.middleware.RequestGuardMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

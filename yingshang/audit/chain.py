@@ -5,11 +5,12 @@ Each seal says: hash = H(prev_hash || canonical(record)). Seals live in their ow
 record never waits for the chain. Verification walks seals and records side by side and names the
 first record that was altered, deleted, or inserted behind the seal frontier.
 
-Limits, by design: a record changed in the few seconds before it is sealed, and a rewrite of records and
-seals together by someone holding database superuser rights (trigger off, chain recomputed), cannot be
-told from honest history by the chain alone; `verify_audit` prints the chain head so operators can keep
-it somewhere else (a daily note, another system) and compare. Retention: nothing in the code deletes
-audit records; the office setting `audit_retention_days` (at least 180) is what archiving must respect."""
+Limits, by design: a record changed in the few seconds before it is sealed cannot be told from honest
+history by the chain alone, nor can a rewrite of records and seals together by someone holding database
+rights (trigger off, chain recomputed, or the newest records deleted with their seals). For those the
+chain head and count are kept outside the database at each sealing (`witness`), and `verify_audit`
+compares the two. Retention: nothing in the code deletes audit records; the office setting
+`audit_retention_days` (at least 180) is what archiving (oldest first) must respect."""
 
 from __future__ import annotations
 
@@ -97,7 +98,7 @@ def link(algorithm: str, prev_hash: str, values: dict[str, Any], *, use_openssl:
 
 @dataclass(frozen=True)
 class Failure:
-    kind: str  # altered | deleted | out_of_order | seal_broken
+    kind: str  # altered | deleted | out_of_order | seal_broken | witness_gap | witness_mismatch | ...
     record_id: int | None
     message: str
 

@@ -21,7 +21,9 @@ def record(
     after: Any = None,
     detail: str = "",
     username: str = "",
+    ip: str | None = None,
 ) -> AuditRecord:
+    """`ip` overrides the current request's address, for records written later on a request's behalf."""
     ctx = current.get()
     authenticated = getattr(actor, "is_authenticated", False)
     if obj is not None:
@@ -34,7 +36,7 @@ def record(
         actor_username=(actor.get_username() if authenticated else username)[:150],
         actor_roles=",".join(sorted(getattr(actor, "role_codes", ()))) if authenticated else "",
         actor_department=str(department)[:100] if department else "",
-        ip=ctx.ip,
+        ip=ctx.ip if ip is None else ip[:45],
         user_agent=ctx.user_agent,
         request_id=ctx.request_id,
         action=action,

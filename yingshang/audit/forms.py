@@ -1,7 +1,12 @@
 from django import forms
 
+from .selectors import CATEGORY_LABELS
+
 
 class AuditSearchForm(forms.Form):
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部"), *CATEGORY_LABELS.items()]
+    )
     start = forms.DateTimeField(
         label="起始时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
@@ -18,7 +23,7 @@ class AuditSearchForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        for key in ("account", "action", "object_type", "object_id", "ip"):
+        for key in ("category", "account", "action", "object_type", "object_id", "ip"):
             data[key] = (data.get(key) or "").strip()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:
             self.add_error("end", "截止时间应晚于起始时间。")

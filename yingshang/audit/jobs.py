@@ -15,3 +15,9 @@ def seal_pending() -> dict:
 @task()
 def run_verification(verification_id: int) -> str:
     return services.verification_run(verification_id=verification_id).status
+
+
+@task()
+def flush_denied_access() -> int:
+    """Fired by the scheduler every minute: one audit record per closed minute of refusals."""
+    return services.denied_access_flush()

@@ -92,3 +92,60 @@ class AuditVerification(models.Model):
 
     def __str__(self) -> str:
         return f"校验{self.pk} {self.get_status_display()}"
+
+
+class DeniedAccessTally(models.Model):
+    """Refusals (403, 404) of one account or address on one URL pattern within one minute, counted by one
+    upsert per refusal in this table shared by every process. When the minute is over, a job turns each row
+    into one audit record with the count and deletes it, so a scan leaves a trace without flooding the trail."""
+
+    window_start = models.DateTimeField("时间窗口起点")
+    # "user:<id>" for an account (signed in or by API token), "ip:<address>" for an anonymous caller.
+    subject = models.CharField("访问者", max_length=80)
+    user_id = models.BigIntegerField("账号ID", null=True, blank=True)
+    username = models.CharField("账号", max_length=150, blank=True)
+    ip = models.CharField("IP地址", max_length=45, blank=True)
+    pattern = models.CharField("地址模式", max_length=200)
+    status = models.PositiveSmallIntegerField("状态码")
+    refusals = models.PositiveIntegerField("拒绝次数", default=1)
+    first_at = models.DateTimeField("首次")
+    last_at = models.DateTimeField("末次")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "拒绝访问计数"
+        constraints = [
+            # The conflict target of the counting upsert.
+            models.UniqueConstraint(
+                fields=["window_start", "subject", "pattern", "status"], name="audit_denied_tally_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} {self.pattern} {self.status}×{self.refusals}"
+
+
+class WitnessIdentity(models.Model):
+    """Who this database is to the witness kept outside it: a random id drawn at the first sealing and drawn
+    again after a restore, so a restored copy keeps its own witness lines. The latest row is the current one.
+    Append-only, like the records."""
+
+    class Reason(models.TextChoices):
+        NEW = "new", "新数据库"
+        RESTORE = "restore", "自备份恢复"
+
+    installation_id = models.CharField("数据库身份", max_length=32, unique=True)
+    started_at = models.DateTimeField("启用时间")
+    reason = models.CharField("原因", max_length=16, choices=Reason.choices)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "审计见证身份"
+        ordering = ["-id"]
+        constraints = [
+            # A database is new once: two first sealers racing cannot both start a witness.
+            models.UniqueConstraint(
+                fields=["reason"], condition=models.Q(reason="new"), name="audit_witness_new_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.installation_id

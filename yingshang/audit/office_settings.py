@@ -1,7 +1,9 @@
 from yingshang.core.office_settings import define
 
 # Nothing in the code deletes audit records: there is no pruning job. Whoever archives old records
-# (a database administrator, by hand) must keep at least this many days; the floor is the legal minimum.
+# (a database administrator, by hand, oldest first: on SQLite the append-only triggers allow deleting only
+# from the oldest end; on PostgreSQL the trigger is switched off for the session) must keep at least this
+# many days; the floor is the legal minimum.
 define(
     "audit_retention_days",
     "审计记录保存期限（天）",

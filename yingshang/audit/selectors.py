@@ -11,6 +11,11 @@ from django.db.models import QuerySet
 from .chain import DEFAULT_ALGORITHM, FIELDS, link, sm3_source
 from .models import AuditRecord, AuditSeal, AuditVerification
 from .permissions import can_view_audit_log
+from .services import DENIED_ACCESS_ACTION
+
+# Kinds of record the auditor looks for often, each one action (so one index range).
+CATEGORY_ACTIONS = {"access_denied": DENIED_ACCESS_ACTION}
+CATEGORY_LABELS = {"access_denied": "越权访问/拒绝访问"}
 
 
 def audit_records(
@@ -23,6 +28,7 @@ def audit_records(
     object_type: str = "",
     object_id: str = "",
     ip: str = "",
+    category: str = "",
 ) -> QuerySet[AuditRecord]:
     """Records matching the filters, newest first; nothing for anyone but the auditor. Each filter has an
     index ending in the time column, so "newest first" reads the index backwards instead of sorting or
@@ -39,6 +45,8 @@ def audit_records(
         qs = qs.filter(actor_username=account)
     if action:
         qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
+    if category:
+        qs = qs.filter(action=CATEGORY_ACTIONS[category])
     if object_type:
         qs = qs.filter(object_type=object_type)
     if object_id:

@@ -3,8 +3,9 @@ auditor. Audit records themselves are written only by `events.record`."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,9 +17,9 @@ from django.utils import timezone
 
 from yingshang.core.errors import PermissionRefused
 
-from . import events
-from .chain import ALGORITHMS, DEFAULT_ALGORITHM, FIELDS, GENESIS, link, verify_chain
-from .models import AuditRecord, AuditSeal, AuditVerification
+from . import events, witness
+from .chain import ALGORITHMS, DEFAULT_ALGORITHM, FIELDS, GENESIS, Failure, VerifyResult, link, verify_chain
+from .models import AuditRecord, AuditSeal, AuditVerification, DeniedAccessTally, WitnessIdentity
 from .permissions import can_verify_audit_chain
 
 # A record is sealed once it is this old, so a transaction that took a lower id but commits a little
@@ -144,19 +145,178 @@ def seal_pending(
     with _sealer_lock() as acquired:
         if not acquired:
             return SealOutcome(0, busy=True)
+        _ensure_identity()
         total = races = 0
+        busy = False
         while limit is None or total < limit:
             size = batch_size if limit is None else min(batch_size, limit - total)
             sealed = _seal_batch(now=now, delay=delay, gap_grace=gap_grace, batch_size=size, algorithm=chosen)
             if sealed is None:
                 races += 1
                 if races > 10:
-                    return SealOutcome(total, busy=True)
+                    busy = True
+                    break
                 continue
             if sealed == 0:
                 break
             total += sealed
-        return SealOutcome(total)
+        if total:
+            _witness_tip("seal")
+        return SealOutcome(total, busy=busy)
+
+
+def _current_identity() -> WitnessIdentity | None:
+    return WitnessIdentity.objects.order_by("-id").first()
+
+
+def _ensure_identity() -> None:
+    if _current_identity() is not None:
+        return
+    # Another sealer may have started it a moment ago: one "new" start per database, by constraint.
+    with suppress(IntegrityError):
+        witness_start(reason=WitnessIdentity.Reason.NEW)
+
+
+def _database_label() -> tuple[str, str]:
+    return connection.vendor, str(connection.settings_dict.get("NAME") or "")
+
+
+def _witness_tip(event: str, identity: WitnessIdentity | None = None) -> None:
+    """Append the chain tip to the witness under this database's identity."""
+    identity = identity or _current_identity()
+    if identity is None:
+        return
+    seq, record_id, head = _tip()
+    engine, name = _database_label()
+    witness.append(
+        witness.WitnessEntry(
+            event=event,
+            at=timezone.now().isoformat(timespec="microseconds"),
+            database=identity.installation_id,
+            engine=engine,
+            name=name,
+            sealed=seq,
+            last_record_id=record_id or None,
+            head=head,
+        )
+    )
+
+
+def witness_start(*, reason: str, actor: Any = None) -> WitnessIdentity:
+    """Give this database a new identity for the witness and start its witness lines: at the first sealing
+    of a new database, and after a restore (the restored copy must not be judged against the lines of the
+    database it was copied from). The start is itself an audit record, naming the previous identity."""
+    with transaction.atomic():
+        previous = _current_identity()
+        seq, _record_id, head = _tip()
+        engine, name = _database_label()
+        identity = WitnessIdentity(installation_id=uuid.uuid4().hex, started_at=timezone.now(), reason=reason)
+        identity.full_clean()
+        identity.save()
+        previous_line = witness.latest_for(previous.installation_id) if previous else None
+        detail = f"审计见证启用新的数据库身份（{identity.get_reason_display()}），此时已封存 {seq} 条记录"
+        if previous_line is not None:
+            detail += f"；此前身份 {previous_line.database} 的见证记到第 {previous_line.sealed} 条"
+        events.record(
+            actor=actor,
+            action="audit.witness_start",
+            obj=identity,
+            before={
+                "database": previous_line.database,
+                "sealed": previous_line.sealed,
+                "head": previous_line.head,
+            }
+            if previous_line
+            else None,
+            after={
+                "database": identity.installation_id,
+                "engine": engine,
+                "name": name,
+                "sealed": seq,
+                "head": head,
+            },
+            detail=detail + "。",
+        )
+        # Written inside the transaction: should it roll back, the line names an identity no database has.
+        _witness_tip("start", identity)
+    return identity
+
+
+def verify_with_witness() -> tuple[VerifyResult, str]:
+    """Verify the chain, then hold its end against the witness's line for this database with the most
+    sealed records: the database must still hold that many seals, the last of them with the witnessed
+    head. Returns the result (its failure set on a mismatch) and a sentence about the witness."""
+    result = verify_chain()
+    if not result.ok:
+        return result, ""
+    identity = _current_identity()
+    path = witness.witness_path()
+    if identity is None:
+        if result.last_seq == 0:
+            return result, "尚无封存记录，见证尚未开始。"
+        result.failure = Failure(
+            "witness_missing",
+            result.last_sealed_id,
+            f"数据库中有 {result.last_seq} 条封存，却没有审计见证身份：见证身份记录被删除。",
+        )
+        return result, ""
+    if identity.reason == WitnessIdentity.Reason.NEW:
+        engine, name = _database_label()
+        earlier = witness.latest_other_at(engine=engine, name=name, database=identity.installation_id)
+        if earlier is not None:
+            result.failure = Failure(
+                "witness_replaced",
+                result.last_sealed_id,
+                f"见证显示本数据库（{engine} {name}）此前以身份 {earlier.database} 见证到第 {earlier.sealed} "
+                "条封存，现在的数据库却以全新身份重新开始，且不是自备份恢复：审计表连同见证身份被清空。"
+                "如确为重新安装，请为新数据库另设见证文件。",
+            )
+            return result, ""
+    lines = witness.lines_for(identity.installation_id)
+    line = witness.furthest(lines)
+    if line is None:
+        result.failure = Failure(
+            "witness_missing",
+            result.last_sealed_id,
+            f"见证文件 {path} 中没有本数据库（身份 {identity.installation_id}）的任何记录："
+            "见证文件被删改或替换，或见证位置配置有误。",
+        )
+        return result, ""
+    if line.sealed > result.last_seq:
+        result.failure = Failure(
+            "witness_gap",
+            line.last_record_id,
+            f"与见证不符：见证记载本数据库于 {_local(line.at)} 已封存 {line.sealed} 条记录（最后为记录 "
+            f"#{line.last_record_id}，链头 {line.head}），数据库中现只有 {result.last_seq} 条封存——"
+            f"最新的 {line.sealed - result.last_seq} 条审计记录连同封存被删除。",
+        )
+        return result, ""
+    # Every witnessed head must still be in the chain: deleting records and letting new ones be sealed in
+    # their place brings the count back, not the hashes.
+    heads = _seal_hashes(sorted({entry.sealed for entry in lines if entry.sealed}))
+    for entry in sorted(lines, key=lambda entry: entry.sealed):
+        if entry.sealed and heads.get(entry.sealed) != entry.head:
+            result.failure = Failure(
+                "witness_mismatch",
+                entry.last_record_id,
+                f"与见证不符：第 {entry.sealed} 条封存的哈希与 {_local(entry.at)} 的见证记载不同——"
+                "其后的记录在见证之后被删除或替换，封存链被重新计算。",
+            )
+            return result, ""
+    return result, f"与见证一致：见证记到第 {line.sealed} 条封存（{_local(line.at)}，见证文件 {path}）。"
+
+
+def _local(iso: str) -> str:
+    return timezone.localtime(datetime.fromisoformat(iso)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _seal_hashes(positions: list[int], chunk: int = 1000) -> dict[int, str]:
+    found: dict[int, str] = {}
+    for start in range(0, len(positions), chunk):
+        found.update(
+            AuditSeal.objects.filter(seq__in=positions[start : start + chunk]).values_list("seq", "hash")
+        )
+    return found
 
 
 def verification_request(*, actor: Any) -> AuditVerification:
@@ -183,7 +343,7 @@ def verification_run(*, verification_id: int) -> AuditVerification:
     verification.status = AuditVerification.Status.RUNNING
     verification.save(update_fields=["status"])
     seal_pending()
-    result = verify_chain()
+    result, witness_note = verify_with_witness()
     verification.status = AuditVerification.Status.PASSED if result.ok else AuditVerification.Status.FAILED
     verification.finished_at = timezone.now()
     verification.checked = result.checked
@@ -191,7 +351,9 @@ def verification_run(*, verification_id: int) -> AuditVerification:
     verification.unsealed = result.unsealed
     verification.failure_record_id = result.failure.record_id if result.failure else None
     verification.message = (
-        result.failure.message if result.failure else f"审计链完整：已校验 {result.checked} 条记录。"
+        result.failure.message
+        if result.failure
+        else f"审计链完整：已校验 {result.checked} 条记录；{witness_note}"
     )
     with transaction.atomic():
         verification.save(
@@ -213,3 +375,104 @@ def verification_run(*, verification_id: int) -> AuditVerification:
             detail=verification.message,
         )
     return verification
+
+
+DENIED_ACCESS_ACTION = "auth.access_denied"
+# A refusal counted just as its minute ends may land a moment after the flusher looked: windows are
+# flushed once they have been closed this long.
+DENIED_FLUSH_GRACE_SECONDS = 5
+DENIED_STATUS_LABELS = {403: "无权限（403）", 404: "不存在或不在权限范围内（404）"}
+
+_tally_table = connection.ops.quote_name(DeniedAccessTally._meta.db_table)
+_tally_columns = (
+    "window_start",
+    "subject",
+    "user_id",
+    "username",
+    "ip",
+    "pattern",
+    "status",
+    "refusals",
+    "first_at",
+    "last_at",
+)
+# One statement per refusal, atomic on SQLite and PostgreSQL alike: concurrent refusals from any number
+# of processes add up in the same row.
+_COUNT_REFUSAL = (
+    "INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s, %s, 1, %s, %s) "
+    "ON CONFLICT (window_start, subject, pattern, status) DO UPDATE SET "
+    "refusals = {table}.refusals + 1, "
+    "last_at = CASE WHEN excluded.last_at > {table}.last_at THEN excluded.last_at ELSE {table}.last_at END"
+).format(table=_tally_table, columns=", ".join(connection.ops.quote_name(c) for c in _tally_columns))
+
+
+def denied_access_count(
+    *, user_id: int | None, username: str, ip: str, pattern: str, status: int, at: datetime | None = None
+) -> None:
+    """Count one refusal of an account (or, anonymous, an address) on a URL pattern in its minute."""
+    at = at or timezone.now()
+    window_start = at.replace(second=0, microsecond=0)
+    subject = f"user:{user_id}" if user_id else f"ip:{ip}"
+    adapt = connection.ops.adapt_datetimefield_value
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _COUNT_REFUSAL,
+            [
+                adapt(window_start),
+                subject,
+                user_id,
+                username[:150],
+                ip[:45],
+                pattern[:200],
+                status,
+                adapt(at),
+                adapt(at),
+            ],
+        )
+
+
+def denied_access_flush(*, now: datetime | None = None, batch_size: int = 500) -> int:
+    """Turn every closed minute of refusals into one audit record with its count, and drop the counter.
+    Deleting the counter first, in the record's transaction, makes two flushers write each window once."""
+    from yingshang.org.models import User
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=60 + DENIED_FLUSH_GRACE_SECONDS)
+    written = 0
+    while True:
+        closed = list(
+            DeniedAccessTally.objects.filter(window_start__lte=cutoff).order_by("window_start", "id")[
+                :batch_size
+            ]
+        )
+        if not closed:
+            return written
+        users = User.objects.select_related("department").in_bulk({t.user_id for t in closed if t.user_id})
+        for tally in closed:
+            with transaction.atomic():
+                taken, _ = DeniedAccessTally.objects.filter(pk=tally.pk).delete()
+                if not taken:
+                    continue
+                _record_denied_access(tally, users.get(tally.user_id) if tally.user_id else None)
+                written += 1
+
+
+def _record_denied_access(tally: DeniedAccessTally, user: Any) -> None:
+    window = timezone.localtime(tally.window_start)
+    status = DENIED_STATUS_LABELS.get(tally.status, str(tally.status))
+    events.record(
+        actor=user,
+        username=tally.username,
+        ip=tally.ip,
+        action=DENIED_ACCESS_ACTION,
+        object_type="url_pattern",
+        object_id=tally.pattern[:64],
+        after={
+            "pattern": tally.pattern,
+            "status": tally.status,
+            "count": tally.refusals,
+            "window_start": tally.window_start.isoformat(),
+            "first_at": tally.first_at.isoformat(),
+            "last_at": tally.last_at.isoformat(),
+        },
+        detail=f"{window:%Y-%m-%d %H:%M} 起一分钟内被拒绝访问 {tally.refusals} 次，{status}：{tally.pattern}",
+    )

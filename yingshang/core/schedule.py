@@ -13,6 +13,7 @@ class PeriodicJob:
 
 PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("audit.seal", "yingshang.audit.jobs.seal_pending", 10),
+    PeriodicJob("audit.flush_denied_access", "yingshang.audit.jobs.flush_denied_access", 60),
     PeriodicJob("appeals.webhook_retry", "yingshang.appeals.jobs.retry_due_webhooks", 60),
     PeriodicJob("notify.delivery_sweep", "yingshang.notify.jobs.delivery_sweep", 60),
     PeriodicJob("ledger.warnings_scan", "yingshang.ledger.jobs.warnings_scan", 3600),

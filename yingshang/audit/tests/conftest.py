@@ -1,12 +1,14 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from yingshang.audit import events
+from yingshang.audit.models import WitnessIdentity
 from yingshang.audit.services import seal_pending
 from yingshang.org import roles as r
+
+from .tampering import run_behind_the_application
 
 
 def later():
@@ -24,7 +26,7 @@ def actor(make_user):
 
 
 @pytest.fixture
-def write_records(actor):
+def write_records(actor, witness_started):
     def write(n: int, *, action: str = "ledger.update"):
         return [
             events.record(actor=actor, action=action, object_type="ledger.item", object_id=i, after={"n": i})
@@ -35,16 +37,14 @@ def write_records(actor):
 
 
 @pytest.fixture
+def witness_started(db):
+    """A database whose witness has started already, so the chain holds only what the test writes (the
+    start itself, with its audit record, is tested in test_witness.py)."""
+    return WitnessIdentity.objects.create(
+        installation_id="0" * 32, started_at=timezone.now(), reason=WitnessIdentity.Reason.NEW
+    )
+
+
+@pytest.fixture
 def tamper():
-    """Run SQL behind the application's back. On PostgreSQL the append-only trigger is switched off for
-    this statement only (session_replication_role), as an intruder with superuser rights would."""
-
-    def run(sql: str, params: list | None = None) -> None:
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute(sql, params or [])
-            if connection.vendor == "postgresql":
-                cursor.execute("SET LOCAL session_replication_role = DEFAULT")
-
-    return run
+    return run_behind_the_application

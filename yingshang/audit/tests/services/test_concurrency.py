@@ -42,7 +42,7 @@ def run_threads(*targets):
     assert errors == []
 
 
-def test_racing_sealers_without_the_lock_still_build_one_chain(monkeypatch):
+def test_racing_sealers_without_the_lock_still_build_one_chain(monkeypatch, witness_started):
     """Even with the one-sealer lock switched off, the constraints and the tip check keep one chain."""
 
     @contextmanager
@@ -85,7 +85,7 @@ def test_racing_sealers_without_the_lock_still_build_one_chain(monkeypatch):
     assert chain.verify_chain().ok
 
 
-def test_a_second_sealer_steps_aside_while_one_works():
+def test_a_second_sealer_steps_aside_while_one_works(witness_started):
     AuditRecord.objects.create(at=timezone.now(), action="ledger.update")
     holding = threading.Event()
     release = threading.Event()

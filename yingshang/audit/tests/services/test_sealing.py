@@ -51,7 +51,7 @@ def test_sealing_stops_at_the_first_young_record(db):
     assert not AuditSeal.objects.filter(record_id__in=[young.pk, old_after_young.pk]).exists()
 
 
-def test_a_hole_in_the_ids_holds_sealing_back_until_the_grace_period(db):
+def test_a_hole_in_the_ids_holds_sealing_back_until_the_grace_period(witness_started):
     first = AuditRecord.objects.create(at=timezone.now(), action="ledger.update")
     # A transaction still open holds id first+1; the next committed record has first+2.
     AuditRecord.objects.create(id=first.pk + 2, at=timezone.now(), action="ledger.update")

@@ -32,7 +32,7 @@ def test_a_verification_runs_as_a_job_and_is_audited(
     assert verification.status == AuditVerification.Status.PASSED
     assert verification.checked == 5  # two accounts created, three records written
     assert verification.failure_record_id is None
-    assert verification.message == "审计链完整：已校验 5 条记录。"
+    assert verification.message.startswith("审计链完整：已校验 5 条记录；与见证一致：见证记到第 5 条封存（")
     assert list(
         AuditRecord.objects.filter(object_type="audit.auditverification", object_id=str(verification.pk))
         .order_by("id")
