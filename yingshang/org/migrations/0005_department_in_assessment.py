@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("org", "0002_pending_roles"),
+        ("org", "0004_user_contact_changed_at"),
     ]
 
     operations = [
