@@ -253,18 +253,23 @@ def item(request: AuthedRequest) -> HttpResponse:
         what = request.POST.get("what")
         if what == "order":
             _require(perm.can_issue_order(request.user))
-            _act(
-                request,
-                lambda: services.order_issue(
-                    actor=request.user,
-                    target=obj,
-                    requirement=request.POST.get("requirement", ""),
-                    reply_deadline=_date(request.POST.get("reply_deadline")),
-                    level=request.POST.get("level", Level.NORMAL),
-                    department=_department(request.POST.get("department")),
-                ),
-                "督办单已下发。",
-            )
+            department = _department(request.POST.get("department"))
+            # The service falls back to the item's own unit; on the page the office must choose it.
+            if department is None:
+                messages.error(request, "请选择责任单位。")
+            else:
+                _act(
+                    request,
+                    lambda: services.order_issue(
+                        actor=request.user,
+                        target=obj,
+                        requirement=request.POST.get("requirement", ""),
+                        reply_deadline=_date(request.POST.get("reply_deadline")),
+                        level=request.POST.get("level", Level.NORMAL),
+                        department=department,
+                    ),
+                    "督办单已下发。",
+                )
         elif what == "remind":
             _require(perm.can_remind(request.user))
             _act(
