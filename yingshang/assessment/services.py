@@ -44,7 +44,7 @@ from .models import (
     Objection,
     ResultLine,
 )
-from .periods import Period, parse_period
+from .periods import Period, started_period
 from .ranking import GROUPS, NO_DATA_RULE, IndicatorSpec, score_group
 from .scoring import frontier_score
 
@@ -263,7 +263,8 @@ def run_compute(
     """Compute the period as a draft: an existing draft of the same period and set is replaced; a frozen
     one stays as it is and the new computation becomes the next version beside it."""
     _require_office(actor)
-    p = parse_period(period) if isinstance(period, str) else period
+    now = now or timezone.now()
+    p = started_period(period, timezone.localdate(now))
     if not indicator_set.is_active:
         raise ValidationFailed("该指标体系已停用，不能用于计算。")
     specs = specs_of(indicator_set)
@@ -274,7 +275,6 @@ def run_compute(
         raise ValidationFailed(
             f"{p.label}没有参评单位（市直部门或区县），未计算。", fields={"period": ["没有参评单位。"]}
         )
-    now = now or timezone.now()
     all_ids = [d for members in groups.values() for d, _ in members]
     values = m.compute([s.measure for s in specs], p, all_ids)
     draft = (
@@ -620,7 +620,7 @@ def evaluation_value_report(
 ) -> EvaluationValue:
     if not can_report_evaluation(actor, indicator):
         raise PermissionRefused("只有该指标的责任单位或营商办可以填报。")
-    p = parse_period(period)
+    p = started_period(period, timezone.localdate())
     number = float(_decimal(value, "数值", "value"))
     if number < 0:
         raise ValidationFailed("数值不能为负数。", fields={"value": ["不能为负数。"]})

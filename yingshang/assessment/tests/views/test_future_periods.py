@@ -1,0 +1,75 @@
+"""A period that has not started cannot be assessed or reported, whichever way the office tries."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from freezegun import freeze_time
+
+from yingshang.assessment import services
+from yingshang.assessment.models import AssessmentRun, EvaluationValue
+from yingshang.core.errors import ValidationFailed
+
+pytestmark = pytest.mark.django_db
+
+TODAY = "2026-12-03 10:00:00"
+
+
+def test_page_refuses_a_future_quarter(world, login):
+    c = login(world["office"])
+    with freeze_time(TODAY):
+        response = c.post(
+            reverse("assessment:compute"),
+            {"period": "2027-Q1", "indicator_set": world["set"].pk},
+            follow=True,
+        )
+    assert "2027年第一季度尚未开始" in response.content.decode()
+    assert not AssessmentRun.objects.exists()
+
+
+def test_command_refuses_a_future_quarter(world):
+    with freeze_time(TODAY), pytest.raises(CommandError, match="尚未开始"):
+        call_command("assess", "--period", "2027-Q1", "--user", world["office"].username, stdout=StringIO())
+    assert not AssessmentRun.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("period", "started"),
+    [
+        ("2026-12", True),
+        ("2026-Q4", True),
+        ("2026", True),
+        ("2027-01", False),
+        ("2027-Q1", False),
+        ("2027", False),
+    ],
+)
+def test_service_accepts_started_periods_and_refuses_the_rest(world, period, started):
+    with freeze_time(TODAY):
+        if started:
+            assert services.run_compute(actor=world["office"], period=period, indicator_set=world["set"])
+        else:
+            with pytest.raises(ValidationFailed, match="尚未开始"):
+                services.run_compute(actor=world["office"], period=period, indicator_set=world["set"])
+            assert not AssessmentRun.objects.exists()
+
+
+def test_monitoring_value_for_a_future_period_is_refused(world, make_department):
+    with freeze_time(TODAY):
+        indicator = services.evaluation_indicator_save(
+            actor=world["office"],
+            indicator=None,
+            first_level="开办企业",
+            name="开办时间",
+            unit="天",
+            department=make_department("示例市市场监管局"),
+            frontier=1,
+            worst=5,
+            higher_is_better=False,
+        )
+        with pytest.raises(ValidationFailed, match="尚未开始"):
+            services.evaluation_value_report(
+                actor=world["office"], indicator=indicator, period="2027-Q1", value="3"
+            )
+    assert not EvaluationValue.objects.exists()
