@@ -20,6 +20,7 @@ from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
+from yingshang.core.official_text import require_official_text
 from yingshang.core.uploads import attachment_add, attachments_for
 from yingshang.core.workflow import apply_transition
 from yingshang.notify.services import Message, notify, notify_many
@@ -93,6 +94,11 @@ def _handlers(department_id: int | None, *, heads: bool = False) -> list[int]:
     if heads:
         ids += [h for h in people["head"] if h not in ids]
     return ids
+
+
+def _official_reply(data: dict[str, Any], what: str) -> str:
+    minimum = int(get_setting("supervision_reply_min_chars"))
+    return require_official_text(str(data.get("reply", "")), minimum=minimum, field="reply", what=what)
 
 
 def _target_of(obj: models.Model) -> targets.TargetType:
@@ -214,7 +220,7 @@ def order_transition(
     if action == "sign":
         changes = {"signed_at": now}
     elif action == "answer":
-        changes = {"reply": str(data.get("reply", "")).strip(), "answered_at": now}
+        changes = {"reply": _official_reply(data, "答复内容"), "answered_at": now}
         note = changes["reply"]
     elif action == "conclude":
         changes = {"conclusion": str(data.get("note", "")).strip(), "concluded_at": now}
@@ -368,7 +374,7 @@ def instruction_transition(
     changes: dict[str, Any] = {}
     note = str(data.get("reason") or data.get("note") or "").strip()
     if action == "reply":
-        changes = {"reply": str(data.get("reply", "")).strip(), "replied_at": now}
+        changes = {"reply": _official_reply(data, "办理情况"), "replied_at": now}
         note = changes["reply"]
     elif action == "conclude":
         changes = {"concluded_at": now}
