@@ -25,6 +25,7 @@ from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting, settings_in_force
 from yingshang.core.uploads import attachment_add
 from yingshang.core.workflow import apply_transition
+from yingshang.ledger import selectors as ledger_selectors
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 from yingshang.workdays.calendar import add_workdays
@@ -44,6 +45,7 @@ from .models import (
     Objection,
     ResultLine,
 )
+from .official_docx import document_number
 from .periods import Period, started_period
 from .ranking import GROUPS, NO_DATA_RULE, IndicatorSpec, score_group
 from .scoring import frontier_score
@@ -527,20 +529,26 @@ def bulletin_save(*, actor: Any, run: AssessmentRun, title: str, sections: Mappi
     return bulletin
 
 
+def _number_taken(number: str) -> bool:
+    return Bulletin.objects.filter(number=number).exists() or ledger_selectors.document_number_used(number)
+
+
 @transaction.atomic
 def bulletin_number(*, actor: Any, bulletin: Bulletin, on: date | None = None) -> Bulletin:
-    """Give the bulletin its 发文字号 once: the year's next serial, taken under a row lock."""
+    """Give the bulletin its 发文字号 once: the year's next serial not already carried by another document of
+    the office (a bulletin, or a policy document recorded in the ledger), taken under a row lock."""
     if bulletin.serial:
         return bulletin
     on = on or timezone.localdate()
     DocumentSequence.objects.get_or_create(year=on.year)
     seq = DocumentSequence.objects.select_for_update().get(year=on.year)
+    prefix = str(get_setting("assessment_doc_prefix"))
     seq.last += 1
+    while _number_taken(document_number(prefix, on.year, seq.last)):
+        seq.last += 1
     seq.save(update_fields=["last"])
-    from .official_docx import document_number
-
     bulletin.year, bulletin.serial, bulletin.issued_on = on.year, seq.last, on
-    bulletin.number = document_number(str(get_setting("assessment_doc_prefix")), on.year, seq.last)
+    bulletin.number = document_number(prefix, on.year, seq.last)
     bulletin.save(update_fields=["year", "serial", "issued_on", "number"])
     audit_record(actor=actor, action="bulletin.number", obj=bulletin, after={"number": bulletin.number})
     return bulletin

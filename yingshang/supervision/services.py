@@ -15,6 +15,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yingshang.assessment.official_docx import written_date
 from yingshang.audit.events import record as audit_record
 from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
@@ -197,7 +198,7 @@ def order_issue(
         recipients=_handlers(department.pk, heads=level != Level.NORMAL),
         kind="supervision_order",
         title=f"督办通知：{order.number}（{order.get_level_display()}）",
-        body=f"{order.target_label}\n督办要求：{order.requirement}\n请于{reply_deadline:%Y年%m月%d日}前答复。",
+        body=f"{order.target_label}\n督办要求：{order.requirement}\n请于{written_date(reply_deadline)}前答复。",
         link=targets.safe_reverse("supervision:order_detail", order.pk),
         item=order,
     )
@@ -796,13 +797,16 @@ def _reminder_text(
         left = workdays_between(today, deadline)
         return (
             f"到期提醒：{name}",
-            f"{name}将于{deadline:%Y年%m月%d日}到期（还有{left}个工作日），请抓紧办理并按时反馈。",
+            f"{name}将于{written_date(deadline)}到期（还有{left}个工作日），请抓紧办理并按时反馈。",
         )
     if today == deadline or passed == 0:
-        return f"今日到期：{name}", f"{name}的时限为{deadline:%Y年%m月%d日}，今日到期，请当日办结或说明情况。"
+        return (
+            f"今日到期：{name}",
+            f"{name}的时限为{written_date(deadline)}，今日到期，请当日办结或说明情况。",
+        )
     return (
         f"逾期催办（第{seq}次）：{name}",
-        f"{name}已于{deadline:%Y年%m月%d日}到期，已逾期{passed}个工作日，请立即办理并反馈。",
+        f"{name}已于{written_date(deadline)}到期，已逾期{passed}个工作日，请立即办理并反馈。",
     )
 
 
