@@ -282,8 +282,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
     ),
     "core:home": (
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+        "login ok    ok    ok    ok    ok    ok    redir ok    ok    ok    ok    ok",
+        "login ok    ok    ok    ok    ok    ok    redir ok    ok    ok    ok    ok",
     ),
     "core:office_settings": (
         "login ok    403   403   403   403   403   403   403   403   403   403   403",
