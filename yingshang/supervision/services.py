@@ -22,7 +22,7 @@ from yingshang.core.errors import PermissionRefused, ValidationFailed, validatio
 from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
 from yingshang.core.official_text import require_official_text
-from yingshang.core.uploads import attachment_add, attachments_for
+from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.notify.services import Message, notify, notify_many
 from yingshang.org import roles as r
@@ -212,9 +212,15 @@ def order_transition(
     order: SupervisionOrder,
     action: str,
     data: dict[str, Any] | None = None,
+    files: Sequence[Any] = (),
     seen_version: int | None = None,
 ) -> SupervisionOrder:
+    """`files` are the written report attached to an answer, checked like every other upload."""
     data = dict(data or {})
+    if files and action != "answer":
+        raise ValidationFailed("只有答复督办单时可以附上材料。", fields={"files": ["此操作不接收附件。"]})
+    for uploaded in files:
+        check_upload(uploaded, allowed=EVIDENCE_TYPES)
     now = timezone.now()
     changes: dict[str, Any] = {}
     note = ""
@@ -247,6 +253,8 @@ def order_transition(
         changes=changes,
         note=note,
     )
+    for uploaded in files:
+        attachment_add(actor=actor, obj=order, uploaded=uploaded, purpose="reply", allowed=EVIDENCE_TYPES)
     found = targets.load(order.target_type_id, order.target_id)
     if found and action in {"answer", "conclude"}:
         record_timeline(
@@ -563,14 +571,15 @@ def finding_transition(
         note=note,
     )
     if action == "report":
+        # Every report carries its own evidence: after a return, the evidence the inspector refused is not
+        # proof of the new rectification.
+        if not evidence:
+            raise ValidationFailed(
+                "报告整改情况须附本次整改的佐证材料。", fields={"evidence": ["请上传佐证材料。"]}
+            )
         for uploaded in evidence:
             attachment_add(
                 actor=actor, obj=finding, uploaded=uploaded, purpose="evidence", allowed=EVIDENCE_TYPES
-            )
-        if not attachments_for(finding).filter(purpose="evidence").exists():
-            # Raising inside the atomic block undoes the transition too.
-            raise ValidationFailed(
-                "报告整改情况须附整改佐证材料。", fields={"evidence": ["请上传佐证材料。"]}
             )
     link = targets.safe_reverse("supervision:finding_detail", finding.pk)
     if action == "report":

@@ -189,6 +189,7 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "target_url": target_url,
             "can_remind": perm.can_remind(request.user) and order.state in {"issued", "signed"},
             "reissued_as": SupervisionOrder.objects.filter(previous=order).first(),
+            "attachments": attachments_for(order).filter(purpose="reply"),
         },
     )
 
@@ -201,7 +202,12 @@ def order_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _act(
         request,
         lambda: services.order_transition(
-            actor=request.user, order=order, action=action, data=data, seen_version=_seen(request)
+            actor=request.user,
+            order=order,
+            action=action,
+            data=data,
+            files=request.FILES.getlist("attachments"),
+            seen_version=_seen(request),
         ),
         "操作成功。",
     )
