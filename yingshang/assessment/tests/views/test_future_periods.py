@@ -73,3 +73,30 @@ def test_monitoring_value_for_a_future_period_is_refused(world, make_department)
                 actor=world["office"], indicator=indicator, period="2027-Q1", value="3"
             )
     assert not EvaluationValue.objects.exists()
+
+
+def test_api_refuses_a_future_quarter(world, login, client):
+    login(world["office"])
+    with freeze_time(TODAY):
+        response = client.post(
+            "/api/assessment/runs",
+            {"period": "2027-Q1", "indicator_set": world["set"].pk},
+            content_type="application/json",
+        )
+    assert response.status_code == 422
+    assert response.json()["fields"] == {"period": ["周期尚未开始。"]}
+    assert not AssessmentRun.objects.exists()
+
+
+def test_api_computes_a_started_quarter_for_the_office_only(world, login, client, make_user):
+    from yingshang.org import roles as r
+
+    login(make_user(r.LEADER))
+    body = {"period": "2026-Q3", "indicator_set": world["set"].pk}
+    with freeze_time(TODAY):
+        assert client.post("/api/assessment/runs", body, content_type="application/json").status_code == 403
+        assert not AssessmentRun.objects.exists()
+        login(world["office"])
+        response = client.post("/api/assessment/runs", body, content_type="application/json")
+    assert response.status_code == 200 and response.json()["state"] == "draft"
+    assert AssessmentRun.objects.get().period_code == "2026-Q3"
