@@ -25,7 +25,8 @@ def test_notice_is_a4_with_letterhead_and_dates_without_leading_zeros(people, de
             requirement="请答复",
             reply_deadline=dt.date(2027, 1, 5),
         )
-        response = login(people[r.LIAISON]).get(reverse("supervision:order_notice", args=[order.pk]))
+    # Fetched on the real clock: the dates come from the stored order.
+    response = login(people[r.LIAISON]).get(reverse("supervision:order_notice", args=[order.pk]))
     doc = Document(BytesIO(response.content))
     section = doc.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
