@@ -56,6 +56,16 @@ define(
     help="签收时限（工作小时）和答复时限（工作日）自派单时起算；办公时间取工作日设置中的上下午作息时间。",
 )
 define("appeals.description_max", "诉求内容字数上限", 5000, kind="int", group=GROUP, minimum=100)
+define(
+    "appeals.reply_min_chars",
+    "答复企业最少字数",
+    15,
+    kind="int",
+    group=GROUP,
+    minimum=1,
+    maximum=500,
+    help="主办单位答复企业时，正文（不含标点和空格）不得少于该字数。",
+)
 define("appeals.extension_max_days", "单次延期最长（工作日）", 10, kind="int", group=GROUP, minimum=1)
 define("appeals.max_reopens", "不满意重办次数上限", 2, kind="int", group=GROUP, minimum=0, maximum=10)
 define("appeals.duplicate_window_days", "重复诉求识别时间窗（天）", 30, kind="int", group=GROUP, minimum=1)

@@ -28,6 +28,7 @@ from yingshang.core.errors import (
 )
 from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting
+from yingshang.core.official_text import require_official_text
 from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.org.models import Department, Enterprise
@@ -521,6 +522,9 @@ def appeal_reply(
     *, actor: Any, appeal: Appeal, content: str, files: Sequence[Any] = (), seen_version: int | None = None
 ) -> Reply:
     """答复: the main department's answer to the enterprise for the current round."""
+    content = require_official_text(
+        content, minimum=int(get_setting("appeals.reply_min_chars")), field="content", what="答复内容"
+    )
     for uploaded in files:
         check_upload(uploaded, allowed=ATTACHMENT_TYPES)
     now = _now()

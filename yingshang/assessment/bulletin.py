@@ -19,7 +19,7 @@ from yingshang.core.office_settings import get_setting
 
 from . import selectors, services
 from .models import AssessmentRun, Bulletin
-from .official_docx import OfficialDocument, Section, Table, render
+from .official_docx import OfficialDocument, Section, Table, render, written_date
 
 SECTION_KEYS = ["opening", "overview", "ranking", "lists", "overdue", "cases", "requirements"]
 SECTION_TITLES = {
@@ -83,7 +83,7 @@ def default_sections(run: AssessmentRun) -> dict[str, str]:
         "ranking": "各单位分组排名情况见下表。某项指标无数据的单位，该指标不计分，其权重按比例分配至其他指标。",
         "lists": "\n".join(lines) or "本期无上榜单位。",
         "overdue": (
-            f"截至{timezone.localdate():%Y年%m月%d日}，{len(overdue)}个单位存在逾期未完成任务，请相关单位抓紧推进。"
+            f"截至{written_date(timezone.localdate())}，{len(overdue)}个单位存在逾期未完成任务，请相关单位抓紧推进。"
             if overdue
             else "本期无逾期未完成任务。"
         ),
@@ -163,7 +163,7 @@ def build_document(run: AssessmentRun, bulletin: Bulletin) -> OfficialDocument:
             subsections=[
                 (
                     o["department"],
-                    [f"{t.title[:60]}（完成时限{t.deadline:%Y年%m月%d日}）" for t in o["tasks"]],
+                    [f"{t.title[:60]}（完成时限{written_date(t.deadline)}）" for t in o["tasks"]],
                 )
                 for o in overdue
             ],

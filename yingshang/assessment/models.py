@@ -222,7 +222,11 @@ class Bulletin(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "serial"], condition=Q(serial__isnull=False), name="bulletin_number_once"
-            )
+            ),
+            # The 文号 names the issuing office and the year, so one string is one document.
+            models.UniqueConstraint(
+                fields=["number"], condition=~Q(number=""), name="bulletin_number_unique"
+            ),
         ]
 
 

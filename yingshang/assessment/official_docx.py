@@ -64,6 +64,8 @@ class OfficialDocument:
     issuer: str  # 发文机关署名
     issued_on: date
     opening: list[str] = field(default_factory=list)
+    facts: list[tuple[str, str]] = field(default_factory=list)  # label/value rows after the opening (通知单)
+    closing: list[str] = field(default_factory=list)
     attachments_note: str = ""
 
 
@@ -199,6 +201,18 @@ def _red_rule(paragraph) -> None:
     p_pr.append(borders)
 
 
+def _facts(doc, rows: list[tuple[str, str]]) -> None:
+    t = doc.add_table(rows=0, cols=2)
+    t.style = "Table Grid"
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for label, value in rows:
+        cells = t.add_row().cells
+        for cell, text, font in ((cells[0], label, HEITI), (cells[1], value, FANGSONG)):
+            cell.text = ""
+            _set_run_font(cell.paragraphs[0].add_run(text), font, TABLE_PT)
+        cells[0].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def _table(doc, table: Table) -> None:
     t = doc.add_table(rows=1, cols=len(table.headers))
     t.style = "Table Grid"
@@ -251,6 +265,8 @@ def render(document: OfficialDocument) -> bytes:
     _paragraph(doc, f"{document.recipients}：", indent=False)
     for text in document.opening:
         _paragraph(doc, text)
+    if document.facts:
+        _facts(doc, document.facts)
     for i, sec in enumerate(document.sections, start=1):
         _paragraph(doc, f"{chinese_number(i)}、{sec.heading}", font=HEITI)
         for text in sec.paragraphs:
@@ -261,6 +277,8 @@ def render(document: OfficialDocument) -> bytes:
                 _paragraph(doc, f"{k}. {text}" if len(paragraphs) > 1 else text)
         if sec.table is not None:
             _table(doc, sec.table)
+    for text in document.closing:
+        _paragraph(doc, text)
     if document.attachments_note:
         _paragraph(doc, "", indent=False)
         _paragraph(doc, f"附件：{document.attachments_note}")

@@ -66,3 +66,14 @@ def parse_period(code: str) -> Period:
         f"无法识别的考核周期“{code}”，请写作 2026-09、2026-Q3 或 2026。",
         fields={"period": ["周期格式不正确。"]},
     )
+
+
+def started_period(code: str | Period, today: date) -> Period:
+    """The period, refused if it has not begun on `today`: nothing can be assessed or reported ahead."""
+    p = parse_period(code) if isinstance(code, str) else code
+    if p.start > today:
+        raise ValidationFailed(
+            f"{p.label}尚未开始，不能考核或填报；请选择已开始的周期。",
+            fields={"period": ["周期尚未开始。"]},
+        )
+    return p

@@ -25,6 +25,7 @@ from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting, settings_in_force
 from yingshang.core.uploads import attachment_add
 from yingshang.core.workflow import apply_transition
+from yingshang.ledger import selectors as ledger_selectors
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 from yingshang.workdays.calendar import add_workdays
@@ -44,7 +45,8 @@ from .models import (
     Objection,
     ResultLine,
 )
-from .periods import Period, parse_period
+from .official_docx import document_number
+from .periods import Period, started_period
 from .ranking import GROUPS, NO_DATA_RULE, IndicatorSpec, score_group
 from .scoring import frontier_score
 
@@ -264,7 +266,8 @@ def run_compute(
     """Compute the period as a draft: an existing draft of the same period and set is replaced; a frozen
     one stays as it is and the new computation becomes the next version beside it."""
     _require_office(actor)
-    p = parse_period(period) if isinstance(period, str) else period
+    now = now or timezone.now()
+    p = started_period(period, timezone.localdate(now))
     if not indicator_set.is_active:
         raise ValidationFailed("该指标体系已停用，不能用于计算。")
     specs = specs_of(indicator_set)
@@ -275,7 +278,6 @@ def run_compute(
         raise ValidationFailed(
             f"{p.label}没有参评单位（市直部门或区县），未计算。", fields={"period": ["没有参评单位。"]}
         )
-    now = now or timezone.now()
     all_ids = [d for members in groups.values() for d, _ in members]
     values = m.compute([s.measure for s in specs], p, all_ids)
     draft = (
@@ -528,20 +530,26 @@ def bulletin_save(*, actor: Any, run: AssessmentRun, title: str, sections: Mappi
     return bulletin
 
 
+def _number_taken(number: str) -> bool:
+    return Bulletin.objects.filter(number=number).exists() or ledger_selectors.document_number_used(number)
+
+
 @transaction.atomic
 def bulletin_number(*, actor: Any, bulletin: Bulletin, on: date | None = None) -> Bulletin:
-    """Give the bulletin its 发文字号 once: the year's next serial, taken under a row lock."""
+    """Give the bulletin its 发文字号 once: the year's next serial not already carried by another document of
+    the office (a bulletin, or a policy document recorded in the ledger), taken under a row lock."""
     if bulletin.serial:
         return bulletin
     on = on or timezone.localdate()
     DocumentSequence.objects.get_or_create(year=on.year)
     seq = DocumentSequence.objects.select_for_update().get(year=on.year)
+    prefix = str(get_setting("assessment_doc_prefix"))
     seq.last += 1
+    while _number_taken(document_number(prefix, on.year, seq.last)):
+        seq.last += 1
     seq.save(update_fields=["last"])
-    from .official_docx import document_number
-
     bulletin.year, bulletin.serial, bulletin.issued_on = on.year, seq.last, on
-    bulletin.number = document_number(str(get_setting("assessment_doc_prefix")), on.year, seq.last)
+    bulletin.number = document_number(prefix, on.year, seq.last)
     bulletin.save(update_fields=["year", "serial", "issued_on", "number"])
     audit_record(actor=actor, action="bulletin.number", obj=bulletin, after={"number": bulletin.number})
     return bulletin
@@ -621,7 +629,7 @@ def evaluation_value_report(
 ) -> EvaluationValue:
     if not can_report_evaluation(actor, indicator):
         raise PermissionRefused("只有该指标的责任单位或营商办可以填报。")
-    p = parse_period(period)
+    p = started_period(period, timezone.localdate())
     number = float(_decimal(value, "数值", "value"))
     if number < 0:
         raise ValidationFailed("数值不能为负数。", fields={"value": ["不能为负数。"]})

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from yingshang.audit.events import record as audit_record
+from yingshang.org import roles as r
 
 from .errors import ValidationFailed
 from .http import AuthedRequest
@@ -16,7 +17,11 @@ from .uploads import ATTACHMENT_ACCESS
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
+    # A city leader reads the city, not a queue of items: their home (and so their landing after sign-in)
+    # is the cockpit. Anyone who also acts on items keeps the tile page.
+    if request.user.role_codes == {r.LEADER}:
+        return redirect("dashboard:index")
     return render(request, "core/home.html")
 
 

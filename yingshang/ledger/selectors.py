@@ -553,3 +553,8 @@ def _chunks(items: list[int], size: int):
 
 def pending_close_out(task: Task) -> CloseOutRequest | None:
     return CloseOutRequest.objects.filter(task=task, outcome=CloseOutRequest.Outcome.PENDING).first()
+
+
+def document_number_used(number: str) -> bool:
+    """Whether a policy document recorded in the ledger carries this 文号 (numbering elsewhere must skip it)."""
+    return PolicyDocument.objects.filter(doc_number=number.strip()).exists()

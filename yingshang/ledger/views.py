@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.views.decorators.http import require_GET, require_POST
 
+from yingshang.assessment.official_docx import written_date
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ApplicationError
 from yingshang.core.exports import XLSX_TYPE, exporter_line, xlsx_response
@@ -769,7 +770,7 @@ def implementation_report(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, "日期格式应为 YYYY-MM-DD，已按今天统计。")
     lines = selectors.implementation_report(document, on, request.user)
     rows = selectors.report_rows(lines)
-    title = f"《{document.title}》落实情况（截至{on:%Y年%m月%d日}）"
+    title = f"《{document.title}》落实情况（截至{written_date(on)}）"
     fmt = request.GET.get("format", "")
     if fmt == "xlsx":
         return xlsx_response(
@@ -801,7 +802,7 @@ def _report_docx(
     doc = Document()
     doc.add_heading(title, level=1)
     doc.add_paragraph(
-        f"截至{on:%Y年%m月%d日}，《{document.title}》{('（' + document.doc_number + '）') if document.doc_number else ''}"
+        f"截至{written_date(on)}，《{document.title}》{('（' + document.doc_number + '）') if document.doc_number else ''}"
         f"共明确任务 {total[2]} 项（按牵头单位计），已销号 {total[3]} 项，正常推进 {total[4]} 项，"
         f"黄色预警 {total[5]} 项，红色预警 {total[6]} 项，未按时反馈 {total[7]} 项。各单位落实情况如下："
     )

@@ -18,3 +18,4 @@ class SupervisionConfig(AppConfig):
         targets.register_fallbacks()
         register_attachment_access("supervision.inspection", permissions.can_view_inspection)
         register_attachment_access("supervision.finding", permissions.finding_files_visible)
+        register_attachment_access("supervision.supervisionorder", permissions.can_view_item)

@@ -50,3 +50,13 @@ define(
     minimum=1,
     maximum=60,
 )
+define(
+    "supervision_reply_min_chars",
+    "督办答复、批示办理情况最少字数",
+    15,
+    kind="int",
+    group=GROUP,
+    minimum=1,
+    maximum=500,
+    help="答复督办单、回复领导批示办理情况时，正文（不含标点和空格）不得少于该字数。",
+)

@@ -15,12 +15,14 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from yingshang.assessment.official_docx import written_date
 from yingshang.audit.events import record as audit_record
 from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.events import record_timeline, record_timeline_many
 from yingshang.core.office_settings import get_setting
-from yingshang.core.uploads import attachment_add, attachments_for
+from yingshang.core.official_text import require_official_text
+from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.notify.services import Message, notify, notify_many
 from yingshang.org import roles as r
@@ -93,6 +95,11 @@ def _handlers(department_id: int | None, *, heads: bool = False) -> list[int]:
     if heads:
         ids += [h for h in people["head"] if h not in ids]
     return ids
+
+
+def _official_reply(data: dict[str, Any], what: str) -> str:
+    minimum = int(get_setting("supervision_reply_min_chars"))
+    return require_official_text(str(data.get("reply", "")), minimum=minimum, field="reply", what=what)
 
 
 def _target_of(obj: models.Model) -> targets.TargetType:
@@ -191,7 +198,7 @@ def order_issue(
         recipients=_handlers(department.pk, heads=level != Level.NORMAL),
         kind="supervision_order",
         title=f"督办通知：{order.number}（{order.get_level_display()}）",
-        body=f"{order.target_label}\n督办要求：{order.requirement}\n请于{reply_deadline:%Y年%m月%d日}前答复。",
+        body=f"{order.target_label}\n督办要求：{order.requirement}\n请于{written_date(reply_deadline)}前答复。",
         link=targets.safe_reverse("supervision:order_detail", order.pk),
         item=order,
     )
@@ -205,16 +212,22 @@ def order_transition(
     order: SupervisionOrder,
     action: str,
     data: dict[str, Any] | None = None,
+    files: Sequence[Any] = (),
     seen_version: int | None = None,
 ) -> SupervisionOrder:
+    """`files` are the written report attached to an answer, checked like every other upload."""
     data = dict(data or {})
+    if files and action != "answer":
+        raise ValidationFailed("只有答复督办单时可以附上材料。", fields={"files": ["此操作不接收附件。"]})
+    for uploaded in files:
+        check_upload(uploaded, allowed=EVIDENCE_TYPES)
     now = timezone.now()
     changes: dict[str, Any] = {}
     note = ""
     if action == "sign":
         changes = {"signed_at": now}
     elif action == "answer":
-        changes = {"reply": str(data.get("reply", "")).strip(), "answered_at": now}
+        changes = {"reply": _official_reply(data, "答复内容"), "answered_at": now}
         note = changes["reply"]
     elif action == "conclude":
         changes = {"conclusion": str(data.get("note", "")).strip(), "concluded_at": now}
@@ -240,6 +253,8 @@ def order_transition(
         changes=changes,
         note=note,
     )
+    for uploaded in files:
+        attachment_add(actor=actor, obj=order, uploaded=uploaded, purpose="reply", allowed=EVIDENCE_TYPES)
     found = targets.load(order.target_type_id, order.target_id)
     if found and action in {"answer", "conclude"}:
         record_timeline(
@@ -368,7 +383,7 @@ def instruction_transition(
     changes: dict[str, Any] = {}
     note = str(data.get("reason") or data.get("note") or "").strip()
     if action == "reply":
-        changes = {"reply": str(data.get("reply", "")).strip(), "replied_at": now}
+        changes = {"reply": _official_reply(data, "办理情况"), "replied_at": now}
         note = changes["reply"]
     elif action == "conclude":
         changes = {"concluded_at": now}
@@ -556,14 +571,15 @@ def finding_transition(
         note=note,
     )
     if action == "report":
+        # Every report carries its own evidence: after a return, the evidence the inspector refused is not
+        # proof of the new rectification.
+        if not evidence:
+            raise ValidationFailed(
+                "报告整改情况须附本次整改的佐证材料。", fields={"evidence": ["请上传佐证材料。"]}
+            )
         for uploaded in evidence:
             attachment_add(
                 actor=actor, obj=finding, uploaded=uploaded, purpose="evidence", allowed=EVIDENCE_TYPES
-            )
-        if not attachments_for(finding).filter(purpose="evidence").exists():
-            # Raising inside the atomic block undoes the transition too.
-            raise ValidationFailed(
-                "报告整改情况须附整改佐证材料。", fields={"evidence": ["请上传佐证材料。"]}
             )
     link = targets.safe_reverse("supervision:finding_detail", finding.pk)
     if action == "report":
@@ -790,13 +806,16 @@ def _reminder_text(
         left = workdays_between(today, deadline)
         return (
             f"到期提醒：{name}",
-            f"{name}将于{deadline:%Y年%m月%d日}到期（还有{left}个工作日），请抓紧办理并按时反馈。",
+            f"{name}将于{written_date(deadline)}到期（还有{left}个工作日），请抓紧办理并按时反馈。",
         )
     if today == deadline or passed == 0:
-        return f"今日到期：{name}", f"{name}的时限为{deadline:%Y年%m月%d日}，今日到期，请当日办结或说明情况。"
+        return (
+            f"今日到期：{name}",
+            f"{name}的时限为{written_date(deadline)}，今日到期，请当日办结或说明情况。",
+        )
     return (
         f"逾期催办（第{seq}次）：{name}",
-        f"{name}已于{deadline:%Y年%m月%d日}到期，已逾期{passed}个工作日，请立即办理并反馈。",
+        f"{name}已于{written_date(deadline)}到期，已逾期{passed}个工作日，请立即办理并反馈。",
     )
 
 

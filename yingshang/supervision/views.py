@@ -189,6 +189,7 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             "target_url": target_url,
             "can_remind": perm.can_remind(request.user) and order.state in {"issued", "signed"},
             "reissued_as": SupervisionOrder.objects.filter(previous=order).first(),
+            "attachments": attachments_for(order).filter(purpose="reply"),
         },
     )
 
@@ -201,7 +202,12 @@ def order_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
     _act(
         request,
         lambda: services.order_transition(
-            actor=request.user, order=order, action=action, data=data, seen_version=_seen(request)
+            actor=request.user,
+            order=order,
+            action=action,
+            data=data,
+            files=request.FILES.getlist("attachments"),
+            seen_version=_seen(request),
         ),
         "操作成功。",
     )
@@ -253,18 +259,23 @@ def item(request: AuthedRequest) -> HttpResponse:
         what = request.POST.get("what")
         if what == "order":
             _require(perm.can_issue_order(request.user))
-            _act(
-                request,
-                lambda: services.order_issue(
-                    actor=request.user,
-                    target=obj,
-                    requirement=request.POST.get("requirement", ""),
-                    reply_deadline=_date(request.POST.get("reply_deadline")),
-                    level=request.POST.get("level", Level.NORMAL),
-                    department=_department(request.POST.get("department")),
-                ),
-                "督办单已下发。",
-            )
+            department = _department(request.POST.get("department"))
+            # The service falls back to the item's own unit; on the page the office must choose it.
+            if department is None:
+                messages.error(request, "请选择责任单位。")
+            else:
+                _act(
+                    request,
+                    lambda: services.order_issue(
+                        actor=request.user,
+                        target=obj,
+                        requirement=request.POST.get("requirement", ""),
+                        reply_deadline=_date(request.POST.get("reply_deadline")),
+                        level=request.POST.get("level", Level.NORMAL),
+                        department=department,
+                    ),
+                    "督办单已下发。",
+                )
         elif what == "remind":
             _require(perm.can_remind(request.user))
             _act(

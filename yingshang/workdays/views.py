@@ -55,7 +55,6 @@ def _page(
         "special_days": selectors.special_days(year, overrides),
         "override_form": override_form or OverrideForm(),
         "enter_form": enter_form or YearEnterForm(initial={"year": year, "complete": True}),
-        "notice": selectors.provisional_notice(request.user),
         "error": error,
         "error_lines": error_lines or [],
     }

@@ -120,7 +120,7 @@ def walk(submit, office_user, liaison, dept):
         services.appeal_sign(actor=liaison, appeal=appeal)
         if state == "signed":
             return appeal
-        services.appeal_reply(actor=liaison, appeal=appeal, content="已协调修复道路。")
+        services.appeal_reply(actor=liaison, appeal=appeal, content="已协调市政部门修复厂区门前道路。")
         if state == "replied":
             return appeal
         services.appeal_follow_up(actor=office_user, appeal=appeal, satisfaction="satisfied", solved=True)

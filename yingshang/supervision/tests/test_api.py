@@ -48,13 +48,13 @@ def test_department_system_lists_and_answers_its_orders(people, orders):
     assert missing.status_code == 422 and missing.json()["fields"] == {"reply": ["请填写答复内容。"]}
     stale = api.post(
         f"/api/supervision/orders/{mine.pk}/answer",
-        {"reply": "已办", "version": 0},
+        {"reply": "已召开专题会议研究，形成整改方案并抓好落实", "version": 0},
         content_type="application/json",
     )
     assert stale.status_code == 409 and stale.json()["code"] == "concurrent_change"
     answered = api.post(
         f"/api/supervision/orders/{mine.pk}/answer",
-        {"reply": "已办", "version": 1},
+        {"reply": "已召开专题会议研究，形成整改方案并抓好落实", "version": 1},
         content_type="application/json",
     )
     assert answered.json()["state"] == "answered"
@@ -74,7 +74,7 @@ def test_instructions_and_findings_lists(people, orders):
     assert [i["content"] for i in instructions] == ["请办理"]
     replied = api.post(
         f"/api/supervision/instructions/{instructions[0]['id']}/reply",
-        {"reply": "已落实"},
+        {"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
         content_type="application/json",
     )
     assert replied.json()["state"] == "replied"

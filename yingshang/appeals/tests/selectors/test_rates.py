@@ -70,8 +70,8 @@ def example(office_user, dept, other_dept, liaison, other_liaison, make_user, co
     with at(7, 7, 11):
         services.appeal_sign(actor=other_liaison, appeal=a[4])
         for n in (1, 3, 6):
-            services.appeal_reply(actor=liaison, appeal=a[n], content="已处理。")
-        services.appeal_reply(actor=other_liaison, appeal=a[4], content="已处理。")
+            services.appeal_reply(actor=liaison, appeal=a[n], content="已协调相关部门解决企业反映的问题。")
+        services.appeal_reply(actor=other_liaison, appeal=a[4], content="已协调相关部门解决企业反映的问题。")
     with at(7, 8, 10):
         services.appeal_sign(actor=liaison, appeal=a[2])
         services.appeal_sign(actor=liaison, appeal=a[5])
@@ -84,14 +84,14 @@ def example(office_user, dept, other_dept, liaison, other_liaison, make_user, co
     with at(7, 13, 11):
         services.appeal_sign(actor=liaison, appeal=a[3])
     with at(7, 14, 9):
-        services.appeal_reply(actor=liaison, appeal=a[3], content="已再次处理。")
+        services.appeal_reply(actor=liaison, appeal=a[3], content="已再次协调相关部门解决企业反映的问题。")
     with at(7, 15, 9):
         services.appeal_follow_up(actor=office_user, appeal=a[3], satisfaction="satisfied", solved=True)
         services.followup_mark_unreasonable(
             actor=office_user, followup=a[6].followups.get(), reason="超出范围"
         )
     with at(7, 20, 9):
-        services.appeal_reply(actor=liaison, appeal=a[2], content="已处理。")
+        services.appeal_reply(actor=liaison, appeal=a[2], content="已协调相关部门解决企业反映的问题。")
     with at(7, 21, 9):
         services.appeal_follow_up(actor=office_user, appeal=a[2], satisfaction="basic", solved=True)
     return a

@@ -54,7 +54,7 @@ def test_unsatisfied_reopens_to_same_department_until_limit(walk, office_user, l
     assert Dispatch.objects.filter(appeal=appeal, round=2, department=dept, role="main").exists()
     office_setting_change(actor=office_user, key="appeals.max_reopens", raw_value="1")
     services.appeal_sign(actor=liaison, appeal=appeal)
-    services.appeal_reply(actor=liaison, appeal=appeal, content="已再次协调。")
+    services.appeal_reply(actor=liaison, appeal=appeal, content="已再次协调相关部门现场核查并解决。")
     services.appeal_follow_up(actor=ent_user, appeal=appeal, satisfaction="unsatisfied", solved=False)
     appeal.refresh_from_db()
     assert appeal.state == "concluded"  # reopen limit reached: concluded as unsatisfied

@@ -120,7 +120,10 @@ def test_the_loop_in_the_browser(client, login, walk, office_user, liaison, dept
     page = dept_client.get(reverse("appeals:detail", args=[appeal.pk])).content.decode()
     assert "签收" in page and "剩余" in page
     dept_client.post(reverse("appeals:sign", args=[appeal.pk]), {"version": 1})
-    dept_client.post(reverse("appeals:reply", args=[appeal.pk]), {"content": "已解决。", "version": 2})
+    dept_client.post(
+        reverse("appeals:reply", args=[appeal.pk]),
+        {"content": "已协调相关部门解决企业反映的问题。", "version": 2},
+    )
     ent = login(ent_user, c=client.__class__())
     ent.post(
         reverse("appeals:follow_up", args=[appeal.pk]), {"satisfaction": "basic", "solved": "1", "version": 3}

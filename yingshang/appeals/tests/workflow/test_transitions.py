@@ -46,7 +46,7 @@ def act(action, user, appeal):
     if action == "return":
         return services.appeal_return(actor=user, appeal=appeal, reason="territory", note="")
     if action == "reply":
-        return services.appeal_reply(actor=user, appeal=appeal, content="答复内容")
+        return services.appeal_reply(actor=user, appeal=appeal, content="已协调相关部门解决企业反映的问题。")
     if action == "conclude":
         return services.appeal_follow_up(actor=user, appeal=appeal, satisfaction="basic", solved=True)
     if action == "reopen":
@@ -170,7 +170,7 @@ def test_reply_after_redispatch_elsewhere_is_refused(walk, liaison, other_liaiso
     stale = Appeal.objects.get(pk=appeal.pk)
     before = snapshot(appeal)
     with pytest.raises(PermissionRefused):
-        services.appeal_reply(actor=liaison, appeal=stale, content="我局已处理")
+        services.appeal_reply(actor=liaison, appeal=stale, content="我局已处理，问题已解决并告知企业")
     assert snapshot(appeal) == before
 
 
@@ -178,7 +178,12 @@ def test_reply_with_stale_version_is_refused(walk, liaison, make_user, dept):
     appeal = walk("signed")
     colleague = make_user(r.DEPT_HEAD, department=dept)
     stale = Appeal.objects.get(pk=appeal.pk)
-    services.appeal_reply(actor=colleague, appeal=appeal, content="第一份答复")
+    services.appeal_reply(actor=colleague, appeal=appeal, content="第一份答复：已协调相关部门解决问题")
     with pytest.raises(ConcurrentChange):
-        services.appeal_reply(actor=liaison, appeal=stale, content="第二份答复", seen_version=stale.version)
+        services.appeal_reply(
+            actor=liaison,
+            appeal=stale,
+            content="第二份答复：已协调相关部门解决问题",
+            seen_version=stale.version,
+        )
     assert Reply.objects.filter(appeal=appeal).count() == 1

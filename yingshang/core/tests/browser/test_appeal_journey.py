@@ -61,6 +61,7 @@ def test_enterprise_appeal_from_submission_to_conclusion(new_page):
     liaison.wait_for_selector("text=已签收。")
     assert track(public, code, "5678") == Appeal.State.SIGNED.label
     liaison.fill("form[action$='/reply/'] textarea[name=content]", "已协调市政部门于本周修复厂区门前道路。")
+    liaison.click("form[action$='/reply/'] summary")
     liaison.click("form[action$='/reply/'] button")
     liaison.wait_for_selector("form[action$='/reply/']", state="detached")
     assert track(public, code, "5678") == Appeal.State.REPLIED.label

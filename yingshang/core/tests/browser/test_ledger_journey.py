@@ -87,6 +87,7 @@ def test_ledger_import_report_and_close_out(new_page):
     # 4. The liaison asks again; the office approves.
     request_close_out(liaison, task, "已补充第三方验收意见。")
     office.goto(f"/ledger/tasks/{task.pk}/")
+    office.locator("form[action$='/review/'] summary").click()
     office.locator("form[action$='/review/'] button[value=approve]").click()
     office.wait_for_selector("text=已同意销号。")
     task.refresh_from_db()

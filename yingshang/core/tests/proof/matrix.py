@@ -41,6 +41,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "404   404   404   404   404   404   404   404   404   404   404   404   404",
         "404   404   404   404   404   404   404   404   404   404   404   404   404",
     ),
+    "api:compute_run": (
+        "405   405   405   405   405   405   405   405   405   405   405   405   405",
+        "401   422   422   422   422   422   422   422   422   422   422   422   422",
+    ),
     "api:duplicates": (
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
         "401   422   422   422   422   422   422   422   422   422   422   422   422",
@@ -286,8 +290,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "redir redir redir redir redir redir redir redir redir redir redir redir redir",
     ),
     "core:home": (
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+        "login ok    ok    ok    ok    ok    ok    redir ok    ok    ok    ok    ok",
+        "login ok    ok    ok    ok    ok    ok    redir ok    ok    ok    ok    ok",
     ),
     "core:office_settings": (
         "login ok    403   403   403   403   403   403   403   403   403   403   403",

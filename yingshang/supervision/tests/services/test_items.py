@@ -85,9 +85,18 @@ def test_finding_report_needs_evidence(people, dept, make_inspection):
     )
     finding.refresh_from_db()
     assert (finding.state, finding.verify_note) == ("assigned", "照片不清")
-    # Evidence already on file is enough for the second report.
+    # The evidence the inspector returned does not prove the new rectification: the second report brings its own.
+    with pytest.raises(ValidationFailed):
+        services.finding_transition(
+            actor=people[r.LIAISON], finding=finding, action="report", data={"report": "补充说明"}
+        )
+    assert Finding.objects.get(pk=finding.pk).state == "assigned"
     services.finding_transition(
-        actor=people[r.LIAISON], finding=finding, action="report", data={"report": "补充说明"}
+        actor=people[r.LIAISON],
+        finding=Finding.objects.get(pk=finding.pk),
+        action="report",
+        data={"report": "补充说明"},
+        evidence=[pdf("清晰照片.pdf")],
     )
     assert Finding.objects.get(pk=finding.pk).state == "reported"
 

@@ -65,7 +65,10 @@ def test_issue_writes_timeline_on_both_and_notifies_department(people, instructi
 
 def test_order_on_closed_item_is_refused(people, instruction):
     services.instruction_transition(
-        actor=people[r.LIAISON], instruction=instruction, action="reply", data={"reply": "已办"}
+        actor=people[r.LIAISON],
+        instruction=instruction,
+        action="reply",
+        data={"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     services.instruction_transition(actor=people[r.LEADER], instruction=instruction, action="conclude")
     with pytest.raises(ValidationFailed) as exc:
@@ -105,7 +108,10 @@ def test_reissue_makes_a_new_numbered_order_linked_to_the_old(people, instructio
     order = issue(people, instruction)
     services.order_transition(actor=people[r.LIAISON], order=order, action="sign")
     services.order_transition(
-        actor=people[r.LIAISON], order=order, action="answer", data={"reply": "正在协调"}
+        actor=people[r.LIAISON],
+        order=order,
+        action="answer",
+        data={"reply": "正在协调相关部门，本周内形成解决方案"},
     )
     with pytest.raises(ValidationFailed):
         services.order_transition(
@@ -136,9 +142,9 @@ def test_notice_docx(people, instruction):
     doc = Document(BytesIO(order_notice(order)))
     text = "\n".join(p.text for p in doc.paragraphs)
     cells = [c.text for row in doc.tables[0].rows for c in row.cells]
-    assert "督 办 通 知 单" in text and order.number in text
+    assert "督办通知单" in text and order.number in text
     assert "挂牌督办" in cells and order.department.name in cells
-    assert f"{later():%Y年%m月%d日}前" in cells
+    assert f"{later().year}年{later().month}月{later().day}日前" in cells
 
 
 def test_orders_for_department_counts_on_time_answers(people, instruction, dept):
@@ -148,7 +154,10 @@ def test_orders_for_department_counts_on_time_answers(people, instruction, dept)
     issue(people, instruction, reply_deadline=later(6))
     services.order_transition(actor=people[r.LIAISON], order=answered, action="sign")
     services.order_transition(
-        actor=people[r.LIAISON], order=answered, action="answer", data={"reply": "已办"}
+        actor=people[r.LIAISON],
+        order=answered,
+        action="answer",
+        data={"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     services.order_transition(actor=people[r.OFFICE], order=answered, action="conclude")
     got = orders_for_department(dept.pk, timezone.localdate(), later(10))

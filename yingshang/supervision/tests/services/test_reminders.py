@@ -187,7 +187,10 @@ def test_concurrent_claim_is_skipped_not_duplicated(make_instruction, monkeypatc
 def test_closed_items_are_not_read_nor_reminded(make_instruction, people):
     item = make_instruction(D(2026, 10, 9))
     services.instruction_transition(
-        actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "已办结"}
+        actor=people[r.LIAISON],
+        instruction=item,
+        action="reply",
+        data={"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     assert scan(D(2026, 10, 9)) == {"examined": 0, "sent": 0, "already": 0, "escalated": 0}
 
@@ -222,7 +225,10 @@ def test_manual_reminder_refused_for_others_and_closed_items(make_instruction, p
     with pytest.raises(ValidationFailed):
         services.reminder_send(actor=people[r.OFFICE], item=item, message="  ")
     services.instruction_transition(
-        actor=people[r.LIAISON], instruction=item, action="reply", data={"reply": "ok"}
+        actor=people[r.LIAISON],
+        instruction=item,
+        action="reply",
+        data={"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     services.instruction_transition(actor=people[r.LEADER], instruction=item, action="conclude", data={})
     with pytest.raises(ValidationFailed):

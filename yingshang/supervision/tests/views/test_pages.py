@@ -124,10 +124,10 @@ def test_liaison_signs_and_answers_order_and_office_concludes(people, world, log
     liaison.post(reverse("supervision:order_act", args=[order.pk, "sign"]), {"version": order.version})
     liaison.post(
         reverse("supervision:order_act", args=[order.pk, "answer"]),
-        {"reply": "已整改到位", "version": order.version + 1},
+        {"reply": "已整改到位，收费标准已在窗口醒目位置公示", "version": order.version + 1},
     )
     order.refresh_from_db()
-    assert (order.state, order.reply) == ("answered", "已整改到位")
+    assert (order.state, order.reply) == ("answered", "已整改到位，收费标准已在窗口醒目位置公示")
     office = login(people[r.OFFICE], client.__class__())
     # A stale version (someone else acted meanwhile) is refused with a message, nothing changes.
     response = office.post(
@@ -167,7 +167,10 @@ def test_office_issues_order_and_reminds_from_the_item_page(people, world, login
     # A closed item: the office is told why, nothing is created.
     closed = world["instruction"]
     services.instruction_transition(
-        actor=people[r.LIAISON], instruction=closed, action="reply", data={"reply": "完成"}
+        actor=people[r.LIAISON],
+        instruction=closed,
+        action="reply",
+        data={"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     services.instruction_transition(actor=people[r.LEADER], instruction=closed, action="conclude")
     response = c.post(
@@ -309,7 +312,8 @@ def test_leader_writes_instruction_and_department_replies(people, dept, login, c
     obj = Instruction.objects.get(content__startswith="要把企业的事")
     liaison = login(people[r.LIAISON], client.__class__())
     liaison.post(
-        reverse("supervision:instruction_act", args=[obj.pk, "reply"]), {"reply": "已召开专题会研究"}
+        reverse("supervision:instruction_act", args=[obj.pk, "reply"]),
+        {"reply": "已召开专题会议研究，形成整改方案并抓好落实"},
     )
     obj.refresh_from_db()
     assert obj.state == "replied"

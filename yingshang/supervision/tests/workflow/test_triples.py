@@ -25,7 +25,7 @@ def later(days=30):
 
 def data():
     return {
-        "reply": "已按要求落实",
+        "reply": "已召开专题会议研究，形成整改方案并抓好落实",
         "reason": "材料不完整",
         "reply_deadline": later(40).isoformat(),
         "report": "已完成整改",
