@@ -7,6 +7,8 @@ HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 BIN=$(dirname "$PY")
 
+# The shared cache's table (rate limits across workers); a no-op when it exists or the cache is Redis.
+"$PY" manage.py createcachetable
 "$PY" manage.py db_worker --queue-name default --interval 1 --no-reload &
 WORKER=$!
 "$PY" manage.py scheduler &
