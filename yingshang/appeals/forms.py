@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 
 from yingshang.core import challenge
+from yingshang.core.cleaning import CleanInputForm
 from yingshang.core.errors import ValidationFailed
 
 from .models import Category
@@ -19,7 +20,7 @@ INTAKE_FIELDS = (
 )
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(CleanInputForm):
     """The public form. Every field is checked in one pass, by the same rule the API and imports use
     (services.validate_intake), so all problems are shown at once. `challenged`: this address has used its
     hourly budget and must answer the arithmetic question first."""
@@ -99,7 +100,7 @@ class SubmitForm(forms.Form):
         return cleaned
 
 
-class TrackForm(forms.Form):
+class TrackForm(CleanInputForm):
     code = forms.CharField(label="查询码", max_length=20)
     last4 = forms.RegexField(
         label="联系电话后四位", regex=r"^\d{4}$", error_messages={"invalid": "请输入联系电话的后四位数字。"}

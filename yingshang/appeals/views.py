@@ -66,7 +66,12 @@ FILTER_KEYS = (
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in FILTER_KEYS if request.GET.get(k, "").strip()}
+    filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS if request.GET.get(k, "").strip()}
+    for bound in ("start", "end"):
+        if bound in filters:
+            # The request guard let through an ISO date, possibly with a time: these filters are by day.
+            filters[bound] = filters[bound][:10]
+    return filters
 
 
 def _clock(appeal: Appeal, now) -> dict[str, Any] | None:
