@@ -59,9 +59,12 @@ class SubmitForm(CleanInputForm):
             self.fields["credit_code"].widget.attrs.update(
                 {"autocapitalize": "characters", "placeholder": "18位"}
             )
-        for name in self.fields:
-            if name in {"contact_name", "contact_phone", "description"}:
-                self.fields[name].error_messages["required"] = f"请填写{self.fields[name].label}。"
+        # The same words validate_intake uses, whichever layer notices the gap first.
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["required"] = f"请选择{field.label}。"
+            elif name in INTAKE_FIELDS:
+                field.error_messages["required"] = f"请填写{field.label}。"
         if "challenge_answer" in self.fields:
             self.fields["challenge_answer"].widget.attrs.update(
                 {"inputmode": "numeric", "autocomplete": "off"}

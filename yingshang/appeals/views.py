@@ -256,6 +256,14 @@ def track(request: HttpRequest) -> HttpResponse:
     if appeal is not None:
         context["timeline"] = selectors.public_timeline(appeal)
         context["replies"] = list(appeal.replies.select_related("department").order_by("replied_at"))
+        context["awaiting_reply"] = appeal.state in (Appeal.State.DISPATCHED, Appeal.State.SIGNED)
+        # What the submitter may know of an extension: that it was granted, how long, the new time limit;
+        # not the department's reasons.
+        context["extensions"] = list(
+            appeal.extensions.filter(state=ExtensionRequest.State.APPROVED, dispatch__round=appeal.round)
+            .only("days", "new_deadline", "decided_at")
+            .order_by("decided_at")
+        )
     return render(request, "appeals/track.html", context, status=status)
 
 
