@@ -7,6 +7,8 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 SCALE ?= small
+# make run VERBOSE=1: one line per request and per job in the terminal (default: warnings and errors only)
+VERBOSE ?= 0
 PYTEST_ARGS ?=
 
 .PHONY: install run serve test test-fast lint format bench clean lock
@@ -41,7 +43,7 @@ run: install
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py seed_demo --if-empty
-	HOST=$(HOST) PORT=$(PORT) PY=$(PY) sh scripts/serve.sh
+	HOST=$(HOST) PORT=$(PORT) PY=$(PY) VERBOSE=$(VERBOSE) sh scripts/serve.sh
 
 test: install
 	$(PY) manage.py collectstatic --noinput -v0

@@ -11,15 +11,18 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from yingshang.core.api_auth import TokenAuth
+from yingshang.core.api_auth import SignedInSessionAuth, TokenAuth
 from yingshang.core.api_messages import validation_message
 from yingshang.core.errors import ApplicationError
 
 api = NinjaAPI(
     title="营商环境闭环管理平台 API",
     version="1",
-    description="企业诉求接入、状态查询、部门待办等接口。使用 `Authorization: Bearer <令牌>` 认证。",
-    auth=TokenAuth(),
+    description=(
+        "企业诉求接入、状态查询、部门待办等接口。系统对接使用 `Authorization: Bearer <令牌>` 认证；"
+        "已在页面完成登录（含动态口令）的会话也可调用，写操作须带 `X-CSRFToken`。"
+    ),
+    auth=[TokenAuth(), SignedInSessionAuth()],
     urls_namespace="api",
 )
 

@@ -58,6 +58,7 @@ class AppealOut(Schema):
     title: str
     enterprise_name: str
     credit_code: str
+    concerned_enterprise: str | None
     contact_phone_masked: str
     main_department: str | None
     round: int
@@ -76,6 +77,10 @@ class AppealOut(Schema):
     @staticmethod
     def resolve_contact_phone_masked(obj: Appeal) -> str:
         return mask_phone(obj.contact_phone)
+
+    @staticmethod
+    def resolve_concerned_enterprise(obj: Appeal) -> str | None:
+        return obj.concerned_enterprise.name if obj.concerned_enterprise_id else None  # type: ignore[union-attr]
 
     @staticmethod
     def resolve_main_department(obj: Appeal) -> str | None:
@@ -126,7 +131,9 @@ def intake(
 @router.get("/queue", response=list[AppealOut], summary="本单位待办（按状态）")
 @paginate(LimitOffsetPagination)
 def queue(request: HttpRequest, state: str = "open"):
-    return selectors.appeal_list(request.user, {"state": state}).select_related("duplicate_of")
+    return selectors.appeal_list(request.user, {"state": state}).select_related(
+        "duplicate_of", "concerned_enterprise"
+    )
 
 
 @router.get("/{int:appeal_id}", response={200: AppealDetailOut, 404: ErrorOut}, summary="诉求状态")

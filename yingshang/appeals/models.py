@@ -64,16 +64,28 @@ class Appeal(WorkflowItem):
         CLOSED = "closed", "已作废"
 
     tracking_code = models.CharField("查询码", max_length=20, unique=True)
+    # The owner: set only when an account of that enterprise submitted the appeal. Anyone may type a credit
+    # code, so a code alone never makes an appeal visible to an enterprise account (a whistle-blower
+    # reporting their employer must stay hidden from it).
     enterprise = models.ForeignKey(
         "org.Enterprise",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="appeals",
-        verbose_name="企业",
+        verbose_name="提交企业",
     )
-    enterprise_name = models.CharField("企业名称", max_length=200)
-    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True, db_index=True)
+    # The registered enterprise the given credit code names: for the office's eyes, never an access right.
+    concerned_enterprise = models.ForeignKey(
+        "org.Enterprise",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="涉及企业",
+    )
+    enterprise_name = models.CharField("涉及企业名称", max_length=200)
+    credit_code = models.CharField("涉及企业统一社会信用代码", max_length=18, blank=True, db_index=True)
     contact_name = models.CharField("联系人", max_length=50)
     contact_phone = EncryptedTextField("联系电话")
     phone_hash = models.CharField(max_length=64, db_index=True, editable=False)
@@ -141,6 +153,10 @@ class Appeal(WorkflowItem):
                 fields=["idempotency_scope", "idempotency_key"],
                 condition=~Q(idempotency_key=""),
                 name="appeal_idempotency_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(enterprise__isnull=True) | Q(submitted_by__isnull=False),
+                name="appeal_owner_only_when_submitted_by_account",
             ),
         ]
         indexes = [

@@ -44,7 +44,8 @@ PREDICATES = {"is_main_department": is_main_department, "is_office_or_owner": is
 
 def can_view_appeal(user: Any, appeal: Appeal) -> bool:
     """Office and the read-only city-wide roles see all; a department what was dispatched to it in any
-    round; an enterprise its own appeals; a source system's account what it pushed in."""
+    round; an enterprise the appeals its own accounts submitted (never one that only names it); a source
+    system's account what it pushed in."""
     if not _authenticated(user):
         return False
     ids = department_ids(user)
@@ -80,7 +81,9 @@ def can_view_rates(user: Any) -> bool:
 def access_appeal(user: Any, pk: int) -> Appeal:
     """The appeal if `user` may see it; Http404 otherwise (a guessed id reveals nothing)."""
     appeal = (
-        Appeal.objects.select_related("main_department", "enterprise", "source_system", "duplicate_of")
+        Appeal.objects.select_related(
+            "main_department", "enterprise", "concerned_enterprise", "source_system", "duplicate_of"
+        )
         .filter(pk=pk)
         .first()
     )

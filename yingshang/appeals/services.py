@@ -31,6 +31,7 @@ from yingshang.core.office_settings import get_setting
 from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.org.models import Department, Enterprise
+from yingshang.org.roles import ENTERPRISE
 from yingshang.routing import similarity as routing_similarity
 
 from . import deadlines
@@ -131,7 +132,7 @@ def validate_intake(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _find_duplicate(
-    *, enterprise_id: int | None, credit_code: str, phone_hash: str, text: str, now: datetime
+    *, concerned_enterprise_id: int | None, credit_code: str, phone_hash: str, text: str, now: datetime
 ) -> Appeal | None:
     """The first open, unlinked appeal of the same party (phone, enterprise or credit code) within the
     window whose text is nearly the same. Candidates come from the shared MinHash index of the routing
@@ -146,8 +147,8 @@ def _find_duplicate(
     if not similar:
         return None
     same_party = Q(phone_hash=phone_hash)
-    if enterprise_id:
-        same_party |= Q(enterprise_id=enterprise_id)
+    if concerned_enterprise_id:
+        same_party |= Q(concerned_enterprise_id=concerned_enterprise_id)
     if credit_code:
         same_party |= Q(credit_code=credit_code)
     return (
@@ -181,6 +182,14 @@ def _auto_dispatch_on_commit(appeal: Appeal) -> None:
         transaction.on_commit(lambda: consider_auto_dispatch.enqueue(appeal.pk), robust=True)
 
 
+def submitting_enterprise(actor: Any) -> Enterprise | None:
+    """The enterprise that owns what `actor` submits: only a signed-in enterprise account's own. Every other
+    door (the anonymous form, the API, the hotline import) only names the enterprise concerned."""
+    if not getattr(actor, "is_authenticated", False) or not actor.has_role(ENTERPRISE):
+        return None
+    return actor.enterprise
+
+
 @transaction.atomic
 def appeal_submit(
     *,
@@ -201,24 +210,24 @@ def appeal_submit(
     The similarity index is fed once the transaction commits; callers that create many appeals in one
     transaction (the hotline import, the demo) pass `index_now=True` so that later rows of the same
     transaction are compared with the earlier ones (the index rows then roll back with them)."""
-    enterprise = None
-    user_enterprise = (
-        getattr(actor, "enterprise", None) if getattr(actor, "is_authenticated", False) else None
-    )
-    if user_enterprise is not None:
+    owner = submitting_enterprise(actor)
+    if owner is not None:
         # An enterprise account always submits as its own enterprise, whatever the form says.
-        data = {**data, "credit_code": user_enterprise.credit_code, "enterprise_name": user_enterprise.name}
+        data = {**data, "credit_code": owner.credit_code, "enterprise_name": owner.name}
     clean = validate_intake(data)
     for uploaded in files:
         check_upload(uploaded, allowed=ATTACHMENT_TYPES)
     now = received_at or timezone.now()
-    if user_enterprise is not None:
-        enterprise = user_enterprise
+    concerned: Enterprise | None
+    if owner is not None:
+        concerned = owner
     elif clean["credit_code"]:
-        enterprise = Enterprise.objects.filter(credit_code=clean["credit_code"]).first()
+        concerned = Enterprise.objects.filter(credit_code=clean["credit_code"]).first()
+    else:
+        concerned = None
     phone_hash = blind_index(clean["contact_phone"])
     duplicate = _find_duplicate(
-        enterprise_id=enterprise.pk if enterprise else None,
+        concerned_enterprise_id=concerned.pk if concerned else None,
         credit_code=clean["credit_code"],
         phone_hash=phone_hash,
         text=f"{clean['title']}\n{clean['description']}",
@@ -226,7 +235,8 @@ def appeal_submit(
     )
     appeal = Appeal(
         tracking_code=new_tracking_code(now),
-        enterprise=enterprise,
+        enterprise=owner,
+        concerned_enterprise=concerned,
         enterprise_name=clean["enterprise_name"],
         credit_code=clean["credit_code"],
         contact_name=clean["contact_name"],
@@ -256,6 +266,7 @@ def appeal_submit(
             "idempotency_key",
             "idempotency_scope",
             "enterprise",
+            "concerned_enterprise",
             "submitted_by",
             "source_system",
             "duplicate_of",

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingshang.core import challenge, ratelimit
-from yingshang.core.errors import ApplicationError
+from yingshang.core import challenge, ratelimit, staging
+from yingshang.core.errors import ApplicationError, NotFound
 from yingshang.core.exports import xlsx_response
 from yingshang.core.http import AuthedRequest, client_address
 from yingshang.core.masking import mask_phone
+from yingshang.core.models import StagedImport
 from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
 from yingshang.org.models import Department
@@ -171,7 +170,7 @@ def submit(request: HttpRequest) -> HttpResponse:
     submissions are limited per address (office setting); past the limit each one needs the answer to a
     question the app asks."""
     user = request.user
-    enterprise = getattr(user, "enterprise", None) if user.is_authenticated else None
+    enterprise = services.submitting_enterprise(user)
     address = client_address(request)
     limit = int(get_setting("appeals.submit_limit_per_ip"))
     challenged = enterprise is None and ratelimit.count(SUBMIT_LIMIT, address) >= limit
@@ -635,33 +634,14 @@ def rates_drill(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_page(request: AuthedRequest) -> HttpResponse:
+    """Upload → preview with column mapping → confirm. The preview is a `StagedImport` row, so the confirm
+    may reach any worker and any session of the same user; a second confirm imports nothing."""
     if not can_import_appeals(request.user):
         raise PermissionDenied
     systems = SourceSystem.objects.filter(is_active=True)
     context: dict[str, Any] = {"systems": systems, "fields": imports.FIELDS, "required": imports.REQUIRED}
     if request.method == "POST" and request.POST.get("step") == "confirm":
-        token = request.POST.get("token", "")
-        staged = cache.get(f"appeals:import:{request.user.pk}:{token}")
-        if not staged:
-            messages.error(request, "预览已过期，请重新上传文件。")
-            return redirect("appeals:import")
-        mapping = {}
-        for field in imports.FIELDS:
-            raw = request.POST.get(f"map_{field}", "")
-            mapping[field] = int(raw) if raw.isdigit() and int(raw) < len(staged["headers"]) else None
-        system = systems.filter(pk=staged["system"]).first() if staged["system"] else None
-        try:
-            mapped = imports.mapped_rows(staged["rows"], mapping)
-            created = services.appeals_import(actor=request.user, rows=mapped, source_system=system)
-        except ApplicationError as exc:
-            context.update(
-                staged=staged, token=token, mapping=mapping, error=exc.message, problems=exc.fields
-            )
-            context["preview"] = staged["rows"][:10]
-            return render(request, "appeals/import.html", context, status=422)
-        cache.delete(f"appeals:import:{request.user.pk}:{token}")
-        messages.success(request, f"已导入 {len(created)} 条热线工单。")
-        return redirect(reverse("appeals:list") + "?source=hotline")
+        return _import_confirm(request, systems, context)
     if request.method == "POST":
         uploaded = request.FILES.get("file")
         if uploaded is None:
@@ -672,14 +652,59 @@ def import_page(request: AuthedRequest) -> HttpResponse:
         except ApplicationError as exc:
             context["error"] = exc.message
             return render(request, "appeals/import.html", context, status=422)
-        token = secrets.token_urlsafe(12)
         system_id = request.POST.get("system", "")
-        staged = {
-            "headers": headers,
-            "rows": rows,
-            "name": uploaded.name,
-            "system": int(system_id) if system_id.isdigit() else None,
-        }
-        cache.set(f"appeals:import:{request.user.pk}:{token}", staged, 3600)
-        context.update(staged=staged, token=token, mapping=imports.guess_mapping(headers), preview=rows[:10])
+        staged = staging.stage(
+            actor=request.user,
+            kind=StagedImport.Kind.HOTLINE,
+            file_name=str(uploaded.name or ""),
+            payload={
+                "headers": headers,
+                "rows": rows,
+                "system": int(system_id) if system_id.isdigit() else None,
+            },
+        )
+        context.update(
+            staged=_staged_view(staged),
+            token=staged.token,
+            mapping=imports.guess_mapping(headers),
+            preview=rows[:10],
+        )
     return render(request, "appeals/import.html", context)
+
+
+def _staged_view(staged: StagedImport) -> dict[str, Any]:
+    return {**staged.payload, "name": staged.file_name}
+
+
+def _import_confirm(request: AuthedRequest, systems: Any, context: dict[str, Any]) -> HttpResponse:
+    token = request.POST.get("token", "")
+    mapping: dict[str, int | None] = {}
+    payload: dict[str, Any] = {}
+    try:
+        # A refused import leaves `consume` by its exception, which rolls the claim back: the preview stays
+        # open for a corrected column mapping.
+        with staging.consume(actor=request.user, kind=StagedImport.Kind.HOTLINE, token=token) as staged:
+            payload = _staged_view(staged)
+            for field in imports.FIELDS:
+                raw = request.POST.get(f"map_{field}", "")
+                mapping[field] = int(raw) if raw.isdigit() and int(raw) < len(payload["headers"]) else None
+            system = systems.filter(pk=payload["system"]).first() if payload["system"] else None
+            mapped = imports.mapped_rows(payload["rows"], mapping)
+            created = services.appeals_import(actor=request.user, rows=mapped, source_system=system)
+    except NotFound as exc:
+        raise Http404 from exc
+    except staging.StagedImportGone as exc:
+        messages.error(request, exc.message)
+        return redirect("appeals:import")
+    except ApplicationError as exc:
+        context.update(
+            staged=payload,
+            token=token,
+            mapping=mapping,
+            error=exc.message,
+            problems=exc.fields,
+            preview=payload["rows"][:10],
+        )
+        return render(request, "appeals/import.html", context, status=422)
+    messages.success(request, f"已导入 {len(created)} 条热线工单。")
+    return redirect(reverse("appeals:list") + "?source=hotline")

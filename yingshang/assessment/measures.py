@@ -121,7 +121,10 @@ def compute(
 def _lead_links(period: Period, ids: list[int]) -> QuerySet:
     from yingshang.ledger.models import TaskDepartment
 
-    return TaskDepartment.objects.filter(role="lead", department_id__in=ids).exclude(task__state="cancelled")
+    # Cancelled tasks and tasks imported as history (outside assessment) are never scored.
+    return TaskDepartment.objects.filter(
+        role="lead", department_id__in=ids, task__in_assessment=True
+    ).exclude(task__state="cancelled")
 
 
 def _on_time_base(period: Period, ids: list[int]) -> QuerySet:

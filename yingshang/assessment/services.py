@@ -244,10 +244,11 @@ def bonus_item_decide(*, actor: Any, item: BonusItem, approve: bool, note: str =
 
 
 def eligible_departments(groups: Iterable[str]) -> dict[str, list[tuple[int, str]]]:
-    """Active top-level city departments and districts (never the office itself or sub-units)."""
+    """Active top-level city departments and districts included in assessment (never the office itself,
+    sub-units, or units an import created that the office has not yet included)."""
     out: dict[str, list[tuple[int, str]]] = {g: [] for g in groups}
     rows = (
-        Department.objects.filter(is_active=True, kind__in=list(out), parent__isnull=True)
+        Department.objects.filter(is_active=True, in_assessment=True, kind__in=list(out), parent__isnull=True)
         .order_by("sort_order", "code")
         .values_list("pk", "name", "kind")
     )

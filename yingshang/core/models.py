@@ -117,3 +117,34 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class StagedImport(models.Model):
+    """An uploaded file checked and shown as a preview, waiting for its owner to confirm it. Kept in the
+    database (not a worker's cache or one browser session) so the confirm may land on any server process
+    and in any session of the same user. Written only through `core.staging`."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", "任务分工方案"
+        HOTLINE = "hotline", "热线工单"
+        DEPARTMENTS = "department", "单位"
+        USERS = "user", "账号"
+
+    token = models.CharField("预览标识", max_length=64, unique=True)
+    kind = models.CharField("导入类型", max_length=16, choices=Kind.choices)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name="上传人"
+    )
+    file_name = models.CharField("文件名", max_length=255)
+    content = models.BinaryField("文件内容", blank=True, default=b"")
+    payload = models.JSONField("预览数据", default=dict, blank=True)
+    created_at = models.DateTimeField("上传时间", default=timezone.now)
+    expires_at = models.DateTimeField("过期时间", db_index=True)
+    consumed_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "待确认导入"
+        indexes = [models.Index(fields=["owner", "kind", "-created_at"], name="staged_import_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}《{self.file_name}》"

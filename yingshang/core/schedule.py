@@ -22,5 +22,8 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     PeriodicJob("supervision.reminder_scan", "yingshang.supervision.jobs.reminder_scan", 3600),
     PeriodicJob("dashboard.refresh_figures", "yingshang.dashboard.jobs.refresh_figures", 900),
     PeriodicJob("ledger.purge_stale_imports", "yingshang.ledger.jobs.purge_stale_imports", 86400),
+    PeriodicJob(
+        "core.purge_expired_staged_imports", "yingshang.core.jobs.purge_expired_staged_imports", 3600
+    ),
     PeriodicJob("workdays.extend_calendar_table", "yingshang.workdays.jobs.extend_calendar_table", 86400),
 ]

@@ -96,7 +96,7 @@ def run_export(job_id: int) -> None:
 
 @task()
 def purge_stale_imports() -> int:
-    """Daily: remove staged import uploads nobody confirmed or cancelled."""
+    """Daily: remove cached parses of import previews nobody confirmed or cancelled."""
     from .importing.staging import purge_stale
 
     return purge_stale()

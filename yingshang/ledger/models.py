@@ -101,6 +101,8 @@ class Task(WorkflowItem):
     cycle = models.CharField("反馈周期", max_length=10, choices=Cycle.choices, default=Cycle.MONTH)
     start_date = models.DateField("起始日期")
     is_priority = models.BooleanField("重点关注", default=False)
+    # False for an old plan's tasks imported as history: they are never scored in an assessment.
+    in_assessment = models.BooleanField("纳入考核", default=True)
     sort_order = models.PositiveIntegerField("排序", default=0)
     # Stable key of the row this task came from (import), so re-importing finds it instead of duplicating.
     source_key = models.CharField("来源标识", max_length=200, null=True, blank=True, unique=True)

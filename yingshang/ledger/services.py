@@ -319,9 +319,12 @@ def _build_task(
     milestones: Iterable[tuple[str, date]] = (),
     source_key: str | None = None,
     sort_order: int = 0,
+    in_assessment: bool = True,
+    closed_on: date | None = None,
 ) -> tuple[Task, list[tuple[Department, str, bool]], list[Milestone]]:
     """The one rule for a new task — its department plan, defaults, derived fields (warning thresholds) and
-    field checks — shared by `task_create` and `task_create_many`. Unsaved; raises ValidationFailed."""
+    field checks — shared by `task_create` and `task_create_many`. Unsaved; raises ValidationFailed.
+    `closed_on` records a task already done before it entered the ledger (an old plan imported as history)."""
     primary, plan = _departments_plan(lead_departments, primary_lead, co_departments)
     task = Task(
         measure=measure,
@@ -341,7 +344,10 @@ def _build_task(
         is_priority=is_priority,
         source_key=source_key or None,
         sort_order=sort_order,
-        state=wf.NOT_STARTED,
+        in_assessment=in_assessment,
+        state=wf.CLOSED if closed_on else wf.NOT_STARTED,
+        closed_on=closed_on,
+        percent=100 if closed_on else 0,
     )
     try:
         task.clean_fields(exclude=_TASK_NOT_CHECKED)
@@ -408,6 +414,8 @@ def task_create(
     milestones: Iterable[tuple[str, date]] = (),
     source_key: str | None = None,
     sort_order: int = 0,
+    in_assessment: bool = True,
+    closed_on: date | None = None,
 ) -> Task:
     """One task, built by `_build_task` (the rule `task_create_many` shares)."""
     fields = {k: v for k, v in locals().items() if k != "actor"}
@@ -477,7 +485,7 @@ def task_create_many(
             "actor": actor,
             "action": "create",
             "label": "任务建立",
-            "to_state": wf.NOT_STARTED,
+            "to_state": task.state,
             "data": timeline_data or {},
         }
         for task in tasks

@@ -3,17 +3,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Protocol
 
-import requests
+import urllib3
 from django.conf import settings
 from django.core.mail import send_mail
 from django.utils.module_loading import import_string
 
 from yingshang.core.office_settings import get_setting
 
-from .models import Channel, Delivery, Notification, WebhookFlavor
+from . import robots
+from .models import Channel, Delivery, DepartmentRobot, Notification, WebhookFlavor
 
 logger = logging.getLogger("yingshang.notify")
 
@@ -77,19 +79,27 @@ def webhook_payload(flavor: str, notification: Notification) -> dict[str, Any]:
 
 
 def send_webhook(delivery: Delivery, notification: Notification) -> None:
+    """Only to an address the office keeps enabled now (an outbox row may predate a change), and only
+    after the address passes the robot rule again (robots.py)."""
+    if not DepartmentRobot.objects.filter(url=delivery.address, enabled=True).exists():
+        raise robots.RobotAddressRefused("该群机器人地址已停用或不是营商办登记的单位群机器人，未发送。")
     timeout = int(get_setting("notify_webhook_timeout_seconds"))
     try:
-        response = requests.post(
-            delivery.address, json=webhook_payload(delivery.flavor, notification), timeout=timeout
+        response = robots.post_json(
+            delivery.address, webhook_payload(delivery.flavor, notification), timeout=timeout
         )
-    except requests.Timeout as exc:
+    except (TimeoutError, urllib3.exceptions.TimeoutError) as exc:
         raise DeliveryError(f"群机器人在 {timeout} 秒内无响应") from exc
-    except requests.RequestException as exc:
+    except (OSError, urllib3.exceptions.HTTPError) as exc:
         raise DeliveryError(f"无法连接群机器人：{exc.__class__.__name__}") from exc
-    if response.status_code != 200:
-        raise DeliveryError(f"群机器人返回 HTTP {response.status_code}")
+    if 300 <= response.status < 400:
+        raise robots.RobotAddressRefused(
+            f"群机器人要求跳转（HTTP {response.status}），出于安全考虑不跟随，未发送。"
+        )
+    if response.status != 200:
+        raise DeliveryError(f"群机器人返回 HTTP {response.status}")
     try:
-        answer = response.json()
+        answer = json.loads(response.body)
     except ValueError:
         answer = {}
     # Both robots answer 200 with errcode != 0 for a bad key or a blocked message.

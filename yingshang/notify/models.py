@@ -65,19 +65,28 @@ class WebhookFlavor(models.TextChoices):
     DINGTALK = "dingtalk", "钉钉群机器人"
 
 
-class NotifyProfile(models.Model):
-    """A person's group-robot address (the work group their notices are posted to)."""
+class DepartmentRobot(models.Model):
+    """A department's work-group robot, kept by the office: notices its people chose to get on the group
+    robot are posted there. Nobody else sets an address (see robots.py for which addresses are allowed)."""
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_profile"
+    department = models.OneToOneField(
+        "org.Department", on_delete=models.CASCADE, related_name="robot", verbose_name="单位"
     )
-    webhook_url = models.URLField("群机器人地址", max_length=500, blank=True)
-    webhook_flavor = models.CharField(
+    url = models.URLField("群机器人地址", max_length=500)
+    flavor = models.CharField(
         "机器人类型", max_length=16, choices=WebhookFlavor.choices, default=WebhookFlavor.WECOM
     )
+    enabled = models.BooleanField("启用", default=False)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
-        verbose_name = verbose_name_plural = "通知设置"
+        verbose_name = verbose_name_plural = "单位群机器人"
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.get_flavor_display()}"
 
 
 class Delivery(models.Model):

@@ -31,3 +31,12 @@ define(
     minimum=1,
     maximum=60,
 )
+define(
+    "notify_webhook_allowed_hosts",
+    "群机器人允许的域名",
+    "qyapi.weixin.qq.com oapi.dingtalk.com",
+    kind="str",
+    group=GROUP,
+    help="各单位群机器人地址只能使用这些域名（以空格或逗号分隔，须完全一致），且只用 https；"
+    "解析到内网、本机或保留地址的一律拒绝。默认为企业微信和钉钉的官方机器人域名。",
+)

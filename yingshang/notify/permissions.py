@@ -9,3 +9,8 @@ def can_view_deliveries(user: Any) -> bool:
 
 def can_retry_delivery(user: Any, delivery: Any) -> bool:
     return can_view_deliveries(user) and delivery.status == "failed"
+
+
+def can_manage_robots(user: Any) -> bool:
+    """Group-robot addresses make this server open connections: the office alone keeps them."""
+    return can_view_deliveries(user)

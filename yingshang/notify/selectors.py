@@ -2,7 +2,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from .models import ChannelPreference, Delivery, Notification, NotifyProfile
+from .models import ChannelPreference, Delivery, DepartmentRobot, Notification
 
 
 def inbox(user: Any, *, unread_only: bool = False) -> QuerySet[Notification]:
@@ -20,8 +20,20 @@ def preferences_of(user: Any) -> dict[str, list[str]]:
     return {p.kind: p.channels() for p in ChannelPreference.objects.filter(user=user)}
 
 
-def profile_of(user: Any) -> NotifyProfile:
-    return NotifyProfile.objects.filter(user=user).first() or NotifyProfile(user=user)
+def robot_of(user: Any) -> DepartmentRobot | None:
+    """The group robot the user's notices go to when they choose it (their department's, if enabled)."""
+    if not user.department_id:
+        return None
+    return DepartmentRobot.objects.filter(department_id=user.department_id, enabled=True).first()
+
+
+def department_robots() -> list[tuple[Any, DepartmentRobot | None]]:
+    """Every active department with its robot (None where the office set none)."""
+    from yingshang.org.models import Department
+
+    departments = list(Department.objects.filter(is_active=True).order_by("sort_order", "code"))
+    robots = {r.department_id: r for r in DepartmentRobot.objects.filter(department__in=departments)}
+    return [(d, robots.get(d.pk)) for d in departments]
 
 
 def deliveries(*, status: str = "", channel: str = "") -> QuerySet[Delivery]:

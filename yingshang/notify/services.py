@@ -10,17 +10,20 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.bulk import insert_rows
-from yingshang.core.errors import NotFound, ValidationFailed
+from yingshang.core.errors import NotFound, PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.office_settings import get_setting
 
+from . import robots
 from .kinds import KINDS
-from .models import Channel, ChannelPreference, Delivery, Notification, NotifyProfile, WebhookFlavor
+from .models import Channel, ChannelPreference, Delivery, DepartmentRobot, Notification, WebhookFlavor
+from .permissions import can_manage_robots
 from .retry import backoff_seconds
 
 logger = logging.getLogger("yingshang.notify")
@@ -149,13 +152,21 @@ def _addresses(user_ids: set[int]) -> dict[tuple[int, str], tuple[str, str]]:
     from yingshang.org.models import User
 
     out: dict[tuple[int, str], tuple[str, str]] = {}
-    for user in User.objects.filter(pk__in=user_ids).only("pk", "email", "mobile"):
+    users = list(User.objects.filter(pk__in=user_ids).only("pk", "email", "mobile", "department_id"))
+    robots_by_department = {
+        robot.department_id: robot
+        for robot in DepartmentRobot.objects.filter(
+            department_id__in={u.department_id for u in users if u.department_id}, enabled=True
+        )
+    }
+    for user in users:
         if user.email:
             out[(user.pk, Channel.EMAIL)] = (user.email, "")
         if user.mobile:
             out[(user.pk, Channel.SMS)] = (user.mobile, "")
-    for profile in NotifyProfile.objects.filter(user_id__in=user_ids).exclude(webhook_url=""):
-        out[(profile.user_id, Channel.WEBHOOK)] = (profile.webhook_url, profile.webhook_flavor)
+        robot = robots_by_department.get(user.department_id) if user.department_id else None
+        if robot is not None:
+            out[(user.pk, Channel.WEBHOOK)] = (robot.url, robot.flavor)
     return out
 
 
@@ -198,7 +209,8 @@ def _record_failure(delivery: Delivery, exc: Exception) -> str:
     attempts = delivery.attempts + 1
     max_attempts = int(get_setting("notify_max_attempts"))
     error = f"{exc.__class__.__name__}: {exc}"[:1000]
-    give_up = attempts >= max_attempts
+    # A refused address stays refused: no retry, the office sees the reason on the deliveries page.
+    give_up = attempts >= max_attempts or isinstance(exc, robots.RobotAddressRefused)
     delay = backoff_seconds(attempts, base=int(get_setting("notify_retry_base_seconds")))
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.FAILED if give_up else Delivery.Status.PENDING,
@@ -283,25 +295,43 @@ def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
 
 
 @transaction.atomic
-def profile_set(*, actor: Any, webhook_url: str, webhook_flavor: str) -> NotifyProfile:
-    from django.core.exceptions import ValidationError
+def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled: bool) -> DepartmentRobot:
+    """The office sets (or clears, with an empty address) one department's group robot. The address is
+    checked against the allow-list and its DNS answer now, and again before every send."""
+    from yingshang.org.models import Department
 
-    from yingshang.core.errors import validation_error_fields
-
-    profile, _ = NotifyProfile.objects.get_or_create(user=actor)
-    before = {"webhook_url": profile.webhook_url, "webhook_flavor": profile.webhook_flavor}
-    profile.webhook_url = webhook_url.strip()
-    profile.webhook_flavor = webhook_flavor or WebhookFlavor.WECOM
+    if not can_manage_robots(actor):
+        raise PermissionRefused("只有营商办可以设置单位群机器人。")
     try:
-        profile.full_clean()
+        department = Department.objects.get(pk=department_id)
+    except Department.DoesNotExist as exc:
+        raise NotFound() from exc
+    url = (url or "").strip()
+    if flavor not in WebhookFlavor.values:
+        raise ValidationFailed("请选择机器人类型。", fields={"flavor": ["请选择机器人类型。"]})
+    robot = DepartmentRobot.objects.filter(department=department).first()
+    before = _robot_audit(robot)
+    if not url:
+        if enabled:
+            raise ValidationFailed("启用前请填写群机器人地址。", fields={"url": ["请填写地址。"]})
+        if robot is not None:
+            robot.delete()
+            audit_record(actor=actor, action="notify.robot", obj=department, before=before, after={})
+        return DepartmentRobot(department=department, url="", flavor=flavor, enabled=False)
+    robots.check_robot_url(url)
+    if robot is None:
+        robot = DepartmentRobot(department=department)
+    robot.url, robot.flavor, robot.enabled, robot.updated_by = url, flavor, enabled, actor
+    try:
+        robot.full_clean(exclude=["department", "updated_by"])
     except ValidationError as exc:
         raise ValidationFailed("群机器人地址无效。", fields=validation_error_fields(exc)) from exc
-    profile.save(update_fields=["webhook_url", "webhook_flavor"])
-    audit_record(
-        actor=actor,
-        action="notify.profile",
-        obj=profile,
-        before=before,
-        after={"webhook_url": profile.webhook_url, "webhook_flavor": profile.webhook_flavor},
-    )
-    return profile
+    robot.save()
+    audit_record(actor=actor, action="notify.robot", obj=department, before=before, after=_robot_audit(robot))
+    return robot
+
+
+def _robot_audit(robot: DepartmentRobot | None) -> dict[str, Any]:
+    if robot is None:
+        return {}
+    return {"url": robots.display_url(robot.url), "flavor": robot.flavor, "enabled": robot.enabled}

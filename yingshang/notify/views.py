@@ -2,18 +2,20 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HTMX_STOP_POLLING
 
-from yingshang.core.errors import ApplicationError
+from yingshang.core.errors import ApplicationError, NotFound
 from yingshang.core.http import AuthedRequest
+from yingshang.org.models import Department
+from yingshang.org.signin import safe_next_url
 
 from . import selectors, services
 from .kinds import KINDS
-from .models import Channel, Delivery, WebhookFlavor
-from .permissions import can_retry_delivery, can_view_deliveries
+from .models import Channel, Delivery, DepartmentRobot, WebhookFlavor
+from .permissions import can_manage_robots, can_retry_delivery, can_view_deliveries
 
 
 @login_required
@@ -30,10 +32,13 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@login_required
 @require_GET
-def badge(request: AuthedRequest) -> HttpResponse:
-    """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive."""
+def badge(request: HttpRequest) -> HttpResponse:
+    """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive.
+    Once the session has ended elsewhere the poll stops and the bell stays a plain link (no sign-in page is
+    swapped into the header); a session that still has a sign-in step is sent there by the middleware."""
+    if not request.user.is_authenticated:
+        return render(request, "notify/_badge.html", {"signed_out": True}, status=HTMX_STOP_POLLING)
     return render(request, "notify/_badge.html", {"unread": selectors.unread_count(request.user)})
 
 
@@ -44,10 +49,7 @@ def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
         notification = services.notification_open(actor=request.user, pk=pk)
     except ApplicationError:
         raise PermissionDenied from None
-    link = notification.link
-    if link and url_has_allowed_host_and_scheme(link, allowed_hosts={request.get_host()}):
-        return redirect(link)
-    return redirect("notify:inbox")
+    return redirect(safe_next_url(request, notification.link, "notify:inbox"))
 
 
 @login_required
@@ -59,24 +61,27 @@ def mark_read(request: AuthedRequest) -> HttpResponse:
     return redirect("notify:inbox")
 
 
+# Fields of the former personal robot address: a robot is now a department setting kept by the office.
+PERSONAL_ROBOT_FIELDS = ("webhook_url", "webhook_flavor")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: AuthedRequest) -> HttpResponse:
     error = None
+    status = 200
     if request.method == "POST":
         choices = {kind: {c for c in Channel.values if request.POST.get(f"{kind}__{c}")} for kind in KINDS}
-        try:
-            services.profile_set(
-                actor=request.user,
-                webhook_url=request.POST.get("webhook_url", ""),
-                webhook_flavor=request.POST.get("webhook_flavor", WebhookFlavor.WECOM),
-            )
-            services.preferences_set(actor=request.user, choices=choices)
-        except ApplicationError as exc:
-            error = exc.message
+        if any(field in request.POST for field in PERSONAL_ROBOT_FIELDS):
+            error, status = "群机器人地址由营商办按单位设置，个人不能设置；本次未保存任何内容。", 400
         else:
-            messages.success(request, "通知方式已保存。")
-            return redirect("notify:preferences")
+            try:
+                services.preferences_set(actor=request.user, choices=choices)
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                messages.success(request, "通知方式已保存。")
+                return redirect("notify:preferences")
     prefs = selectors.preferences_of(request.user)
     rows = [
         {
@@ -92,11 +97,58 @@ def preferences(request: AuthedRequest) -> HttpResponse:
         {
             "rows": rows,
             "channels": Channel.choices,
-            "profile": selectors.profile_of(request.user),
-            "flavors": WebhookFlavor.choices,
+            "robot": selectors.robot_of(request.user),
             "error": error,
         },
+        status=status,
     )
+
+
+@login_required
+@require_GET
+def robots(request: AuthedRequest) -> HttpResponse:
+    if not can_manage_robots(request.user):
+        raise PermissionDenied
+    return render(
+        request,
+        "notify/robots.html",
+        {"rows": selectors.department_robots(), "flavors": WebhookFlavor.choices},
+    )
+
+
+@login_required
+@require_POST
+def robot_set(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Set one department's robot; an htmx request gets its table row back, a plain one the page."""
+    if not can_manage_robots(request.user):
+        raise PermissionDenied
+    error = ""
+    try:
+        robot = services.robot_set(
+            actor=request.user,
+            department_id=pk,
+            url=request.POST.get("url", ""),
+            flavor=request.POST.get("flavor", WebhookFlavor.WECOM),
+            enabled=request.POST.get("enabled") == "1",
+        )
+    except NotFound:
+        raise Http404 from None
+    except ApplicationError as exc:
+        error = exc.message
+    if request.htmx:  # type: ignore[attr-defined]
+        department = get_object_or_404(Department, pk=pk)
+        current = DepartmentRobot.objects.filter(department=department).first()
+        return render(
+            request,
+            "notify/robots.html#row",
+            {"department": department, "robot": current, "flavors": WebhookFlavor.choices, "error": error},
+            status=422 if error else 200,
+        )
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, f"已保存“{robot.department}”的群机器人设置。")
+    return redirect("notify:robots")
 
 
 @login_required

@@ -35,6 +35,8 @@ class Department(models.Model):
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("启用", default=True)
+    # False for a unit created by an import until the office includes it: never ranked before that.
+    in_assessment = models.BooleanField("纳入考核", default=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "单位"

@@ -1,15 +1,19 @@
-"""Receivers of the sign-in signals of Django and django-axes: each only calls the audit service."""
+"""Receivers of the sign-in signals of Django and django-axes: each only calls the audit service (and, at
+sign-in, stamps the session for the sign-in policy)."""
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
 from yingshang.audit.events import record as audit_record
+from yingshang.org.signin import stamp_password_sign_in
 
 
 @receiver(user_logged_in)
 def audit_login(sender, request, user, **kwargs):
     audit_record(actor=user, action="auth.login", obj=user)
+    if request is not None:
+        stamp_password_sign_in(request)
 
 
 @receiver(user_logged_out)

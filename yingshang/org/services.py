@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
-from yingshang.core.errors import ValidationFailed, validation_error_fields
+from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 
 from . import roles as r
 from .models import ApiToken, Department, Enterprise, PasswordHistory, User
@@ -54,6 +54,7 @@ def department_create(
     kind: str = Department.Kind.CITY_DEPARTMENT,
     parent: Department | None = None,
     sort_order: int = 0,
+    in_assessment: bool = True,
 ) -> Department:
     department = Department(
         code=code.strip(),
@@ -63,6 +64,7 @@ def department_create(
         kind=kind,
         parent=parent,
         sort_order=sort_order,
+        in_assessment=in_assessment,
     )
     _full_clean(department, exclude=["path"])
     department.save()
@@ -72,7 +74,7 @@ def department_create(
         actor=actor,
         action="department.create",
         obj=department,
-        after={"code": department.code, "name": department.name},
+        after={"code": department.code, "name": department.name, "in_assessment": department.in_assessment},
     )
     return department
 
@@ -80,7 +82,17 @@ def department_create(
 @transaction.atomic
 def department_update(*, actor: Any, department: Department, **fields: Any) -> Department:
     """Change a department; moving it under another parent rewrites the paths of its whole subtree."""
-    allowed = {"name", "short_name", "aliases", "kind", "sort_order", "is_active", "code", "parent"}
+    allowed = {
+        "name",
+        "short_name",
+        "aliases",
+        "kind",
+        "sort_order",
+        "is_active",
+        "in_assessment",
+        "code",
+        "parent",
+    }
     unknown = set(fields) - allowed
     if unknown:
         raise ValidationFailed(f"不能修改：{', '.join(sorted(unknown))}")
@@ -116,6 +128,13 @@ def department_update(*, actor: Any, department: Department, **fields: Any) -> D
         after={k: _plain(v) for k, v in fields.items()},
     )
     return department
+
+
+def department_set_in_assessment(*, actor: Any, department: Department, included: bool) -> Department:
+    """The office decides which units are ranked: a unit an import created stays out until it is included."""
+    if not (getattr(actor, "is_authenticated", False) and actor.has_role(r.OFFICE)):
+        raise PermissionRefused("只有营商办可以决定单位是否纳入考核。")
+    return department_update(actor=actor, department=department, in_assessment=included)
 
 
 def _plain(value: Any) -> Any:
@@ -379,3 +398,18 @@ def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     token.refresh_from_db(fields=["revoked_at"])
     audit_record(actor=actor, action="api_token.revoke", obj=token, before={"revoked_at": None})
     return token
+
+
+@transaction.atomic
+def otp_device_confirm(*, actor: Any, device: Any) -> bool:
+    """Confirm a freshly enrolled TOTP device; it replaces the user's other devices, so a lost phone stops
+    working once a new one is bound. True when a device was replaced. Who may enrol is org.signin's rule."""
+    others = type(device).objects.filter(user=device.user).exclude(pk=device.pk)
+    replaced = others.filter(confirmed=True).exists()
+    others.delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    audit_record(
+        actor=actor, action="auth.otp_replaced" if replaced else "auth.otp_enrolled", obj=device.user
+    )
+    return replaced

@@ -5,6 +5,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,12 +20,19 @@ from yingshang.core.http import AuthedRequest
 
 from . import services
 from .forms import LoginForm, OtpTokenForm, PasswordChangeForm
+from .signin import may_enrol_factor, safe_next_url
 
 
 class LoginView(auth_views.LoginView):
     template_name = "org/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        requested = self.request.POST.get(
+            self.redirect_field_name, self.request.GET.get(self.redirect_field_name)
+        )
+        return safe_next_url(self.request, requested, fallback="")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -59,8 +67,6 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error("new_password1", exc.message)
         else:
-            from django.contrib.auth import update_session_auth_hash
-
             update_session_auth_hash(request, request.user)
             messages.success(request, "密码已修改。")
             return redirect(settings.LOGIN_REDIRECT_URL)
@@ -80,17 +86,22 @@ def _qr_svg(uri: str) -> str:
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: AuthedRequest) -> HttpResponse:
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "动态口令"}
-    )
+    """Enrol a device: a first one right after the password sign-in, a replacement only from a session that
+    has verified the current one (signin.may_enrol_factor). Anyone else starts again at the login page."""
+    user = request.user
+    if not may_enrol_factor(request, user):
+        audit_record(actor=user, action="auth.otp_enrol_refused", obj=user)
+        logout(request)
+        minutes = settings.OTP_ENROLMENT_WINDOW_SECONDS // 60
+        messages.warning(request, f"绑定动态口令须在登录后 {minutes} 分钟内完成，请重新登录后再绑定。")
+        return redirect(settings.LOGIN_URL)
+    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "动态口令"})
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            device.confirmed = True
-            device.save(update_fields=["confirmed"])
+            replaced = services.otp_device_confirm(actor=user, device=device)
             otp_login(request, device)
-            audit_record(actor=request.user, action="auth.otp_enrolled", obj=request.user)
-            messages.success(request, "动态口令已绑定。")
+            messages.success(request, "动态口令已更换。" if replaced else "动态口令已绑定。")
             return redirect(settings.LOGIN_REDIRECT_URL)
         form.add_error("token", "动态口令不正确，请核对手机时间后重试。")
     return render(
@@ -116,7 +127,7 @@ def otp_verify(request: AuthedRequest) -> HttpResponse:
         if device is not None:
             otp_login(request, device)
             audit_record(actor=request.user, action="auth.otp_verified", obj=request.user)
-            return redirect(request.GET.get("next") or settings.LOGIN_REDIRECT_URL)
+            return redirect(safe_next_url(request, request.GET.get("next"), settings.LOGIN_REDIRECT_URL))
         audit_record(actor=request.user, action="auth.otp_failed", obj=request.user)
         form.add_error("token", "动态口令不正确。")
     return render(request, "org/otp_verify.html", {"form": form})

@@ -3,8 +3,6 @@ API tokens (安全管理员), imports from .xlsx. Thin: check the duty, call one
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +11,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingshang.core.errors import ValidationFailed
+from yingshang.core import staging
+from yingshang.core.errors import NotFound, ValidationFailed
 from yingshang.core.exports import XLSX_TYPE, xlsx_response
 from yingshang.core.http import AuthedRequest
+from yingshang.core.models import StagedImport
 
 from . import imports, selectors, services
 from . import roles as r
@@ -33,6 +34,7 @@ from .permissions import (
     can_manage_tokens,
     can_view_accounts,
 )
+from .signin import safe_next_url
 
 PAGE_SIZE = 30
 
@@ -260,7 +262,7 @@ def account_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, exc.message)
     else:
         messages.success(request, f"账号“{account.username}”已{'启用' if active else '停用'}。")
-    return redirect(request.POST.get("next") or "org:account_list")
+    return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
 @login_required
@@ -283,7 +285,7 @@ def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     account = access_account(request.user, pk)
     services.user_unlock(actor=request.user, user=account)
     messages.success(request, f"账号“{account.username}”已解除锁定。")
-    return redirect(request.POST.get("next") or "org:account_list")
+    return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
 @login_required
@@ -355,8 +357,6 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 
 # ---- imports -----------------------------------------------------------------------------------
 
-IMPORT_SESSION_KEY = "org_import_{kind}"
-
 
 def _import_allowed(request: AuthedRequest, kind: str) -> None:
     if kind not in imports.KINDS:
@@ -380,24 +380,26 @@ def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
-    """Upload and preview: nothing is saved; the checked file waits in the session for the commit."""
+    """Upload and preview: nothing is imported; a file that passes the check waits as the user's staged import,
+    which `?token=` reopens in any session of the same user until it is confirmed or expires."""
     _import_allowed(request, kind)
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
-    sha256 = ""
+    token = ""
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         content = upload.read()
         report = imports.check(kind, content)
-        sha256 = hashlib.sha256(content).hexdigest()
         if report.ok:
-            request.session[IMPORT_SESSION_KEY.format(kind=kind)] = {
-                "name": upload.name,
-                "sha256": sha256,
-                "content": base64.b64encode(content).decode(),
-            }
-        else:
-            request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
+            token = staging.stage(
+                actor=request.user, kind=kind, file_name=upload.name, content=content, payload={}
+            ).token
+    elif request.method == "GET" and request.GET.get("token"):
+        staged = _open_staged(request, kind, request.GET["token"])
+        if staged is None:
+            return redirect("org:import", kind=kind)
+        report = imports.check(kind, bytes(staged.content))  # checked again: the database may have changed
+        token = staged.token if report.ok else ""
     return render(
         request,
         "org/manage/import.html",
@@ -407,28 +409,40 @@ def import_upload(request: AuthedRequest, kind: str) -> HttpResponse:
             "title": imports.TITLES[kind],
             "columns": imports.KINDS[kind],
             "report": report,
-            "sha256": sha256,
+            "token": token,
         },
     )
+
+
+def _open_staged(request: AuthedRequest, kind: str, token: str) -> StagedImport | None:
+    try:
+        return staging.get_for_owner(actor=request.user, kind=kind, token=token)
+    except NotFound as exc:
+        raise Http404 from exc
+    except staging.StagedImportGone as exc:
+        messages.warning(request, exc.message)
+        return None
 
 
 @login_required
 @require_POST
 def import_commit(request: AuthedRequest, kind: str) -> HttpResponse:
     _import_allowed(request, kind)
-    stored = request.session.get(IMPORT_SESSION_KEY.format(kind=kind))
-    if not stored or stored.get("sha256") != request.POST.get("sha256"):
-        # A second post of the same form, or a preview that was replaced: nothing to do.
-        messages.warning(request, "没有待导入的文件，或该文件已经导入。请重新上传并预览。")
-        return redirect("org:import", kind=kind)
-    content = base64.b64decode(stored["content"])
+    token = request.POST.get("token", "")
     try:
-        _report, result = imports.commit(kind, content, actor=request.user, filename=stored["name"])
-    except ValidationFailed as exc:
-        request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
-        messages.error(request, exc.message)
+        with staging.consume(actor=request.user, kind=kind, token=token) as staged:
+            _report, result = imports.commit(
+                kind, bytes(staged.content), actor=request.user, filename=staged.file_name
+            )
+    except NotFound as exc:
+        raise Http404 from exc
+    except staging.StagedImportGone as exc:
+        messages.warning(request, exc.message)
         return redirect("org:import", kind=kind)
-    request.session.pop(IMPORT_SESSION_KEY.format(kind=kind), None)
+    except ValidationFailed as exc:
+        # Rolled back with the claim: the reopened preview lists what is wrong now.
+        messages.error(request, exc.message)
+        return redirect(f"{reverse('org:import', args=[kind])}?token={token}")
     return render(
         request,
         "org/manage/import_done.html",

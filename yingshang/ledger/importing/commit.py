@@ -3,11 +3,15 @@ nothing through the ledger's services, in one short transaction after everything
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.crashpoints import maybe_crash
@@ -19,7 +23,7 @@ from yingshang.org import services as org_services
 from yingshang.org.models import Department
 
 from .. import services as ledger
-from ..models import Category, Measure, PolicyDocument, Task, TaskDepartment
+from ..models import Category, Cycle, Measure, PolicyDocument, Task, TaskDepartment
 from .parser import NEW_UNIT, ImportRow, ParseResult, row_key, task_digest
 
 
@@ -30,6 +34,7 @@ class RowPlan:
     task_id: int | None = None
     changes: dict[str, Any] = field(default_factory=dict)
     category: Category | None = None
+    past_due: bool = False  # a new task whose deadline has already passed
 
 
 @dataclass
@@ -41,6 +46,36 @@ class Staged:
     tasks: dict[int, Task] = field(default_factory=dict)
     # Units the user mapped to an existing department in the preview: kept as that department's aliases.
     aliases: dict[str, str] = field(default_factory=dict)
+    roles: dict[int, tuple[list[str], list[str]]] = field(default_factory=dict)  # task -> (lead, co) codes
+    new_unit_kinds: dict[str, str] = field(default_factory=dict)  # unit to create -> Department.Kind, or ""
+    historical: str = ""  # what past-due new tasks become: one of HISTORICAL
+
+    @property
+    def untyped_units(self) -> list[str]:
+        return [name for name in self.new_units if not self.new_unit_kinds.get(name)]
+
+    @property
+    def past_due_count(self) -> int:
+        return sum(1 for p in self.plans if p.past_due)
+
+    @property
+    def digest(self) -> str:
+        """A fingerprint of everything the commit will write. The preview carries it to the confirm, and a
+        commit whose fresh staging differs (the ledger or the choices changed meanwhile) is refused."""
+        planned = [
+            [
+                p.action,
+                p.task_id,
+                sorted(p.changes.items()),
+                p.category.code if p.category else None,
+                p.past_due,
+            ]
+            for p in self.plans
+        ]
+        documents = sorted((title, doc.pk if doc else None) for title, doc in self.documents.items())
+        units = sorted(self.new_unit_kinds.items())
+        state = [planned, documents, units, sorted(self.aliases.items()), self.historical]
+        return hashlib.sha256(json.dumps(state, default=str, ensure_ascii=False).encode()).hexdigest()
 
     @property
     def counts(self) -> dict[str, int]:
@@ -54,6 +89,16 @@ class Staged:
                 out["unchanged"] += 1
         return out
 
+
+# The title of the ledger's own Excel export (ledger.views.export): the one file whose rows find tasks by text.
+LEDGER_EXPORT_TITLE = "重点任务台账"
+
+# What new tasks whose deadline has already passed become (an old plan imported for the record).
+HISTORICAL = {
+    "": "按普通任务导入（立即显示逾期预警，参与考核）",
+    "done": "作为历史任务：已完成（不预警，不纳入考核）",
+    "excluded": "作为历史任务：不纳入考核（仍需办理）",
+}
 
 # Up to this many new rows go through `task_create` one by one; more are inserted in bulk.
 BULK_THRESHOLD = 50
@@ -137,18 +182,93 @@ def _changes(row: ImportRow, task: Task, category: Category | None, leads: list[
     return changes
 
 
+CHANGE_LABELS = {
+    "title": "任务内容",
+    "serial": "序号",
+    "ongoing": "长期任务",
+    "deadline": "完成时限",
+    "cycle": "反馈周期",
+    "category": "任务类别",
+    "lead_codes": "牵头单位",
+    "co_codes": "配合单位",
+}
+
+
+@dataclass(frozen=True)
+class Change:
+    label: str
+    old: str
+    new: str
+
+
+def _official_date(value: Any) -> str:
+    return f"{value.year}年{value.month}月{value.day}日" if value else "无"
+
+
+def describe_changes(staged: Staged, plans: list[RowPlan]) -> dict[int, list[Change]]:
+    """What each update row changes on its task, in words: field labels and old → new values, units by name."""
+    codes = {c for p in plans for key in ("lead_codes", "co_codes") for c in p.changes.get(key, [])}
+    for p in plans:
+        for role_codes in staged.roles.get(p.task_id or 0, ([], [])):
+            codes.update(role_codes)
+    names = dict(Department.objects.filter(code__in=codes).values_list("code", "name"))
+    category_names = dict(Category.objects.values_list("pk", "name"))
+
+    def units(values: list[str]) -> str:
+        return "、".join(names.get(c, c.removeprefix(NEW_UNIT)) for c in values) or "无"
+
+    def shown(key: str, value: Any) -> str:
+        if key == "deadline":
+            return _official_date(value)
+        if key == "ongoing":
+            return "是" if value else "否"
+        if key == "cycle":
+            return str(Cycle(value).label) if value else "无"
+        if key == "category":
+            return category_names.get(value.pk if isinstance(value, Category) else value, "未指定")
+        if key in ("lead_codes", "co_codes"):
+            return units(value)
+        return str(value or "无")
+
+    out: dict[int, list[Change]] = {}
+    for plan in plans:
+        if plan.action != "update" or plan.task_id is None:
+            continue
+        task = staged.tasks[plan.task_id]
+        leads, cos = staged.roles.get(plan.task_id, ([], []))
+        before = {
+            "title": task.title,
+            "serial": task.serial,
+            "ongoing": task.ongoing,
+            "deadline": task.deadline,
+            "cycle": task.cycle,
+            "category": task.category_id,
+            "lead_codes": leads,
+            "co_codes": cos,
+        }
+        out[id(plan)] = [
+            Change(label, shown(key, before[key]), shown(key, plan.changes[key]))
+            for key, label in CHANGE_LABELS.items()
+            if key in plan.changes
+        ]
+    return out
+
+
 def stage(
     result: ParseResult,
     *,
     document: PolicyDocument | None = None,
     categories: dict[int, str] | None = None,
     mapping: dict[str, str] | None = None,
+    historical: str = "",
+    today: date | None = None,
 ) -> Staged:
     """Decide per row: create, update (and what changes) or unchanged. Reads only.
 
     A row finds its task by source key (document + task text + occurrence), else by the same text or the same
     序号 in the same document (the text or the numbering changed). Rows of a file that names no known document —
-    such as the ledger's own export, titled "重点任务台账" — find their tasks by exact task text anywhere."""
+    such as the ledger's own export, titled "重点任务台账" — find their tasks by exact task text anywhere; rows of
+    any other file naming no known document create a new document and new tasks."""
     all_categories = _categories()
     by_code = {c.code: c for c in all_categories}
     documents: dict[str, PolicyDocument | None] = {}
@@ -158,7 +278,15 @@ def stage(
     tasks: dict[int, Task] = {}
     if doc_ids:
         tasks.update({t.pk: t for t in Task.objects.filter(document_id__in=doc_ids)})
-    orphan_titles = sorted({r.task.strip() for r in result.rows if documents.get(r.document) is None})
+    # Only the ledger's own export may update tasks of any document; any other file without a known document
+    # is a new plan, whose rows never touch another plan's tasks however alike their texts or numbers are.
+    orphan_titles = sorted(
+        {
+            r.task.strip()
+            for r in result.rows
+            if documents.get(r.document) is None and r.document == LEDGER_EXPORT_TITLE
+        }
+    )
     by_text: dict[str, list[Task]] = {}
     for i in range(0, len(orphan_titles), 500):
         for t in Task.objects.filter(title__in=orphan_titles[i : i + 500]).order_by("id"):
@@ -183,6 +311,11 @@ def stage(
         plans.append(plan)
         if row.errors:
             continue
+        plan.past_due = bool(
+            not row.deadline.ongoing
+            and row.deadline.date
+            and row.deadline.date < (today or timezone.localdate())
+        )
         doc = documents.get(row.document)
         task: Task | None = None
         if doc is not None:
@@ -192,11 +325,12 @@ def stage(
                     (doc.pk, row.seq), []
                 )
                 task = next((t for t in candidates if t.pk not in claimed), None)
-        else:
+        elif row.document == LEDGER_EXPORT_TITLE:
             task = next((t for t in by_text.get(row.task.strip(), []) if t.pk not in claimed), None)
         if task is None:
             continue
         claimed.add(task.pk)
+        plan.past_due = False  # only new tasks: an existing task keeps its own history
         plan.task_id = task.pk
         plan.changes = _changes(row, task, category, *roles.get(task.pk, ([], [])))
         plan.action = "update" if plan.changes else "unchanged"
@@ -215,7 +349,15 @@ def stage(
         if name in used and code and not code.startswith(NEW_UNIT)
     }
     return Staged(
-        result=result, plans=plans, documents=documents, new_units=new_units, tasks=tasks, aliases=aliases
+        result=result,
+        plans=plans,
+        documents=documents,
+        new_units=new_units,
+        tasks=tasks,
+        aliases=aliases,
+        roles=roles,
+        new_unit_kinds={name: (mapping or {}).get(name, "").removeprefix(NEW_UNIT) for name in new_units},
+        historical=historical if historical in HISTORICAL else "",
     )
 
 
@@ -227,18 +369,17 @@ def _new_department_code(taken: set[str]) -> str:
     return f"IMP{n:03d}"
 
 
-def _kind_for(name: str) -> str:
-    if re.search(r"(区|县)(人民)?政府$|管委会$", name):
-        return Department.Kind.DISTRICT
-    return Department.Kind.CITY_DEPARTMENT
-
-
 def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any = None) -> dict[str, int]:
     """Write every planned row, or none: any refusal rolls the whole import back."""
     result = staged.result
     if not result.ok:
         raise ValidationFailed(
             f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。"
+        )
+    if staged.untyped_units:
+        raise ValidationFailed(
+            f"请为导入时新建的单位选择类型：{'、'.join(staged.untyped_units)}。未保存任何内容。",
+            code="unit_kind_missing",
         )
     reason = f"按导入文件《{file_name or result.file_name}》更新"
     with transaction.atomic():
@@ -247,8 +388,13 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
         codes.update({d.code: d for d in Department.objects.filter(code__in=needed)})
         taken = set(Department.objects.filter(code__startswith="IMP").values_list("code", flat=True))
         for name in staged.new_units:
+            # Not ranked until the office includes it (the assessment's unit list honours in_assessment).
             department = org_services.department_create(
-                actor=actor, code=_new_department_code(taken), name=name, kind=_kind_for(name)
+                actor=actor,
+                code=_new_department_code(taken),
+                name=name,
+                kind=staged.new_unit_kinds[name],
+                in_assessment=False,
             )
             codes[NEW_UNIT + name] = department
         for name, code in sorted(staged.aliases.items()):
@@ -275,7 +421,12 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             (order, plan) for order, plan in enumerate(staged.plans, start=1) if plan.action == "create"
         ]
         _create_tasks(
-            creates, actor=actor, documents=documents, codes=codes, file_name=file_name or result.file_name
+            creates,
+            actor=actor,
+            documents=documents,
+            codes=codes,
+            file_name=file_name or result.file_name,
+            historical=staged.historical,
         )
         maybe_crash("ledger.import.commit")  # crash-safety proof: tasks written, updates and audit not yet
         for plan in staged.plans:
@@ -315,12 +466,15 @@ def _create_tasks(
     documents: dict[str, PolicyDocument],
     codes: dict[str, Department],
     file_name: str,
+    historical: str,
 ) -> None:
     """New rows through the ledger's services: up to BULK_THRESHOLD rows one `task_create` each (an audit
     record per task), more through `measure_create_many` and `task_create_many` (the same rule, multi-row
     inserts and one audit record for the batch), so 10,000 rows commit in seconds."""
     if len(creates) <= BULK_THRESHOLD:
-        _create_tasks_one_by_one(creates, actor=actor, documents=documents, codes=codes)
+        _create_tasks_one_by_one(
+            creates, actor=actor, documents=documents, codes=codes, historical=historical
+        )
         return
     measure_rows: list[dict[str, Any]] = []
     measure_labels: list[str] = []
@@ -367,6 +521,7 @@ def _create_tasks(
                 "deadline_text": row.deadline.text,
                 "source_key": row_key(measure.document_id, row.task, row.occurrence),
                 "sort_order": order,
+                **_history(plan, historical),
             }
         )
         labels.append(f"{row.table}第{row.row}行")
@@ -385,6 +540,7 @@ def _create_tasks_one_by_one(
     actor: Any,
     documents: dict[str, PolicyDocument],
     codes: dict[str, Department],
+    historical: str,
 ) -> None:
     measures: dict[tuple[int, str], Measure] = {}
     for order, plan in creates:
@@ -418,4 +574,13 @@ def _create_tasks_one_by_one(
             deadline_text=row.deadline.text,
             source_key=row_key(doc.pk, row.task, row.occurrence),
             sort_order=order,
+            **_history(plan, historical),
         )
+
+
+def _history(plan: RowPlan, historical: str) -> dict[str, Any]:
+    """A past-due new task imported as history leaves assessment; "done" also records it closed by its
+    deadline, so it raises no warning."""
+    if not plan.past_due or not historical:
+        return {}
+    return {"in_assessment": False, "closed_on": plan.row.deadline.date if historical == "done" else None}

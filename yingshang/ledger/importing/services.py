@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from yingshang.core.errors import ValidationFailed
 from yingshang.core.office_settings import get_setting
 
 from ..models import PolicyDocument
@@ -64,9 +65,12 @@ def ledger_import(
     document: PolicyDocument | None = None,
     source_file: Any = None,
     parsed: p.ParseResult | None = None,
+    expected_digest: str | None = None,
+    historical: str = "",
 ) -> ImportOutcome:
     """Preview (dry run) or commit a task-division file. With any error nothing is saved (`committed` stays
-    False and the errors are in `result`); a refusal by a ledger service while writing rolls back and raises."""
+    False and the errors are in `result`); a refusal by a ledger service while writing rolls back and raises.
+    With `expected_digest` (the preview's), a commit that would now write anything else is refused."""
     if parsed is not None:
         # The preview's parse, kept with the staged file: only matching and staging are redone.
         result = parsed
@@ -79,10 +83,16 @@ def ledger_import(
             return ImportOutcome(
                 result=p.ParseResult(file_name=name, title="", errors=[exc.message]), staged=None
             )
-    staged = c.stage(result, document=document, categories=categories, mapping=mapping)
+    staged = c.stage(result, document=document, categories=categories, mapping=mapping, historical=historical)
     outcome = ImportOutcome(result=result, staged=staged, counts=staged.counts)
     if dry_run or not result.ok:
         return outcome
+    if expected_digest is not None and staged.digest != expected_digest:
+        raise ValidationFailed(
+            "预览之后台账或预览中的选择有了变化，现在导入的结果将与您看到的不同，未保存任何内容。"
+            "请核对下面更新后的预览，再确认导入。",
+            code="preview_outdated",
+        )
     counts = c.commit(staged, actor=actor, file_name=name, source_file=source_file)
     outcome.committed = True
     outcome.counts = counts

@@ -1,88 +1,106 @@
-"""An upload waiting for confirmation: the file and its parse kept in storage under a random token, the user's
-choices (year, unit mapping, categories, target document) in the session. Nothing here touches the ledger."""
+"""An upload waiting for confirmation: a `core.staging` staged import owned by the uploader (the file, and the
+choices made on the preview: year, unit mapping and types, categories, target document, historical rows),
+plus the parse kept beside it in storage as a cache so a 10,000-row preview is not parsed on every page.
+Nothing here touches the ledger."""
 
 from __future__ import annotations
 
 import pickle
-import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from .parser import ParseResult
+from yingshang.core import staging as core_staging
+from yingshang.core.models import StagedImport
+
+from .parser import NEW_UNIT, ParseResult
 
 PREFIX = "ledger_imports"
-SESSION_KEY = "ledger_imports"
-KEEP = 5  # staged uploads kept per session; older ones are removed
+KIND = StagedImport.Kind.LEDGER
 
 
 @dataclass
 class Staging:
-    token: str
-    name: str
+    record: StagedImport
     ext: str
     year: int | None = None
     document_id: int | None = None
-    mapping: dict[str, str] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)  # unit -> department code, or "new:" + its kind
     categories: dict[int, str] = field(default_factory=dict)
     default_category: str = ""
+    historical: str = ""  # what past-deadline rows become: "" (ordinary tasks), "done" or "excluded"
 
-    def as_session(self) -> dict[str, Any]:
+    @property
+    def token(self) -> str:
+        return self.record.token
+
+    @property
+    def name(self) -> str:
+        return self.record.file_name
+
+    def as_payload(self) -> dict[str, Any]:
         return {
-            "token": self.token,
-            "name": self.name,
             "ext": self.ext,
             "year": self.year,
             "document_id": self.document_id,
             "mapping": self.mapping,
             "categories": {str(k): v for k, v in self.categories.items()},
             "default_category": self.default_category,
+            "historical": self.historical,
         }
 
     @classmethod
-    def from_session(cls, data: dict[str, Any]) -> Staging:
+    def from_record(cls, record: StagedImport) -> Staging:
+        data = record.payload
         return cls(
-            token=data["token"],
-            name=data["name"],
+            record=record,
             ext=data["ext"],
             year=data.get("year"),
             document_id=data.get("document_id"),
             mapping=dict(data.get("mapping") or {}),
             categories={int(k): v for k, v in (data.get("categories") or {}).items()},
             default_category=data.get("default_category", ""),
+            historical=data.get("historical", ""),
         )
 
-    @property
-    def file_path(self) -> str:
-        return f"{PREFIX}/{self.token}{self.ext}"
+    def create_as_new(self, units: list[str], *, kind: str = "") -> None:
+        """Mark units to be created on commit; a unit already marked keeps its type unless one is given."""
+        for unit in units:
+            current = self.mapping.get(unit, "")
+            keep = current.removeprefix(NEW_UNIT) if current.startswith(NEW_UNIT) else ""
+            self.mapping[unit] = NEW_UNIT + (kind or keep)
+
+    def set_new_unit_kind(self, kind: str) -> None:
+        self.create_as_new([u for u, t in self.mapping.items() if t.startswith(NEW_UNIT)], kind=kind)
 
     @property
     def parse_path(self) -> str:
         return f"{PREFIX}/{self.token}.parse"
 
     def read_file(self) -> bytes:
-        with default_storage.open(self.file_path, "rb") as f:
-            return f.read()
+        return bytes(self.record.content)
 
     def read_parse(self) -> ParseResult | None:
+        """The cached parse, or None (removed by the purge, or on another machine): the caller parses again."""
         try:
             with default_storage.open(self.parse_path, "rb") as f:
-                # Written only by `stage_upload`, under a random name the session holds.
+                # Written only by `stage_upload`, under the staged import's random token.
                 return pickle.loads(f.read())
         except (OSError, pickle.PickleError, EOFError, AttributeError):
             return None
 
-    def delete(self) -> None:
-        for path in (self.file_path, self.parse_path):
-            if default_storage.exists(path):
-                default_storage.delete(path)
+    def delete_parse(self) -> None:
+        if default_storage.exists(self.parse_path):
+            default_storage.delete(self.parse_path)
 
 
 def stage_upload(
-    session: Any,
     *,
+    actor: Any,
     name: str,
     ext: str,
     data: bytes,
@@ -90,41 +108,45 @@ def stage_upload(
     year: int | None,
     document_id: int | None,
 ) -> Staging:
-    staging = Staging(token=secrets.token_urlsafe(16), name=name, ext=ext, year=year, document_id=document_id)
-    default_storage.save(staging.file_path, ContentFile(data))
-    default_storage.save(
-        staging.parse_path, ContentFile(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    record = core_staging.stage(
+        actor=actor,
+        kind=KIND,
+        file_name=name,
+        content=data,
+        payload={"ext": ext, "year": year, "document_id": document_id},
     )
-    entries = [e for e in session.get(SESSION_KEY, []) if e.get("token") != staging.token]
-    entries.append(staging.as_session())
-    for old in entries[:-KEEP]:
-        Staging.from_session(old).delete()
-    session[SESSION_KEY] = entries[-KEEP:]
-    return staging
+    staged = Staging.from_record(record)
+    default_storage.save(
+        staged.parse_path, ContentFile(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL))
+    )
+    return staged
 
 
-def load(session: Any, token: str) -> Staging | None:
-    for entry in session.get(SESSION_KEY, []):
-        if entry.get("token") == token:
-            return Staging.from_session(entry)
-    return None
+def load(actor: Any, token: str) -> Staging:
+    """The owner's open preview; raises core NotFound (someone else's or unknown) or StagedImportGone."""
+    return Staging.from_record(core_staging.get_for_owner(actor=actor, kind=KIND, token=token))
 
 
-def save(session: Any, staging: Staging) -> None:
-    entries = [
-        e if e.get("token") != staging.token else staging.as_session() for e in session.get(SESSION_KEY, [])
-    ]
-    session[SESSION_KEY] = entries
+def save(staged: Staging) -> None:
+    core_staging.update_payload(staged=staged.record, payload=staged.as_payload())
 
 
-def drop(session: Any, staging: Staging) -> None:
-    staging.delete()
-    session[SESSION_KEY] = [e for e in session.get(SESSION_KEY, []) if e.get("token") != staging.token]
+@contextmanager
+def consume(actor: Any, staged: Staging) -> Iterator[Staging]:
+    """Claim the preview for the commit in the commit's transaction: a second confirm imports nothing."""
+    with core_staging.consume(actor=actor, kind=KIND, token=staged.token):
+        yield staged
+    staged.delete_parse()
+
+
+def drop(staged: Staging) -> None:
+    core_staging.discard(staged=staged.record)
+    staged.delete_parse()
 
 
 def purge_stale(*, max_age_hours: int = 24) -> int:
-    """Delete staged uploads nobody confirmed or cancelled (a closed browser leaves them behind). Safe to run
-    at any time and twice; returns how many files were removed. To be scheduled daily."""
+    """Delete cached parses older than a staged import lives (a closed browser leaves them behind). Safe to
+    run at any time and twice; returns how many files were removed. Scheduled daily."""
     from datetime import timedelta
 
     from django.utils import timezone

@@ -3,6 +3,8 @@ unknown units, assign categories → commit all rows or none. Thin: every rule l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -15,14 +17,18 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingshang.core.errors import ApplicationError
+from yingshang.core import staging as core_staging
+from yingshang.core.errors import ApplicationError, NotFound, ValidationFailed
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
+from yingshang.core.staging import StagedImportGone
+from yingshang.org import services as org_services
 from yingshang.org.models import Department
 
 from .. import permissions as perms
 from ..models import Category, PolicyDocument
 from . import readers, staging
+from .commit import HISTORICAL, describe_changes
 from .deadlines import CYCLES
 from .parser import NEW_UNIT
 from .services import ImportOutcome, ledger_import, parse_file
@@ -55,6 +61,11 @@ def upload(request: AuthedRequest) -> HttpResponse:
         "max_mb": int(get_setting("ledger_import_max_mb")),
         "error": "",
         "values": request.POST if request.method == "POST" else {},
+        "open_previews": core_staging.open_for_owner(actor=request.user, kind=staging.KIND),
+        "units_outside_assessment": Department.objects.filter(is_active=True, in_assessment=False)
+        .exclude(kind=Department.Kind.OFFICE)
+        .order_by("sort_order", "code")
+        .only("pk", "name", "kind"),
     }
     if request.method == "POST":
         uploaded = request.FILES.get("file")
@@ -80,7 +91,7 @@ def upload(request: AuthedRequest) -> HttpResponse:
                     ctx["error"] = exc.message
                 else:
                     staged = staging.stage_upload(
-                        request.session,
+                        actor=request.user,
                         name=file_name,
                         ext=readers.extension(file_name) or ext,
                         data=data,
@@ -95,6 +106,19 @@ def upload(request: AuthedRequest) -> HttpResponse:
     return render(request, "ledger/import/upload.html", ctx, status=422 if ctx["error"] else 200)
 
 
+@login_required
+@require_POST
+def include_unit(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Include in assessment a unit that an import created (until then it is never ranked)."""
+    _require_office(request)
+    department = Department.objects.filter(pk=pk, is_active=True, in_assessment=False).first()
+    if department is None:
+        raise Http404
+    org_services.department_set_in_assessment(actor=request.user, department=department, included=True)
+    messages.success(request, f"“{department.name}”已纳入考核，下次计算考核时参与排名。")
+    return _redirect(request, reverse("ledger:import_upload"))
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(str(value).strip())
@@ -102,15 +126,32 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _staged(request: AuthedRequest, token: str) -> staging.Staging:
-    staged = staging.load(request.session, token)
-    if staged is None:
-        raise Http404
-    return staged
+def _with_staged(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Office only; the token must name the user's own open preview (any session of the same user): someone
+    else's is a 404, an expired or already imported one sends the user back to the upload with why."""
+
+    @wraps(view)
+    def wrapper(request: AuthedRequest, token: str) -> HttpResponse:
+        _require_office(request)
+        try:
+            staged = staging.load(request.user, token)
+        except NotFound as exc:
+            raise Http404 from exc
+        except StagedImportGone as exc:
+            messages.warning(request, exc.message)
+            return _redirect(request, reverse("ledger:import_upload"))
+        return view(request, staged)
+
+    return wrapper
 
 
 def _outcome(
-    staged: staging.Staging, *, actor: Any = None, dry_run: bool = True, source_file: Any = None
+    staged: staging.Staging,
+    *,
+    actor: Any = None,
+    dry_run: bool = True,
+    source_file: Any = None,
+    expected_digest: str | None = None,
 ) -> ImportOutcome:
     parsed = staged.read_parse()
     document = PolicyDocument.objects.filter(pk=staged.document_id).first() if staged.document_id else None
@@ -130,14 +171,15 @@ def _outcome(
         document=document,
         parsed=parsed,
         source_file=source_file,
+        expected_digest=expected_digest,
+        historical=staged.historical,
     )
 
 
 @login_required
 @require_http_methods(["GET"])
-def preview(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
+@_with_staged
+def preview(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     return _render_preview(request, staged, _outcome(staged))
 
 
@@ -150,6 +192,9 @@ def _render_preview(
     indexed = [(i, p) for i, p in enumerate(plans) if not only_errors or p.action == "error"]
     page = Paginator(indexed, PREVIEW_PAGE_SIZE).get_page(request.GET.get("page"))
     categories = list(Category.objects.filter(is_active=True).order_by("sort_order", "id"))
+    changes = (
+        describe_changes(outcome.staged, [plan for _i, plan in page.object_list]) if outcome.staged else {}
+    )
     rows = []
     for i, plan in page.object_list:
         row = plan.row
@@ -159,10 +204,11 @@ def _render_preview(
                 "row": row,
                 "action": plan.action,
                 "action_label": ACTION_LABELS[plan.action],
-                "changes": sorted(k for k in plan.changes if k not in {"deadline_text"}),
+                "changes": changes.get(id(plan), []),
                 "category": plan.category,
                 "chosen": staged.categories.get(i, ""),
                 "cycle": CYCLES.get(row.deadline.cycle, ""),
+                "past_due": plan.past_due,
                 "leads": [(u.written, row.matched.get(u.written)) for u in row.lead],
                 "cos": [(u.written, row.matched.get(u.written)) for u in row.co],
             }
@@ -180,9 +226,18 @@ def _render_preview(
         "page": page,
         "only_errors": only_errors,
         "counts": outcome.counts,
+        "digest": outcome.staged.digest if outcome.staged else "",
         "error_count": result.error_count(),
         "unknown": [(name, unknown_rows.get(name, [])[:10]) for name in result.unknown_units],
-        "created_units": [name for name, target in staged.mapping.items() if target.startswith(NEW_UNIT)],
+        "created_units": [
+            (name, target.removeprefix(NEW_UNIT))
+            for name, target in staged.mapping.items()
+            if target.startswith(NEW_UNIT)
+        ],
+        "kinds": Department.Kind.choices,
+        "untyped_units": outcome.staged.untyped_units if outcome.staged else [],
+        "past_due_count": outcome.staged.past_due_count if outcome.staged else 0,
+        "historical_choices": list(HISTORICAL.items()),
         "departments": Department.objects.filter(is_active=True)
         .order_by("sort_order", "code")
         .only("code", "name", "short_name"),
@@ -192,7 +247,9 @@ def _render_preview(
         else None,
         "titles": sorted(outcome.staged.documents) if outcome.staged else [],
         "error": error,
-        "can_commit": result.ok and bool(result.rows),
+        "can_commit": result.ok
+        and bool(result.rows)
+        and not (outcome.staged and outcome.staged.untyped_units),
     }
     template = (
         "ledger/import/preview.html#body" if getattr(request, "htmx", False) else "ledger/import/preview.html"
@@ -202,32 +259,72 @@ def _render_preview(
 
 @login_required
 @require_POST
-def map_unit(request: AuthedRequest, token: str) -> HttpResponse:
-    """Map an unknown unit to an existing department, mark it to be created on commit, or undo that."""
-    _require_office(request)
-    staged = _staged(request, token)
-    unit = request.POST.get("unit", "").strip()
-    target = request.POST.get("target", "").strip()
-    if not unit:
+@_with_staged
+def map_unit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    """Unit mapping on the preview, one unit or all at once: map an unknown unit to an existing department
+    (typed by name in a type-ahead box), create it as a new unit of a chosen type, create every unknown unit
+    as new, set the type of every unit this import creates, or undo a choice."""
+    action = request.POST.get("action", "one")
+    kind = request.POST.get("kind", "")
+    if kind and kind not in Department.Kind.values:
         raise Http404
-    if target == "new":
-        staged.mapping[unit] = NEW_UNIT
-    elif target:
-        if not Department.objects.filter(code=target, is_active=True).exists():
-            raise Http404
-        staged.mapping[unit] = target
+    if action == "create_all":
+        outcome = _outcome(staged)
+        staged.create_as_new(outcome.result.unknown_units, kind=kind)
+    elif action == "set_kind":
+        staged.set_new_unit_kind(kind)
     else:
-        staged.mapping.pop(unit, None)
-    staging.save(request.session, staged)
+        unit = request.POST.get("unit", "").strip()
+        target = request.POST.get("target", "").strip()
+        if not unit:
+            raise Http404
+        if target == "new":
+            staged.create_as_new([unit], kind=kind)
+        elif target:
+            department = _department_named(target)
+            if department is None:
+                return _render_preview(
+                    request,
+                    staged,
+                    _outcome(staged),
+                    error=f"单位库中没有“{target}”，请从候选中选择，或新建该单位。",
+                )
+            staged.mapping[unit] = department.code
+        else:
+            staged.mapping.pop(unit, None)
+    staging.save(staged)
+    return _back_to_preview(request, staged)
+
+
+def _department_named(text: str) -> Department | None:
+    """The active department a type-ahead box names: by full name (the option's value), short name or code."""
+    active = Department.objects.filter(is_active=True)
+    return (
+        active.filter(name=text).first()
+        or active.filter(code=text).first()
+        or (active.filter(short_name=text).first() if active.filter(short_name=text).count() == 1 else None)
+    )
+
+
+@login_required
+@require_POST
+@_with_staged
+def choose_history(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    """What new tasks whose deadline has already passed become: ordinary tasks, or history (done, or outside
+    assessment)."""
+    choice = request.POST.get("historical", "")
+    if choice not in HISTORICAL:
+        raise Http404
+    staged.historical = choice
+    staging.save(staged)
     return _back_to_preview(request, staged)
 
 
 @login_required
 @require_POST
-def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
+@_with_staged
+def assign_categories(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     """Categories for rows the file leaves without one: one for all such rows, or row by row."""
-    _require_office(request)
-    staged = _staged(request, token)
     codes = set(Category.objects.filter(is_active=True).values_list("code", flat=True))
     default = request.POST.get("default_category", None)
     if default is not None:
@@ -241,7 +338,7 @@ def assign_categories(request: AuthedRequest, token: str) -> HttpResponse:
                 staged.categories[index] = value
             else:
                 staged.categories.pop(index, None)
-    staging.save(request.session, staged)
+    staging.save(staged)
     return _back_to_preview(request, staged)
 
 
@@ -253,24 +350,29 @@ def _back_to_preview(request: AuthedRequest, staged: staging.Staging) -> HttpRes
 
 @login_required
 @require_POST
-def commit(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
+@_with_staged
+def commit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     source_file = None
     if staged.document_id is None and staged.ext in ATTACHABLE:
         source_file = SimpleUploadedFile(staged.name, staged.read_file())
     try:
-        outcome = _outcome(staged, actor=request.user, dry_run=False, source_file=source_file)
+        with staging.consume(request.user, staged):
+            outcome = _outcome(
+                staged,
+                actor=request.user,
+                dry_run=False,
+                source_file=source_file,
+                expected_digest=request.POST.get("digest", ""),
+            )
+            if not outcome.committed:
+                raise ValidationFailed(
+                    f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。"
+                )
+    except StagedImportGone as exc:
+        messages.warning(request, exc.message)
+        return _redirect(request, reverse("ledger:import_upload"))
     except ApplicationError as exc:
         return _render_preview(request, staged, _outcome(staged), error=exc.message)
-    if not outcome.committed:
-        return _render_preview(
-            request,
-            staged,
-            outcome,
-            error=f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。",
-        )
-    staging.drop(request.session, staged)
     counts = outcome.counts
     messages.success(
         request,
@@ -284,9 +386,8 @@ def commit(request: AuthedRequest, token: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: AuthedRequest, token: str) -> HttpResponse:
-    _require_office(request)
-    staged = _staged(request, token)
-    staging.drop(request.session, staged)
+@_with_staged
+def cancel(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
+    staging.drop(staged)
     messages.info(request, f"已放弃导入《{staged.name}》，未保存任何内容。")
     return _redirect(request, reverse("ledger:import_upload"))

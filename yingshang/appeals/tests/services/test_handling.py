@@ -40,7 +40,7 @@ def test_return_requires_reason_and_goes_back_to_office(walk, liaison, office_us
 
 
 def test_unsatisfied_reopens_to_same_department_until_limit(walk, office_user, liaison, dept, ent_user):
-    appeal = walk("replied")
+    appeal = walk("replied", actor=ent_user)
     services.appeal_follow_up(
         actor=ent_user, appeal=appeal, satisfaction="unsatisfied", solved=False, note="未修"
     )

@@ -13,9 +13,9 @@ from yingshang.core.office_settings import office_setting_change
 PDF = b"%PDF-1.4 test"
 
 
-def test_submit_encrypts_phone_and_links_enterprise(db, enterprise):
+def test_submit_encrypts_phone_and_names_the_enterprise_concerned(db, enterprise):
     appeal = services.appeal_submit(actor=None, data=intake(contact_phone="139 1234 5678"))
-    assert appeal.enterprise == enterprise
+    assert (appeal.enterprise, appeal.concerned_enterprise) == (None, enterprise)
     assert appeal.state == "submitted"
     assert appeal.tracking_code.startswith("YS") and len(appeal.tracking_code) == 14
     assert appeal.phone_last4 == "5678"

@@ -281,6 +281,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
     ),
+    "core:favicon": (
+        "redir redir redir redir redir redir redir redir redir redir redir redir redir",
+        "redir redir redir redir redir redir redir redir redir redir redir redir redir",
+    ),
     "core:home": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
@@ -381,6 +385,14 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
         "login 404   403   403   403   403   403   403   403   403   403   403   403",
     ),
+    "ledger:import_history": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 404   403   403   403   403   403   403   403   403   403   403   403",
+    ),
+    "ledger:import_include_unit": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 404   403   403   403   403   403   403   403   403   403   403   403",
+    ),
     "ledger:import_map": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
         "login 404   403   403   403   403   403   403   403   403   403   403   403",
@@ -426,8 +438,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir 404   404   404   404   404   404   404   404   404   404   404",
     ),
     "notify:badge": (
-        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
-        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+        "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "notify:deliveries": (
         "login ok    403   403   403   403   403   403   403   403   403   403   403",
@@ -452,6 +464,14 @@ TABLE: dict[str, tuple[str, str]] = {
     "notify:preferences": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "login redir redir redir redir redir redir redir redir redir redir redir redir",
+    ),
+    "notify:robot_set": (
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
+        "login 404   403   403   403   403   403   403   403   403   403   403   403",
+    ),
+    "notify:robots": (
+        "login ok    403   403   403   403   403   403   403   403   403   403   403",
+        "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "org:account_create": (
         "login 403   403   403   403   403   403   403   403   403   ok    403   403",
@@ -499,7 +519,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "org:import_commit": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 403   403   403   403   403   403   403   403   403   redir 403   403",
+        "login 403   403   403   403   403   403   403   403   403   404   403   403",
     ),
     "org:import_template": (
         "login 403   403   403   403   403   403   403   403   403   ok    403   403",

@@ -11,7 +11,7 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from yingshang.appeals.models import Appeal
-from yingshang.core.models import Attachment
+from yingshang.core.models import Attachment, StagedImport
 from yingshang.core.office_settings import get_setting
 from yingshang.ledger.importing import readers, staging
 from yingshang.ledger.models import PolicyDocument, Task
@@ -92,6 +92,7 @@ def _upload(client, name: str, data: bytes):
 
 def _assert_nothing_stored(before_tasks: int, before_files: list[str]):
     assert stored_files() == before_files
+    assert not StagedImport.objects.exists()
     assert PolicyDocument.objects.count() == 1  # the world's own document only
     assert Task.objects.count() == before_tasks
 
@@ -101,7 +102,8 @@ def test_a_good_workbook_is_staged(office):
     files = stored_files()
     response = _upload(office, "分工方案.xlsx", workbook())
     assert response.status_code == 302, response.content.decode()[:500]
-    assert len(stored_files()) == len(files) + 2  # the file and its parse
+    assert len(stored_files()) == len(files) + 1  # its parse; the file itself is in the staged import
+    assert StagedImport.objects.get().file_name == "分工方案.xlsx"
 
 
 @pytest.mark.parametrize(

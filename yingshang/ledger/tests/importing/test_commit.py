@@ -177,10 +177,14 @@ def test_unknown_unit_is_listed_then_mapped_or_created(city):
     assert run(city, data, dry_run=False).committed is False
     mapped = run(city, data, dry_run=True, mapping={"市城管执法支队": "ZJJ"})
     assert mapped.result.ok and mapped.result.rows[1].matched["市城管执法支队"] == "ZJJ"
-    created = run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+    with pytest.raises(ValidationFailed) as untyped:  # a new unit's type is asked, never guessed
+        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+    assert untyped.value.message == "请为导入时新建的单位选择类型：市城管执法支队。未保存任何内容。"
+    assert not Department.objects.filter(name="市城管执法支队").exists() and Task.objects.count() == 0
+    created = run(city, data, dry_run=False, mapping={"市城管执法支队": "new:sub"})
     assert created.committed
     new = Department.objects.get(name="市城管执法支队")
-    assert new.code == "IMP001"
+    assert (new.code, new.kind, new.in_assessment) == ("IMP001", "sub", False)
     assert leads_and_cos(Task.objects.get(serial="2")) == (["ZJJ"], ["ZGJ", "IMP001"])
 
 
@@ -192,7 +196,7 @@ def test_rollback_also_undoes_a_created_unit(city, monkeypatch):
 
     monkeypatch.setattr(ledger_services, "task_create", failing)
     with pytest.raises(ValidationFailed):
-        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:"})
+        run(city, data, dry_run=False, mapping={"市城管执法支队": "new:sub"})
     assert not Department.objects.filter(name="市城管执法支队").exists()
 
 
@@ -233,3 +237,58 @@ def test_reimporting_the_ledgers_own_export_changes_nothing(city):
     assert outcome.result.ok, outcome.result.as_json()
     assert outcome.counts == {"created": 0, "updated": 0, "unchanged": 3}
     assert Category.objects.filter(code="government").exists()
+
+
+def test_a_second_plan_with_overlapping_rows_creates_its_own_tasks(city):
+    run(city, workbook(plan_rows()), dry_run=False)
+    plan_a = list(Task.objects.order_by("pk").values_list("pk", "version", "title", "serial", "deadline"))
+    # Plan B: its own title, the same 序号 and two of the same task texts, an old deadline on the first row.
+    plan_b = workbook(
+        plan_rows(
+            {(0, 0): "示例市2016年优化营商环境实施方案", (2, 5): "2016年6月底前", (4, 2): "推行跨省通办。"}
+        )
+    )
+    preview = run(city, plan_b, name="2016方案.xlsx", dry_run=True)
+    assert preview.counts == {"created": 3, "updated": 0, "unchanged": 0}
+    assert [p.task_id for p in preview.staged.plans] == [None, None, None]
+    done = run(city, plan_b, name="2016方案.xlsx", dry_run=False)
+    assert done.counts == preview.counts
+    assert (
+        list(Task.objects.order_by("pk").values_list("pk", "version", "title", "serial", "deadline"))[:3]
+        == plan_a
+    )
+    plan_b_doc = PolicyDocument.objects.get(title="示例市2016年优化营商环境实施方案")
+    assert Task.objects.filter(document=plan_b_doc).count() == 3
+    assert Task.objects.count() == 6
+
+
+def test_a_commit_that_would_differ_from_its_preview_is_refused(city):
+    run(city, workbook(plan_rows()), dry_run=False)
+    changed = workbook(plan_rows({(2, 5): "2026年9月底前"}))
+    preview = run(city, changed, dry_run=True)
+    task = Task.objects.get(serial="1")
+    ledger_services.task_adjust(
+        actor=city, task=task, reason="办公室调整", changes={"deadline": date(2026, 9, 30)}
+    )
+    versions = list(Task.objects.order_by("pk").values_list("pk", "version"))
+    with pytest.raises(ValidationFailed) as refused:
+        run(city, changed, dry_run=False, expected_digest=preview.staged.digest)
+    assert refused.value.code == "preview_outdated"
+    assert list(Task.objects.order_by("pk").values_list("pk", "version")) == versions
+
+
+def test_changes_are_described_in_chinese_with_old_and_new_values(city):
+    from yingshang.ledger.importing.commit import describe_changes
+
+    run(city, workbook(plan_rows()), dry_run=False)
+    changed = workbook(plan_rows({(2, 1): "1.1", (2, 5): "2026年9月底前", (4, 4): "市财政局、市税务局"}))
+    staged = run(city, changed, dry_run=True).staged
+    described = describe_changes(staged, staged.plans)
+    first, third = (described[id(staged.plans[i])] for i in (0, 2))
+    assert [(c.label, c.old, c.new) for c in first] == [
+        ("序号", "1", "1.1"),
+        ("完成时限", "2026年6月30日", "2026年9月30日"),
+    ]
+    assert [(c.label, c.old, c.new) for c in third] == [
+        ("配合单位", "示例市财政局", "示例市财政局、国家税务总局示例市税务局")
+    ]

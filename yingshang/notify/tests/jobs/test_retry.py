@@ -50,7 +50,7 @@ def test_failed_job_requeues_itself_with_growing_delay(monkeypatch):
 
 @pytest.mark.django_db
 @override_settings(TASKS=DUMMY)
-def test_failed_delivery_requeues_its_job_for_the_retry_time(make_user, robot):
+def test_failed_delivery_requeues_its_job_for_the_retry_time(make_user, robot, department_robot):
     from django.utils import timezone
 
     from yingshang.notify import services
@@ -59,7 +59,7 @@ def test_failed_delivery_requeues_its_job_for_the_retry_time(make_user, robot):
 
     user = make_user("liaison")
     services.preferences_set(actor=user, choices={"reminder": {"webhook"}})
-    services.profile_set(actor=user, webhook_url=robot.url, webhook_flavor="wecom")
+    department_robot(user, robot.url)
     robot.status = 500
     services.notify(recipients=[user], kind="reminder", title="催办")
     delivery = Delivery.objects.get()

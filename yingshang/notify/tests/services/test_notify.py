@@ -24,6 +24,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture
+def webhook_delivery(department_robot):
+    def make(person, url, flavor="wecom"):
+        services.preferences_set(actor=person, choices={"reminder": {"webhook"}})
+        department_robot(person, url, flavor=flavor)
+        services.notify(recipients=[person], kind="reminder", title="催办", body="请尽快办理")
+        return Delivery.objects.get()
+
+    return make
+
+
+@pytest.fixture
 def person(make_user):
     user = make_user(r.LIAISON)
     user.email = "liaison@example.gov.cn"
@@ -51,10 +62,10 @@ def test_inactive_recipient_gets_nothing_and_unknown_kind_refused(person):
 
 
 def test_chosen_channels_become_deliveries_sent_after_commit(
-    person, robot, django_capture_on_commit_callbacks
+    person, robot, department_robot, django_capture_on_commit_callbacks
 ):
     services.preferences_set(actor=person, choices={"reminder": {"email", "sms", "webhook"}})
-    services.profile_set(actor=person, webhook_url=robot.url, webhook_flavor="dingtalk")
+    department_robot(person, robot.url, flavor="dingtalk")
     LoggingSmsGateway.sent.clear()
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.notify(
@@ -79,16 +90,9 @@ def test_chosen_channels_become_deliveries_sent_after_commit(
     assert Delivery.objects.count() == 3
 
 
-def _webhook_delivery(person, url, flavor="wecom"):
-    services.preferences_set(actor=person, choices={"reminder": {"webhook"}})
-    services.profile_set(actor=person, webhook_url=url, webhook_flavor=flavor)
-    services.notify(recipients=[person], kind="reminder", title="催办", body="请尽快办理")
-    return Delivery.objects.get()
-
-
-def test_webhook_answering_500_is_recorded_and_retried_with_backoff(person, robot):
+def test_webhook_answering_500_is_recorded_and_retried_with_backoff(person, robot, webhook_delivery):
     robot.status = 500
-    delivery = _webhook_delivery(person, robot.url)
+    delivery = webhook_delivery(person, robot.url)
     before = timezone.now()
     assert services.delivery_attempt(delivery_id=delivery.pk) == "retry"
     delivery.refresh_from_db()
@@ -114,28 +118,28 @@ def test_webhook_answering_500_is_recorded_and_retried_with_backoff(person, robo
     assert len(robot.received) == 3
 
 
-def test_webhook_errcode_is_a_failure(person, robot):
+def test_webhook_errcode_is_a_failure(person, robot, webhook_delivery):
     robot.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
-    delivery = _webhook_delivery(person, robot.url)
+    delivery = webhook_delivery(person, robot.url)
     assert services.delivery_attempt(delivery_id=delivery.pk) == "retry"
     delivery.refresh_from_db()
     assert "93000" in delivery.last_error
 
 
-def test_webhook_that_times_out_is_recorded(person, robot):
+def test_webhook_that_times_out_is_recorded(person, robot, webhook_delivery):
     office_setting_change(actor=None, key="notify_webhook_timeout_seconds", raw_value="1")
     robot.delay = 2.5
-    delivery = _webhook_delivery(person, robot.url)
+    delivery = webhook_delivery(person, robot.url)
     assert services.delivery_attempt(delivery_id=delivery.pk) == "retry"
     delivery.refresh_from_db()
     assert delivery.status == "pending"
     assert "1 秒内无响应" in delivery.last_error
 
 
-def test_gives_up_after_max_attempts_but_keeps_the_record(person, robot):
+def test_gives_up_after_max_attempts_but_keeps_the_record(person, robot, webhook_delivery):
     office_setting_change(actor=None, key="notify_max_attempts", raw_value="2")
     robot.status = 500
-    delivery = _webhook_delivery(person, robot.url)
+    delivery = webhook_delivery(person, robot.url)
     assert services.delivery_attempt(delivery_id=delivery.pk) == "retry"
     Delivery.objects.filter(pk=delivery.pk).update(next_attempt_at=timezone.now())
     assert services.delivery_attempt(delivery_id=delivery.pk) == "failed"
@@ -161,8 +165,8 @@ def test_smtp_server_down_is_recorded_and_the_request_unaffected(person, django_
     assert "ConnectionRefusedError" in delivery.last_error or "SMTP" in delivery.last_error
 
 
-def test_a_claimed_delivery_is_not_sent_twice_and_stale_claims_return(person, robot):
-    delivery = _webhook_delivery(person, robot.url)
+def test_a_claimed_delivery_is_not_sent_twice_and_stale_claims_return(person, robot, webhook_delivery):
+    delivery = webhook_delivery(person, robot.url)
     Delivery.objects.filter(pk=delivery.pk).update(status="sending", claimed_at=timezone.now())
     assert services.delivery_attempt(delivery_id=delivery.pk) == "skipped"
     assert services.deliveries_due() == []

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from yingshang.notify import services
-from yingshang.notify.models import ChannelPreference, Delivery, Notification, NotifyProfile
+from yingshang.notify.models import ChannelPreference, Delivery, DepartmentRobot, Notification
 from yingshang.org import roles as r
 from yingshang.org.middleware import SESSION_KEY
 
@@ -71,33 +71,60 @@ def test_mark_all_read(liaison, login):
     assert Notification.objects.filter(read_at__isnull=True).count() == 0
 
 
-def test_preferences_page_saves_channels_and_webhook(liaison, login):
+def test_preferences_page_saves_channels(liaison, login):
     c = login(liaison)
-    assert c.get(reverse("notify:preferences")).status_code == 200
-    c.post(
-        reverse("notify:preferences"),
-        {
-            "reminder__email": "1",
-            "escalation__webhook": "1",
-            "webhook_url": "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc",
-            "webhook_flavor": "wecom",
-        },
-    )
+    page = c.get(reverse("notify:preferences")).content.decode()
+    assert "本单位尚未启用群机器人" in page and 'name="webhook_url"' not in page
+    c.post(reverse("notify:preferences"), {"reminder__email": "1", "escalation__webhook": "1"})
     on = {
         (p.kind, tuple(p.channels())) for p in ChannelPreference.objects.filter(user=liaison) if p.channels()
     }
     assert on == {("reminder", ("email",)), ("escalation", ("webhook",))}
-    assert NotifyProfile.objects.get(user=liaison).webhook_url.endswith("key=abc")
-    page = c.post(
-        reverse("notify:preferences"), {"webhook_url": "not a url", "webhook_flavor": "wecom"}
-    ).content.decode()
-    assert "群机器人地址无效" in page
-    assert NotifyProfile.objects.get(user=liaison).webhook_url.endswith("key=abc")
 
 
-def test_delivery_log_for_office_only(liaison, office_user, login, client):
+def test_office_robot_page_lists_departments_and_saves_a_row(office_user, liaison, login, robot):
+    c = login(office_user)
+    page = c.get(reverse("notify:robots")).content.decode()
+    assert liaison.department.display_name in page and "未设置" in page
+    row = c.post(
+        reverse("notify:robot_set", args=[liaison.department_id]),
+        {"url": robot.url, "flavor": "wecom", "enabled": "1"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert row.status_code == 200 and "已启用" in row.content.decode() and "<html" not in row.content.decode()
+    saved = DepartmentRobot.objects.get(department=liaison.department)
+    assert (saved.url, saved.enabled, saved.updated_by) == (robot.url, True, office_user)
+    refused = c.post(
+        reverse("notify:robot_set", args=[liaison.department_id]),
+        {"url": "https://example.com/hook", "flavor": "wecom", "enabled": "1"},
+    )
+    assert refused.status_code == 302
+    saved.refresh_from_db()
+    assert saved.url == robot.url
+    assert "群机器人" in login(liaison).get(reverse("notify:preferences")).content.decode()
+
+
+QUERIES_ROBOT_PAGE = 6
+
+
+def test_robot_page_query_count_does_not_grow_with_departments(
+    office_user, make_department, login, django_assert_num_queries
+):
+    make_department()
+    c = login(office_user)
+    c.get(reverse("notify:robots"))
+    with django_assert_num_queries(QUERIES_ROBOT_PAGE):
+        c.get(reverse("notify:robots"))
+    for _ in range(4):
+        make_department()
+    with django_assert_num_queries(QUERIES_ROBOT_PAGE):
+        page = c.get(reverse("notify:robots")).content.decode()
+    assert page.count('hx-post="/notify/robots/') == 5
+
+
+def test_delivery_log_for_office_only(liaison, office_user, login, client, robot, department_robot):
     services.preferences_set(actor=liaison, choices={"reminder": {"webhook"}})
-    services.profile_set(actor=liaison, webhook_url="http://127.0.0.1:9/robot", webhook_flavor="wecom")
+    department_robot(liaison, robot.url)
     services.notify(recipients=[liaison], kind="reminder", title="催办")
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(status="failed", attempts=8, last_error="第8次：HTTP 500")

@@ -1,7 +1,12 @@
+from datetime import timedelta
+
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from yingshang.audit.models import AuditRecord
+from yingshang.core.models import StagedImport
 from yingshang.org import roles as r
 from yingshang.org.models import Department, User
 from yingshang.org.tests.xlsx import DEPT_HEADER, USER_HEADER, xlsx
@@ -17,13 +22,13 @@ def test_preview_then_commit_once(client, login, make_user):
     response = client.post(reverse("org:import", args=["department"]), {"file": _upload(content)})
     assert "检查通过，共 1 行" in response.content.decode()
     assert not Department.objects.filter(code="HX").exists()
-    sha = response.context["sha256"]
-    response = client.post(reverse("org:import_commit", args=["department"]), {"sha256": sha})
+    token = response.context["token"]
+    response = client.post(reverse("org:import_commit", args=["department"]), {"token": token})
     assert "已导入 1 条" in response.content.decode()
     assert Department.objects.filter(code="HX").count() == 1
     # The same form posted again does nothing.
-    response = client.post(reverse("org:import_commit", args=["department"]), {"sha256": sha}, follow=True)
-    assert "没有待导入的文件" in response.content.decode()
+    response = client.post(reverse("org:import_commit", args=["department"]), {"token": token}, follow=True)
+    assert "《d.xlsx》已于" in response.content.decode() and "不会重复导入" in response.content.decode()
     assert Department.objects.filter(code="HX").count() == 1
     assert AuditRecord.objects.filter(action="department.import").count() == 1
 
@@ -35,7 +40,9 @@ def test_preview_with_errors_offers_no_commit(client, login, make_user):
     body = response.content.decode()
     assert "发现 2 处问题" in body and "单位“NOPE”不存在" in body and "与第 2 行的账号“a”重复" in body
     assert "确认导入</button>" not in body
-    response = client.post(reverse("org:import_commit", args=["user"]), {"sha256": ""}, follow=True)
+    assert response.context["token"] == ""
+    response = client.post(reverse("org:import_commit", args=["user"]), {"token": ""})
+    assert response.status_code == 404
     assert not User.objects.filter(username="a").exists()
 
 
@@ -54,3 +61,43 @@ def test_template_download_and_access(client, login, make_user):
     response = client.get(reverse("org:import_template", args=["user"]))
     assert response.status_code == 200 and response.content[:4] == b"PK\x03\x04"
     assert client.get(reverse("org:import", args=["nothing"])).status_code == 404
+
+
+def test_preview_resumed_in_another_session_of_the_same_user(client, login, make_user):
+    admin = make_user(r.SYSADMIN)
+    content = xlsx([DEPT_HEADER, ["HX", "示例市海新区人民政府", "海新区", "", "区县", "", 1]])
+    token = (
+        login(admin)
+        .post(reverse("org:import", args=["department"]), {"file": _upload(content)})
+        .context["token"]
+    )
+    other_session = login(admin, Client())
+    reopened = other_session.get(reverse("org:import", args=["department"]), {"token": token})
+    assert "检查通过，共 1 行" in reopened.content.decode() and reopened.context["token"] == token
+    done = other_session.post(reverse("org:import_commit", args=["department"]), {"token": token})
+    assert "已导入 1 条" in done.content.decode()
+    assert Department.objects.filter(code="HX").count() == 1
+
+
+def test_another_administrator_cannot_see_or_confirm_the_preview(client, login, make_user):
+    content = xlsx([USER_HEADER, ["zhangsan", "张三", "", "", "", ""]])
+    token = (
+        login(make_user(r.SYSADMIN))
+        .post(reverse("org:import", args=["user"]), {"file": _upload(content, "u.xlsx")})
+        .context["token"]
+    )
+    intruder = login(make_user(r.SYSADMIN), Client())
+    assert intruder.get(reverse("org:import", args=["user"]), {"token": token}).status_code == 404
+    assert intruder.post(reverse("org:import_commit", args=["user"]), {"token": token}).status_code == 404
+    assert not User.objects.filter(username="zhangsan").exists()
+    assert StagedImport.objects.get(token=token).consumed_at is None
+
+
+def test_expired_preview_says_so_and_imports_nothing(client, login, make_user):
+    c = login(make_user(r.SYSADMIN))
+    content = xlsx([DEPT_HEADER, ["HX", "示例市海新区人民政府", "海新区", "", "区县", "", 1]])
+    token = c.post(reverse("org:import", args=["department"]), {"file": _upload(content)}).context["token"]
+    StagedImport.objects.filter(token=token).update(expires_at=timezone.now() - timedelta(seconds=1))
+    response = c.post(reverse("org:import_commit", args=["department"]), {"token": token}, follow=True)
+    assert "《d.xlsx》的预览已过期（超过 24 小时未确认），请重新上传文件。" in response.content.decode()
+    assert not Department.objects.filter(code="HX").exists()

@@ -107,7 +107,7 @@ def test_department_tree_list(client, login, sysadmin, make_department, django_a
     login(sysadmin)
     client.get(reverse("org:department_list"))  # warm the session
     # session, user, otp device and its check, the departments (one query), session save (3)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("org:department_list"))
     body = response.content.decode()
     assert body.index("示例市市场监督管理局<") < body.index("登记注册处") < body.index(
@@ -213,7 +213,7 @@ def test_account_list_masks_mobile_and_filters(
     for n in range(3):
         make_user(r.INSPECTOR, username=f"insp{n}")
     # session, user, otp device and its check; count, page of users, lock-outs, departments; session save (3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         client.get(reverse("org:account_list"))
 
 

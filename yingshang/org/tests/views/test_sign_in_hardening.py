@@ -180,8 +180,13 @@ def test_background_polling_does_not_keep_the_session_alive(client, make_user):
 def test_htmx_request_after_timeout_gets_hx_redirect(client, make_user):
     _sign_in(client, make_user(r.LIAISON))
     _age_activity(client, 31 * 60)
-    response = client.get(HOME, headers={"HX-Request": "true"})
-    assert response.status_code == 204 and response["HX-Redirect"] == reverse("org:login")
+    response = client.get(
+        reverse("org:account_list"),
+        headers={"HX-Request": "true", "HX-Current-URL": "http://testserver/notify/?unread=1"},
+    )
+    # The whole page goes to the login page, which says why and returns to the page the user was on.
+    assert response.status_code == 200 and "Location" not in response and response.content == b""
+    assert response["HX-Redirect"] == reverse("org:login") + "?next=%2Fnotify%2F%3Funread%3D1&timeout=1"
 
 
 # ---- second factor ----------------------------------------------------------------------------
@@ -257,3 +262,25 @@ def test_sign_in_out_and_failure_audited_with_context(client, make_user):
     assert failed.actor_id is None and failed.actor_username == user.username and failed.ip == "127.0.0.1"
     assert _actions(actor_id=user.pk) == ["auth.login", "auth.logout"]
     assert client.get(HOME).status_code == 302
+
+
+def test_new_account_changes_its_password_then_enrols_its_factor(client, db):
+    """A new office account's first sign-in: the temporary password is replaced first, then the factor is
+    enrolled (still within the window after the password sign-in), then the home page opens."""
+    user = services.user_create(
+        actor=None, username="new_office", password=PASSWORD, roles={r.OFFICE}, must_change_password=True
+    )
+    _sign_in(client, user)
+    assert client.get(HOME).url == reverse("org:password_change")
+    assert client.get(reverse("org:otp_setup")).url == reverse("org:password_change")
+    response = client.post(
+        reverse("org:password_change"),
+        {"old_password": PASSWORD, "new_password1": "Fresh-Start-2026", "new_password2": "Fresh-Start-2026"},
+    )
+    assert response.status_code == 302
+    assert client.get(HOME).url == reverse("org:otp_setup")
+    assert client.get(reverse("org:otp_setup")).status_code == 200
+    device = TOTPDevice.objects.get(user=user, confirmed=False)
+    assert client.post(reverse("org:otp_setup"), {"token": f"{totp(device.bin_key):06d}"}).status_code == 302
+    assert client.get(HOME).status_code == 200
+    assert _actions(actor_id=user.pk) == ["auth.login", "user.password_change", "auth.otp_enrolled"]
