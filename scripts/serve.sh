@@ -19,6 +19,8 @@ else
 fi
 export DJANGO_LOG_LEVEL
 
+# The shared cache's table (rate limits across workers); a no-op when it exists or the cache is Redis.
+"$PY" manage.py createcachetable
 "$PY" manage.py db_worker --queue-name default --interval 1 --no-reload &
 WORKER=$!
 "$PY" manage.py scheduler >"$SCHEDULER_OUT" &

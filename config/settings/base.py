@@ -3,6 +3,7 @@ live in the database (yingshang.core.office_settings), not here."""
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -219,6 +220,27 @@ LOGGING = {
 
 # Environment marker used by commands that must never run in production (seed_demo).
 YINGSHANG_ENVIRONMENT = "base"
+
+# Shared cache: rate limits, refusal counts and staged previews must hold across every gunicorn worker and
+# machine, so never a per-process cache. The database on the embedded default (its table is created after
+# every `migrate`: yingshang.core.apps), Redis when YINGSHANG_REDIS_URL is set (redis://host:6379/0).
+YINGSHANG_REDIS_URL = os.environ.get("YINGSHANG_REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": YINGSHANG_REDIS_URL}
+    if YINGSHANG_REDIS_URL
+    else {
+        "BACKEND": "yingshang.core.cache.AtomicDatabaseCache",
+        "LOCATION": "core_cache",
+        # Django culls a third of the table past MAX_ENTRIES; counters must not vanish under a burst.
+        "OPTIONS": {"MAX_ENTRIES": 200_000},
+    }
+}
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDRs, comma-separated), e.g.
+# "10.0.0.5,10.0.1.0/24". Empty: the peer address is the client (no proxy in front).
+YINGSHANG_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("YINGSHANG_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_CLIENT_IP_CALLABLE = "yingshang.core.http.client_address"
 
 # The lock-out is per account as the policy requires; locking by address would lock out a whole
 # government intranet behind one NAT gateway. Address rate limits belong to the reverse proxy.

@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from yingshang.core.cleaning import CleanText
 from yingshang.core.errors import PermissionRefused
 from yingshang.core.masking import mask_phone
 
@@ -27,15 +28,15 @@ class ErrorOut(Schema):
 
 
 class AppealIn(Schema):
-    external_id: str = ""
-    enterprise_name: str
-    credit_code: str
-    contact_name: str
-    contact_phone: str
-    category: str
+    external_id: CleanText = ""
+    enterprise_name: CleanText
+    credit_code: CleanText
+    contact_name: CleanText
+    contact_phone: CleanText
+    category: CleanText
     urgent: bool = False
-    title: str = ""
-    description: str
+    title: CleanText = ""
+    description: CleanText
 
 
 class ReplyOut(Schema):

@@ -1,35 +1,109 @@
+from typing import Any
+
 from django import forms
 
+from yingshang.core import challenge
+from yingshang.core.cleaning import CleanInputForm
+from yingshang.core.errors import ValidationFailed
+
 from .models import Category
+from .services import validate_intake
+
+INTAKE_FIELDS = (
+    "enterprise_name",
+    "credit_code",
+    "contact_name",
+    "contact_phone",
+    "category",
+    "title",
+    "description",
+)
 
 
-class SubmitForm(forms.Form):
-    enterprise_name = forms.CharField(label="企业名称", max_length=200, required=False)
-    credit_code = forms.CharField(label="统一社会信用代码", max_length=18, required=False)
+class SubmitForm(CleanInputForm):
+    """The public form. Every field is checked in one pass, by the same rule the API and imports use
+    (services.validate_intake), so all problems are shown at once. `challenged`: this address has used its
+    hourly budget and must answer the arithmetic question first."""
+
+    enterprise_name = forms.CharField(label="企业名称", max_length=200)
+    credit_code = forms.CharField(label="统一社会信用代码", max_length=18)
     contact_name = forms.CharField(label="联系人", max_length=50)
     contact_phone = forms.CharField(label="联系电话", max_length=20)
     category = forms.ChoiceField(label="诉求类型", choices=[("", "请选择"), *list(Category.choices)])
     title = forms.CharField(label="标题（可不填）", max_length=200, required=False)
-    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}), required=False)
+    description = forms.CharField(label="诉求内容", widget=forms.Textarea(attrs={"rows": 6}))
     consent = forms.BooleanField(
         label="我已阅读并同意上述联系信息使用说明",
         error_messages={"required": "请阅读并同意联系信息使用说明。"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, enterprise: Any = None, challenged: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.enterprise = enterprise
+        if enterprise is not None:
+            # An enterprise account submits as its own enterprise (the service fills both in).
+            del self.fields["enterprise_name"], self.fields["credit_code"]
+        if challenged:
+            self.fields["challenge_answer"] = forms.CharField(
+                label="验证问题",
+                max_length=10,
+                error_messages={"required": "请回答验证问题。"},
+            )
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field, forms.BooleanField) else "form-control"
             if isinstance(field, forms.ChoiceField):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
         self.fields["contact_phone"].widget.attrs.update({"inputmode": "tel", "autocomplete": "tel"})
-        self.fields["credit_code"].widget.attrs.update(
-            {"autocapitalize": "characters", "placeholder": "18位"}
-        )
+        if "credit_code" in self.fields:
+            self.fields["credit_code"].widget.attrs.update(
+                {"autocapitalize": "characters", "placeholder": "18位"}
+            )
+        # The same words validate_intake uses, whichever layer notices the gap first.
+        for name, field in self.fields.items():
+            if isinstance(field, forms.ChoiceField):
+                field.error_messages["required"] = f"请选择{field.label}。"
+            elif name in INTAKE_FIELDS:
+                field.error_messages["required"] = f"请填写{field.label}。"
+        if "challenge_answer" in self.fields:
+            self.fields["challenge_answer"].widget.attrs.update(
+                {"inputmode": "numeric", "autocomplete": "off"}
+            )
+
+    def ask(self, question: challenge.Challenge) -> None:
+        """Show `question` on the next render (a new one after every attempt: a token answers once)."""
+        if "challenge_answer" not in self.fields:
+            self.fields["challenge_answer"] = forms.CharField(label="验证问题", max_length=10)
+        label = f"验证问题：{question.question}（请填阿拉伯数字）"
+        # Validation already built the bound field with the old label: set both.
+        self.fields["challenge_answer"].label = self["challenge_answer"].label = label
+        self.challenge_token = question.token
+        if self.is_bound:
+            self.data = {**self.data, "challenge_answer": ""}
+
+    def clean_challenge_answer(self) -> str:
+        answer = self.cleaned_data["challenge_answer"]
+        if not challenge.passes(self.data.get("challenge_token", ""), answer):
+            raise forms.ValidationError("验证问题回答不正确，请回答新的问题。")
+        return answer
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        data = {name: cleaned.get(name, self.data.get(name, "")) for name in INTAKE_FIELDS}
+        if self.enterprise is not None:
+            data.update(credit_code=self.enterprise.credit_code, enterprise_name=self.enterprise.name)
+        try:
+            validate_intake(data)
+        except ValidationFailed as exc:
+            for field, problems in exc.fields.items():
+                if field in self.fields and field not in self.errors:
+                    for problem in problems:
+                        self.add_error(field, problem)
+        return cleaned
 
 
-class TrackForm(forms.Form):
+class TrackForm(CleanInputForm):
     code = forms.CharField(label="查询码", max_length=20)
     last4 = forms.RegexField(
         label="联系电话后四位", regex=r"^\d{4}$", error_messages={"invalid": "请输入联系电话的后四位数字。"}

@@ -8,6 +8,7 @@ import io
 from typing import Any
 
 from yingshang.core.errors import ValidationFailed
+from yingshang.core.uploads import check_archive
 
 MAX_ROWS = 5000
 # Target field -> (Chinese name, header words that suggest it)
@@ -46,6 +47,7 @@ def read_table(uploaded: Any) -> tuple[list[str], list[list[str]]]:
             raise ValidationFailed(
                 "文件内容不是有效的 .xlsx 表格。", fields={"file": ["文件内容与类型不符。"]}
             )
+        check_archive(name, raw)
         from openpyxl import load_workbook
 
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)

@@ -79,6 +79,15 @@ define(
     maximum=1,
     help="两条诉求（标题和内容）的文本相似度（3字片段 MinHash 估计的 Jaccard 相似度，与智能派单共用同一索引）不低于该值，且为同一企业或同一联系电话时，视为重复诉求。",
 )
+define(
+    "appeals.submit_limit_per_ip",
+    "在线提交诉求每小时次数上限（每个地址）",
+    10,
+    kind="int",
+    group=GROUP,
+    minimum=1,
+    help="同一地址一小时内匿名提交超过该数后，每次提交须先回答一道算术验证题。",
+)
 define("appeals.track_limit_per_ip", "进度查询每小时次数上限（每个地址）", 30, kind="int", group=GROUP)
 define("appeals.track_limit_per_code", "进度查询每小时失败次数上限（每个查询码）", 5, kind="int", group=GROUP)
 define(

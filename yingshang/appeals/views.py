@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from yingshang.core import staging
+from yingshang.core import challenge, ratelimit, staging
 from yingshang.core.errors import ApplicationError, NotFound
 from yingshang.core.exports import xlsx_response
-from yingshang.core.http import AuthedRequest
+from yingshang.core.http import AuthedRequest, client_address
 from yingshang.core.masking import mask_phone
 from yingshang.core.models import StagedImport
 from yingshang.core.office_settings import get_setting
@@ -66,7 +65,12 @@ FILTER_KEYS = (
 
 
 def _filters(request: HttpRequest) -> dict[str, str]:
-    return {k: request.GET.get(k, "").strip() for k in FILTER_KEYS if request.GET.get(k, "").strip()}
+    filters = {k: request.GET.get(k, "").strip() for k in FILTER_KEYS if request.GET.get(k, "").strip()}
+    for bound in ("start", "end"):
+        if bound in filters:
+            # The request guard let through an ISO date, possibly with a time: these filters are by day.
+            filters[bound] = filters[bound][:10]
+    return filters
 
 
 def _clock(appeal: Appeal, now) -> dict[str, Any] | None:
@@ -155,34 +159,51 @@ def appeal_export(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+SUBMIT_LIMIT = "appeal-submit"
+TRACK_LIMIT = "appeal-track"
+TRACK_CODE_LIMIT = "appeal-track-code"
 
 
 @require_http_methods(["GET", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
-    """Public, mobile-friendly form: with an enterprise account or without any account."""
+    """Public, mobile-friendly form: with an enterprise account or without any account. Anonymous
+    submissions are limited per address (office setting); past the limit each one needs the answer to a
+    question the app asks."""
     user = request.user
-    enterprise = getattr(user, "enterprise", None) if user.is_authenticated else None
-    form = SubmitForm(request.POST or None)
+    enterprise = services.submitting_enterprise(user)
+    address = client_address(request)
+    limit = int(get_setting("appeals.submit_limit_per_ip"))
+    challenged = enterprise is None and ratelimit.count(SUBMIT_LIMIT, address) >= limit
+    form = SubmitForm(request.POST or None, enterprise=enterprise, challenged=challenged)
     error = None
+    status = 200
     if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.appeal_submit(
-                actor=user, data=form.cleaned_data, files=request.FILES.getlist("attachments")
-            )
-        except ApplicationError as exc:
-            error = exc.message
-            for field, problems in exc.fields.items():
-                if field in form.fields:
-                    for problem in problems:
-                        form.add_error(field, problem)
+        if enterprise is None and ratelimit.hit(SUBMIT_LIMIT, address) > limit and not challenged:
+            # Concurrent submissions from this address used the last places since the form was checked.
+            challenged, status = True, 429
+            error = "该网络地址提交过于频繁，请回答下方验证问题后再提交。"
         else:
-            if enterprise is not None:
-                messages.success(request, f"诉求已提交，查询码 {appeal.tracking_code}。")
-                return redirect("appeals:detail", pk=appeal.pk)
-            request.session["appeals_submitted"] = {"code": appeal.tracking_code, "last4": appeal.phone_last4}
-            return redirect("appeals:submitted")
+            try:
+                appeal = services.appeal_submit(
+                    actor=user, data=form.cleaned_data, files=request.FILES.getlist("attachments")
+                )
+            except ApplicationError as exc:
+                error = exc.message
+                for field, problems in exc.fields.items():
+                    if field in form.fields:
+                        for problem in problems:
+                            form.add_error(field, problem)
+            else:
+                if enterprise is not None:
+                    messages.success(request, f"诉求已提交，查询码 {appeal.tracking_code}。")
+                    return redirect("appeals:detail", pk=appeal.pk)
+                request.session["appeals_submitted"] = {
+                    "code": appeal.tracking_code,
+                    "last4": appeal.phone_last4,
+                }
+                return redirect("appeals:submitted")
+    if challenged:
+        form.ask(challenge.issue())
     return render(
         request,
         "appeals/submit.html",
@@ -190,9 +211,11 @@ def submit(request: HttpRequest) -> HttpResponse:
             "form": form,
             "error": error,
             "enterprise": enterprise,
+            "challenged": challenged,
             "description_max": get_setting("appeals.description_max"),
             "upload_max_mb": get_setting("upload_max_mb"),
         },
+        status=status,
     )
 
 
@@ -203,42 +226,43 @@ def submitted(request: HttpRequest) -> HttpResponse:
     return render(request, "appeals/submitted.html", {"info": info})
 
 
-def _limited(key: str, limit: int) -> bool:
-    return int(cache.get(key, 0)) >= limit
-
-
-def _hit(key: str) -> None:
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-
-
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
     """Progress lookup with the tracking code and the last four digits of the phone, rate-limited per
-    address (every attempt) and per code (failed attempts)."""
+    address (every attempt) and per code (failed attempts), in the shared store so every worker counts."""
     form = TrackForm(request.POST or None)
     appeal = None
     status = 200
     error = None
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"].strip().upper()
-        ip_key, code_key = f"appeals:track:ip:{_client_ip(request)}", f"appeals:track:code:{code}"
-        if _limited(ip_key, int(get_setting("appeals.track_limit_per_ip"))) or _limited(
-            code_key, int(get_setting("appeals.track_limit_per_code"))
+        # Counted before the lookup, so parallel guesses cannot all pass one check; a lookup that finds
+        # the appeal gives its place back (only failures count against a code).
+        per_address = ratelimit.hit(TRACK_LIMIT, client_address(request))
+        per_code = ratelimit.hit(TRACK_CODE_LIMIT, code)
+        if per_address > int(get_setting("appeals.track_limit_per_ip")) or per_code > int(
+            get_setting("appeals.track_limit_per_code")
         ):
+            ratelimit.refund(TRACK_CODE_LIMIT, code)
             error, status = "查询过于频繁，请一小时后再试。", 429
         else:
-            _hit(ip_key)
             appeal = selectors.appeal_by_tracking(code, form.cleaned_data["last4"])
             if appeal is None:
-                _hit(code_key)
                 error = "未找到对应的诉求，请核对查询码和联系电话后四位。"
+            else:
+                ratelimit.refund(TRACK_CODE_LIMIT, code)
     context: dict[str, Any] = {"form": form, "appeal": appeal, "error": error}
     if appeal is not None:
         context["timeline"] = selectors.public_timeline(appeal)
         context["replies"] = list(appeal.replies.select_related("department").order_by("replied_at"))
+        context["awaiting_reply"] = appeal.state in (Appeal.State.DISPATCHED, Appeal.State.SIGNED)
+        # What the submitter may know of an extension: that it was granted, how long, the new time limit;
+        # not the department's reasons.
+        context["extensions"] = list(
+            appeal.extensions.filter(state=ExtensionRequest.State.APPROVED, dispatch__round=appeal.round)
+            .only("days", "new_deadline", "decided_at")
+            .order_by("decided_at")
+        )
     return render(request, "appeals/track.html", context, status=status)
 
 

@@ -2,13 +2,10 @@ import uuid
 
 from django.http import HttpRequest, HttpResponse
 
+from yingshang.core.http import client_address
+
 from .context import RequestContext, current
 from .services import denied_access_count
-
-
-def client_ip(request: HttpRequest) -> str:
-    # REMOTE_ADDR is what the reverse proxy tells us; deployments set it from X-Forwarded-For there.
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class RequestContextMiddleware:
@@ -19,7 +16,7 @@ class RequestContextMiddleware:
         request_id = request.headers.get("X-Request-ID") or uuid.uuid4().hex
         token = current.set(
             RequestContext(
-                ip=client_ip(request),
+                ip=client_address(request),
                 user_agent=request.headers.get("User-Agent", "")[:300],
                 request_id=request_id[:64],
             )

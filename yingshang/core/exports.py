@@ -11,6 +11,7 @@ from urllib.parse import quote
 from django.http import HttpResponse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -37,9 +38,9 @@ def build_workbook(
     wb = Workbook(write_only=False)
     ws = wb.active
     ws.title = title[:31]
-    ws.append([title])
+    ws.append([_cell(title)])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(list(headers))
+    ws.append([_cell(h) for h in headers])
     for cell in ws[2]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="F2F2F2")
@@ -71,7 +72,11 @@ def _cell(value: Any) -> Any:
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
     if isinstance(value, list | tuple | set):
-        return "、".join(str(v) for v in value)
+        value = "、".join(str(v) for v in value)
+    if isinstance(value, str):
+        # Control characters stored before the door cleaned them (or from imports) are invalid in XML:
+        # openpyxl would refuse the whole file.
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
 
 

@@ -4,6 +4,10 @@ The type is judged by the file's first bytes, not only its name, so a renamed ex
 from __future__ import annotations
 
 import hashlib
+import io
+import re
+import zipfile
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +35,89 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".xls": ("application/vnd.ms-excel", (OLE,)),
     ".ofd": ("application/ofd", (ZIP,)),
 }
+
+
+# An archive is judged on the sizes it declares, before anything is inflated (Python's zipfile never
+# inflates a member past its declared size, so the declaration cannot lie to the readers either).
+MAX_INFLATED_BYTES = 512 * 1024 * 1024
+MAX_INFLATION_RATIO = 200
+EXECUTABLE_MAGICS = (
+    b"MZ",  # Windows PE
+    b"\x7fELF",
+    b"\xfe\xed\xfa\xce",  # Mach-O, both word sizes and byte orders
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+)
+EXECUTABLE_EXTENSIONS = {
+    ".exe",
+    ".dll",
+    ".scr",
+    ".com",
+    ".msi",
+    ".bat",
+    ".cmd",
+    ".ps1",
+    ".vbs",
+    ".js",
+    ".jar",
+    ".sh",
+}
+OLE_MACROS = "_VBA_PROJECT".encode("utf-16-le")  # the stream name of a macro project in .doc/.xls
+# What a browser sniffs as a web page: a PDF or image that carries one is a polyglot.
+MARKUP = re.compile(
+    rb"<(?:!doctype\s+html|html|head|body|script|iframe|svg|object|embed)[\s>/]", re.IGNORECASE
+)
+SCAN_CHUNK = 1024 * 1024
+
+
+def _refuse(message: str, problem: str) -> ValidationFailed:
+    return ValidationFailed(message, fields={"file": [problem]})
+
+
+def check_archive(name: str, data: bytes) -> None:
+    """Refuse a ZIP-based file (.xlsx, .docx, .ofd ...) that would inflate to far more than it weighs, that
+    carries macros (vbaProject.bin) or that wraps an executable. Every door that takes an uploaded file
+    calls this (directly or through check_upload) before any reader opens it."""
+    if not data.startswith(ZIP):
+        return
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        return  # no archive at all: nothing inside to inflate or run; the file's own reader refuses it
+    try:
+        with archive:
+            members = archive.infolist()
+            inflated = sum(info.file_size for info in members)
+            if inflated > MAX_INFLATED_BYTES or inflated > MAX_INFLATION_RATIO * len(data):
+                raise _refuse(f"“{name}”解压后过大，疑似异常文件，不予接收。", "解压后过大。")
+            for info in members:
+                member = info.filename.lower()
+                if member.endswith("vbaproject.bin"):
+                    raise _refuse(
+                        f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。", "含有宏代码。"
+                    )
+                if info.is_dir():
+                    continue
+                with archive.open(info) as stream:
+                    head = stream.read(4)
+                if _extension(member) in EXECUTABLE_EXTENSIONS or head.startswith(EXECUTABLE_MAGICS):
+                    raise _refuse(f"“{name}”内含可执行程序，已拒收。", "内含可执行程序。")
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise _refuse(f"“{name}”已损坏或不是有效的文件，无法读取。", "文件已损坏。") from exc
+
+
+def _carries_markup(uploaded: Any) -> bool:
+    uploaded.seek(0)
+    tail = b""
+    try:
+        while chunk := uploaded.read(SCAN_CHUNK):
+            if MARKUP.search(tail + chunk):
+                return True
+            tail = chunk[-32:]  # a tag split across two chunks
+        return False
+    finally:
+        uploaded.seek(0)
 
 
 def _extension(name: str) -> str:
@@ -61,6 +148,16 @@ def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: i
         raise ValidationFailed(
             f"文件“{name}”的内容与扩展名不符，已拒收。", fields={"file": ["文件内容与类型不符。"]}
         )
+    if head.startswith(ZIP):
+        check_archive(name, uploaded.read())
+        uploaded.seek(0)
+    elif head.startswith(OLE):
+        data = uploaded.read()
+        uploaded.seek(0)
+        if OLE_MACROS in data:
+            raise _refuse(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。", "含有宏代码。")
+    elif _carries_markup(uploaded):
+        raise _refuse(f"“{name}”中夹带网页代码，疑似伪装文件，已拒收。", "文件夹带网页代码。")
     return mime
 
 

@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ValidationFailed
+from yingshang.core.uploads import check_archive
 
 from . import roles as r
 from . import services
@@ -118,6 +119,11 @@ def _text(value: Any) -> str:
 def read_rows(kind: str, content: bytes, report: ImportReport) -> list[tuple[int, dict[str, str]]]:
     """(row number, {column key: text}) for each non-empty data row; file-level problems go to `report`."""
     columns = KINDS[kind]
+    try:
+        check_archive("上传的文件", content)
+    except ValidationFailed as exc:
+        report.error(0, "", exc.message)
+        return []
     try:
         wb = load_workbook(BytesIO(content), read_only=True, data_only=True)
     except (InvalidFileException, KeyError, OSError, ValueError, Exception):  # openpyxl raises many kinds
