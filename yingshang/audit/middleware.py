@@ -59,7 +59,7 @@ class DeniedAccessMiddleware:
             denied_access_count(
                 user_id=account.pk if account else None,
                 username=account.get_username() if account else "",
-                ip=current.get().ip or client_ip(request),
+                ip=current.get().ip or client_address(request),
                 pattern=url_pattern(request),
                 status=response.status_code,
             )
