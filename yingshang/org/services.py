@@ -472,6 +472,8 @@ def otp_device_confirm(*, actor: Any, device: Any) -> bool:
         actor=actor, action="auth.otp_replaced" if replaced else "auth.otp_enrolled", obj=device.user
     )
     return replaced
+
+
 # ---- notices to the account holder -----------------------------------------------------------------
 
 
