@@ -90,13 +90,13 @@ def test_list_query_count_is_fixed(client, login, walk, office_user, django_asse
         walk(state)
     c = login(office_user)
     c.get(reverse("appeals:list"))
-    # session, user, otp device (2), count, page, departments for the filter, session save
-    with django_assert_num_queries(7):
+    # session, user, otp device, count, page, departments for the filter, session save
+    with django_assert_num_queries(6):
         response = c.get(reverse("appeals:list"))
     assert response.status_code == 200
     for _ in range(5):
         walk("signed")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         c.get(reverse("appeals:list"))
 
 

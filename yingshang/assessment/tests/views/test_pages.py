@@ -166,9 +166,9 @@ def test_list_pages_query_counts(world, frozen, login, django_assert_num_queries
             awarded_on=date(2026, 8, 1),
         )
     c.get(reverse("assessment:runs"))  # warm the session and settings caches
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("assessment:runs")).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("assessment:bonus_list")).status_code == 200
     assert BonusItem.objects.count() == 4
 

@@ -40,12 +40,12 @@ def test_list_page_query_count_does_not_grow_with_rows(
     login(ledger["office"])
     url = reverse("ledger:list")
     client.get(url)  # warm the session and content-type caches
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.status_code == 200
     for i in range(5):
         ledger["make_task"](title=f"追加任务{i}")
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert response.content.decode().count('href="/ledger/tasks/') == 8
 
@@ -80,7 +80,7 @@ def test_htmx_request_returns_only_results_fragment(ledger, tasks, login, client
     login(ledger["office"])
     client.get(reverse("ledger:list"))
     # The fragment skips what only the filter form needs (saved filters, option lists): 4 queries fewer.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         body = client.get(reverse("ledger:list"), HTTP_HX_REQUEST="true").content.decode()
     assert body.lstrip().startswith('<div id="results">') and "<html" not in body
     assert body.count('href="/ledger/tasks/') == 3
@@ -277,7 +277,7 @@ def test_review_queue_and_my_tasks_query_counts(ledger, login, client, django_as
         services.close_out_request(actor=ledger["liaison"], task=task, summary="完成", evidence=[pdf()])
     login(ledger["office"])
     client.get(reverse("ledger:review"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         client.get(reverse("ledger:review"))
     login(ledger["liaison"])
     client.get(reverse("ledger:mine"))

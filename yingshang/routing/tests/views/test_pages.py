@@ -31,7 +31,7 @@ def test_model_page_shows_quality_per_department_and_confusion(
 ):
     m, _depts = model
     client = login(office_user)
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(11):
         response = client.get(reverse("routing:model"))
     assert response.status_code == 200
     html = response.content.decode()
@@ -113,11 +113,11 @@ def test_hotspot_list_and_detail(login, office_user, django_assert_num_queries):
         similarity.index_text(appeal_id=100 + i, text=text, at=now - timedelta(days=i + 1), title=text[:15])
     similarity.index_text(appeal_id=200, text="食品经营许可证办理进度查询", at=now - timedelta(days=1))
     client = login(office_user)
-    with django_assert_num_queries(16):  # computed and kept: the index read, the snapshot written
+    with django_assert_num_queries(15):  # computed and kept: the index read, the snapshot written
         response = client.get(reverse("routing:hotspots"))
     html = response.content.decode()
     assert response.status_code == 200 and "搅拌站" in html and "统计于" in html
-    with django_assert_num_queries(6):  # fresh: the snapshot row only, not the index
+    with django_assert_num_queries(5):  # fresh: the snapshot row only, not the index
         assert client.get(reverse("routing:hotspots")).status_code == 200
     detail = client.get(reverse("routing:hotspot", args=[100]))
     assert detail.status_code == 200

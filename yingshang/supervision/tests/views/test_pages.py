@@ -109,12 +109,12 @@ def test_list_query_counts_are_fixed(people, world, login, django_assert_num_que
         )
     c = login(people[r.OFFICE])
     c.get(reverse("supervision:order_list"))  # warm caches (content types, settings)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("supervision:order_list")).status_code == 200
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("supervision:finding_list")).status_code == 200
     c.get(reverse("supervision:case_list"))
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get(reverse("supervision:case_list")).status_code == 200
 
 

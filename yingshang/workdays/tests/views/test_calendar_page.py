@@ -53,7 +53,7 @@ def test_office_sees_the_year_and_its_days(client, login, office_user, django_as
     services.calendar_override_set(actor=office_user, day=date(2026, 6, 1), is_workday=False, note="地方节日")
     login(office_user)
     wd.is_workday(date(2026, 1, 1))  # calendar warm, as in a running process
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = client.get(PAGE, {"year": "2026"})
     assert response.status_code == 200
     page = response.content.decode()
