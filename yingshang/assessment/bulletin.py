@@ -16,6 +16,7 @@ from openpyxl.styles import Font
 from yingshang.audit.events import record as audit_record
 from yingshang.core.exports import build_workbook
 from yingshang.core.office_settings import get_setting
+from yingshang.ledger.workflow import TASK
 
 from . import selectors, services
 from .models import AssessmentRun, Bulletin
@@ -216,7 +217,7 @@ def build_xlsx(run: AssessmentRun, user: Any) -> bytes:
             "逾期未完成任务",
             ["牵头单位", "序号", "任务", "完成时限", "状态"],
             [
-                [o["department"], t.serial, t.title, t.deadline, t.state]
+                [o["department"], t.serial, t.title, t.deadline, TASK.label(t.state)]
                 for o in overdue_tasks(run)
                 for t in o["tasks"]
             ],

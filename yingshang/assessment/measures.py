@@ -23,6 +23,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
+from yingshang.ledger.workflow import TASK
+from yingshang.supervision.workflow import FINDING, ORDER
+
 from .periods import Period
 
 
@@ -158,7 +161,7 @@ def _task_items(qs: QuerySet, hit: Q) -> list[DrillItem]:
             DrillItem(
                 label=f"{t.serial} {t.title[:60]}".strip(),
                 url=reverse("ledger:task", args=[t.pk]),
-                status=t.state,
+                status=TASK.label(t.state),
                 note=f"完成时限 {t.deadline}" + (f"，销号 {t.closed_on}" if t.closed_on else ""),
                 counted=t.pk in hits,
             )
@@ -282,7 +285,7 @@ def _order_items(period: Period, dept: int) -> list[DrillItem]:
         DrillItem(
             label=f"{o.number} {o.target_label[:50]}",
             url=reverse("supervision:order_detail", args=[o.pk]),
-            status=o.state,
+            status=ORDER.label(o.state),
             note=f"答复时限 {o.reply_deadline}",
             counted=o.pk in hits,
         )
@@ -322,7 +325,7 @@ def _finding_items(qs: QuerySet, hits: set[int]) -> list[DrillItem]:
         DrillItem(
             label=f.description[:60],
             url=reverse("supervision:finding_detail", args=[f.pk]),
-            status=f.state,
+            status=FINDING.label(f.state),
             note=f"整改时限 {f.rectification_deadline}",
             counted=f.pk in hits,
         )

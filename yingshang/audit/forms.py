@@ -15,7 +15,10 @@ class AuditSearchForm(forms.Form):
     )
     account = forms.CharField(label="账号", required=False, max_length=150)
     action = forms.CharField(
-        label="操作", required=False, max_length=100, help_text="如 auth.login；以“.”结尾按类别查，如 auth."
+        label="操作",
+        required=False,
+        max_length=100,
+        help_text="如“登录成功”；输入部分文字查一类操作，如“登录”",
     )
     object_type = forms.CharField(label="对象类型", required=False, max_length=100)
     object_id = forms.CharField(label="对象ID", required=False, max_length=64)

@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .chain import DEFAULT_ALGORITHM, FIELDS, link, sm3_source
+from .labels import actions_matching
 from .models import AuditRecord, AuditSeal, AuditVerification
 from .permissions import can_view_audit_log
 from .services import DENIED_ACCESS_ACTION
@@ -33,7 +34,8 @@ def audit_records(
     """Records matching the filters, newest first; nothing for anyone but the auditor. Each filter has an
     index ending in the time column, so "newest first" reads the index backwards instead of sorting or
     walking the whole table (ordering by id would, for an old time range, scan every newer record).
-    An action ending in "." matches the whole family (e.g. "auth."), at the price of a wider scan."""
+    An action is searched by its Chinese label or part of it, or by its code; a code ending in "." matches the
+    whole family (e.g. "auth."), at the price of a wider scan."""
     if not can_view_audit_log(user):
         return AuditRecord.objects.none()
     qs = AuditRecord.objects.order_by("-at", "-id")
@@ -44,7 +46,10 @@ def audit_records(
     if account:
         qs = qs.filter(actor_username=account)
     if action:
-        qs = qs.filter(action__startswith=action) if action.endswith(".") else qs.filter(action=action)
+        if action.endswith("."):
+            qs = qs.filter(action__startswith=action)
+        else:  # a code, or words of the Chinese label ("登录" finds every sign-in action)
+            qs = qs.filter(action__in=actions_matching(action) or [action])
     if category:
         qs = qs.filter(action=CATEGORY_ACTIONS[category])
     if object_type:

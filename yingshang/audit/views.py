@@ -18,6 +18,7 @@ from yingshang.core.http import AuthedRequest
 
 from . import selectors, services
 from .forms import AuditSearchForm
+from .labels import action_label, object_type_label, roles_label
 from .permissions import can_export_audit_log, can_verify_audit_chain, can_view_audit_log
 
 PAGE_SIZE = 50
@@ -128,13 +129,13 @@ def export(request: AuthedRequest) -> HttpResponse:
             r.pk,
             r.at,
             r.actor_username,
-            r.actor_roles,
+            roles_label(r.actor_roles),
             r.actor_department,
             r.ip,
             r.user_agent,
             r.request_id,
-            r.action,
-            r.object_type,
+            action_label(r.action),
+            object_type_label(r.object_type),
             r.object_id,
             _json(r.before),
             _json(r.after),

@@ -2,6 +2,9 @@ from typing import Any
 
 from django import template
 
+from yingshang.assessment.measures import REGISTRY as MEASURES
+from yingshang.core.office_settings import REGISTRY as SETTINGS
+
 register = template.Library()
 
 
@@ -21,3 +24,17 @@ def num(value: Any, digits: int = 2) -> str:
         return f"{float(value):.{int(digits)}f}".rstrip("0").rstrip(".") if digits else f"{float(value):.0f}"
     except (TypeError, ValueError):
         return str(value)
+
+
+@register.filter
+def setting_label(key: str) -> str:
+    """An office setting by its Chinese name, as on the settings page."""
+    definition = SETTINGS.get(key)
+    return definition.label if definition else key
+
+
+@register.filter
+def measure_label(code: str) -> str:
+    """An assessment measure by its Chinese name."""
+    measure = MEASURES.get(code)
+    return measure.label if measure else code

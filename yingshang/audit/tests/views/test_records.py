@@ -89,6 +89,9 @@ def test_filters(as_auditor, make_user):
     assert ids(account="alice") == [a2.pk, a1.pk]
     assert ids(action="auth.", ip="10.0.0.1") == [b1.pk, a1.pk]
     assert ids(action="auth.login", ip="10.0.0.1") == [a1.pk]
+    # searched by the Chinese label a person reads, or by part of it
+    assert ids(action="登录成功", ip="10.0.0.1") == [a1.pk]
+    assert ids(action="登录", ip="10.0.0.1") == [b1.pk, a1.pk]
     assert ids(ip="10.0.0.1") == [b1.pk, a1.pk]
     assert ids(object_type="appeals.appeal", object_id="7") == [b1.pk]
     assert ids(object_id="7", account="alice") == [a2.pk]
@@ -145,7 +148,7 @@ def test_the_record_page_shows_values_and_seal(as_auditor, auditor):
     seal_all()
     page = as_auditor.get(reverse("audit:record", args=[record.pk])).content.decode()
     seal = AuditSeal.objects.get(record_id=record.pk)
-    assert "org.user_update" in page
+    assert "修改账号" in page and "org.user_update" not in page  # the action by its label
     assert "&quot;乙&quot;" in page
     assert seal.hash in page
     assert "与封存一致" in page
@@ -176,9 +179,9 @@ def test_export_is_the_filtered_list_and_is_audited(as_auditor, auditor, make_us
     assert rows[0][0] == "审计日志"
     assert list(rows[1]) == views.EXPORT_HEADERS
     data = rows[2:4]
-    assert [(row[0], row[2], row[5], row[8], row[13]) for row in data] == [
-        (a2.pk, "alice", "10.0.0.1", "auth.logout", None),
-        (a1.pk, "alice", "10.0.0.1", "auth.login", "登录成功"),
+    assert [(row[0], row[2], row[3], row[5], row[8], row[13]) for row in data] == [
+        (a2.pk, "alice", "营商办", "10.0.0.1", "退出登录", None),
+        (a1.pk, "alice", "营商办", "10.0.0.1", "登录成功", "登录成功"),
     ]
     assert rows[4] == (None,) * len(rows[4]) or rows[4][0] is None
     exported = AuditRecord.objects.filter(action="audit.export").get()

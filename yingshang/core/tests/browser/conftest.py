@@ -1,8 +1,9 @@
 """Browser journeys: Playwright drives Debian's Chromium (/usr/bin/chromium; never a downloaded browser)
-against pytest-django's live server. Every journey signs in through the login page (and the second-factor
-page for the office) and leaves a screenshot under var/screenshots/."""
+against the served app (`served_app`: gunicorn with 3 workers, the job worker and the scheduler on a throwaway
+database, the second factor required). Every journey signs in through the login page (and the second-factor
+page where the role needs it), reads the served database through manage.py, and leaves a screenshot under
+var/screenshots/."""
 
-import os
 from pathlib import Path
 
 import pytest
@@ -20,10 +21,6 @@ ARGS = [
 ]
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
-# Playwright's sync API runs an event loop in this thread; Django refuses ORM calls from such a thread
-# unless told the test knows what it is doing (the ORM calls here run between browser steps).
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.fixture(scope="session")
 def chromium():
@@ -40,12 +37,15 @@ def chromium():
 
 
 @pytest.fixture
-def new_page(chromium, live_server):
+def new_page(chromium, served_app):  # noqa: F811  (the fixture imported above)
     contexts = []
 
-    def make():
+    def make(viewport: dict[str, int] | None = None, **options):
         context = chromium.new_context(
-            base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
+            base_url=served_app.url,
+            locale="zh-CN",
+            viewport=viewport or {"width": 1366, "height": 900},
+            **options,
         )
         context.set_default_timeout(15_000)
         contexts.append(context)
@@ -61,3 +61,16 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def requests_during(page, seconds: float) -> list[str]:
+    """The requests the page makes while it stays open for `seconds` (polling, fragments, assets)."""
+    made: list[str] = []
+    page.on("request", lambda request: made.append(request.url))
+    page.wait_for_timeout(seconds * 1000)
+    return made
+
+
+def page_copies(page) -> tuple[int, int]:
+    """(top bars, main areas): a page pasted into itself shows more than one of either."""
+    return page.locator("nav.navbar").count(), page.locator("main").count()

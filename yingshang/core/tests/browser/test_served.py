@@ -37,3 +37,5 @@ def test_served_app_answers_on_its_own_seeded_database_with_the_factor_required(
         text=True,
     )
     assert len(group.stdout.split()) == 4  # the arbiter and its 3 workers
+    # `make run` is quiet by default (VERBOSE=1 for more): no access-log line for the requests above
+    assert "GET /accounts/login/" not in served_app.log()
