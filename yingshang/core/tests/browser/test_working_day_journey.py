@@ -86,6 +86,7 @@ def test_a_working_day_end_to_end(new_page, served_app):
     liaison.fill(
         "form[action$='/reply/'] textarea[name=content]", "已协调审查中心，现场核查安排在三个工作日内完成。"
     )
+    liaison.click("form[action$='/reply/'] summary")  # the reply cannot be taken back: confirm first
     liaison.click("form[action$='/reply/'] button")
     liaison.wait_for_selector("form[action$='/reply/']", state="detached")
     assert value(f"Appeal.objects.get(pk={appeal_id}).state") == "replied"
@@ -98,6 +99,7 @@ def test_a_working_day_end_to_end(new_page, served_app):
     head.wait_for_selector("form[action$='/head-decision/']", state="detached")
     assert value(f"Task.objects.get(pk={task_id}).state") == "close_requested"
     office.goto(f"/ledger/tasks/{task_id}/")
+    office.locator("form[action$='/review/'] summary").click()
     office.locator("form[action$='/review/'] button[value=approve]").click()
     office.wait_for_selector("text=已同意销号。")
     assert value(f"Task.objects.get(pk={task_id}).state") == "closed"
