@@ -81,7 +81,6 @@ class ImportReport:
 @dataclass
 class ImportResult:
     created: list[Any]
-    passwords: dict[str, str] = field(default_factory=dict)
 
 
 def template_workbook(kind: str) -> bytes:
@@ -269,6 +268,8 @@ def check_users(content: bytes) -> ImportReport:
         mobile = "".join(row["mobile"].split())
         if services.mobile_error(mobile):
             report.error(number, "手机号", f"手机号“{row['mobile']}”无效，应为11位数字，以1开头。")
+        if not (mobile or row["email"]):
+            report.error(number, "手机号", "须填写本人的手机号或邮箱：设置密码的链接只发给本人。")
         department = departments.get(row["department"]) if row["department"] else None
         if row["department"] and department is None:
             report.error(number, "所属单位编码", f"单位“{row['department']}”不存在。")
@@ -348,20 +349,19 @@ def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[D
 
 
 def _create_users(rows: Iterable[dict[str, Any]], *, actor: Any) -> ImportResult:
+    """Each account's holder gets a one-time link to set the first password; nobody running the import
+    sees a password."""
     result = ImportResult(created=[])
     for item in rows:
-        password = services.generate_password(item["username"])
-        user = services.user_create(
-            actor=actor,
-            username=item["username"],
-            password=password,
-            real_name=item["real_name"],
-            mobile=item["mobile"],
-            email=item["email"],
-            department=item["department"],
-            pending_roles=set(item["roles"]),
-            must_change_password=True,
+        result.created.append(
+            services.account_open(
+                actor=actor,
+                username=item["username"],
+                real_name=item["real_name"],
+                mobile=item["mobile"],
+                email=item["email"],
+                department=item["department"],
+                pending_roles=frozenset(item["roles"]),
+            )
         )
-        result.created.append(user)
-        result.passwords[user.username] = password
     return result

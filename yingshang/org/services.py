@@ -500,9 +500,11 @@ def account_open(
     mobile: str = "",
     email: str = "",
     department: Department | None = None,
+    pending_roles: frozenset[str] = frozenset(),
 ) -> User:
     """A new account whose holder sets the first password through a link sent to their own e-mail or
-    mobile, so the administrator who opens it never knows a password of it."""
+    mobile, so the administrator who opens it (by hand or by import) never knows a password of it. Roles an
+    import asks for wait for the security administrator (pending_roles)."""
     if not (mobile.strip() or email.strip()):
         raise ValidationFailed(
             "请填写本人的手机号或邮箱：设置密码的链接只发给本人。",
@@ -516,6 +518,7 @@ def account_open(
         mobile=mobile,
         email=email,
         department=department,
+        pending_roles=set(pending_roles),
         must_change_password=False,
     )
     # The generated password above only satisfies the policy check; nobody ever sees it.

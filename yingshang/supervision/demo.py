@@ -188,7 +188,10 @@ def seed(ctx: dict[str, Any]) -> None:
             handler = User.objects.get(pk=staff[0])
             services.order_transition(actor=handler, order=first, action="sign")
             services.order_transition(
-                actor=handler, order=first, action="answer", data={"reply": "已制定整改方案，本月底前完成。"}
+                actor=handler,
+                order=first,
+                action="answer",
+                data={"reply": "已制定整改方案，明确责任人和时间表，本月底前完成。"},
             )
         if len(orders) > 1:
             _backdate(

@@ -36,7 +36,7 @@ class ImportCommand(BaseCommand):
         except ValidationFailed as exc:
             raise CommandError(exc.message) from exc
         self.stdout.write(self.style.SUCCESS(f"已导入 {len(result.created)} 条。"))
-        if result.passwords:
-            self.stdout.write("临时密码（仅显示这一次，首次登录须修改；角色待安全管理员确认后生效）：")
-            for username, password in result.passwords.items():
-                self.stdout.write(f"  {username}\t{password}")
+        if self.kind == "user":
+            self.stdout.write(
+                "设置密码的链接已发到各账号本人的手机或邮箱；申请的角色待安全管理员确认后生效。"
+            )

@@ -35,7 +35,9 @@ def test_preview_then_commit_once(client, login, make_user):
 
 def test_preview_with_errors_offers_no_commit(client, login, make_user):
     login(make_user(r.SYSADMIN))
-    content = xlsx([USER_HEADER, ["a", "甲", "", "", "NOPE", ""], ["a", "乙", "", "", "", ""]])
+    content = xlsx(
+        [USER_HEADER, ["a", "甲", "", "a@example.gov.cn", "NOPE", ""], ["a", "乙", "", "a@example.gov.cn", "", ""]]
+    )
     response = client.post(reverse("org:import", args=["user"]), {"file": _upload(content, "u.xlsx")})
     body = response.content.decode()
     assert "发现 2 处问题" in body and "单位“NOPE”不存在" in body and "与第 2 行的账号“a”重复" in body
@@ -80,7 +82,7 @@ def test_preview_resumed_in_another_session_of_the_same_user(client, login, make
 
 
 def test_another_administrator_cannot_see_or_confirm_the_preview(client, login, make_user):
-    content = xlsx([USER_HEADER, ["zhangsan", "张三", "", "", "", ""]])
+    content = xlsx([USER_HEADER, ["zhangsan", "张三", "", "z@example.gov.cn", "", ""]])
     token = (
         login(make_user(r.SYSADMIN))
         .post(reverse("org:import", args=["user"]), {"file": _upload(content, "u.xlsx")})
