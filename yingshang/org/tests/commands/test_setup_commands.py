@@ -69,5 +69,7 @@ def test_demo_accounts_need_no_change_and_no_second_factor_in_development(db, cl
     with override_settings(OTP_REQUIRED_ROLES=[]):
         for username, *_ in demo.ACCOUNTS:
             client.post(reverse("org:login"), {"username": username, "password": demo.DEMO_PASSWORD})
-            assert client.get("/", follow=True).status_code == 200, username  # the leader lands on the cockpit
+            assert client.get("/", follow=True).status_code == 200, (
+                username
+            )  # the leader lands on the cockpit
             client.post(reverse("org:logout"))

@@ -36,7 +36,11 @@ def test_preview_then_commit_once(client, login, make_user):
 def test_preview_with_errors_offers_no_commit(client, login, make_user):
     login(make_user(r.SYSADMIN))
     content = xlsx(
-        [USER_HEADER, ["a", "甲", "", "a@example.gov.cn", "NOPE", ""], ["a", "乙", "", "a@example.gov.cn", "", ""]]
+        [
+            USER_HEADER,
+            ["a", "甲", "", "a@example.gov.cn", "NOPE", ""],
+            ["a", "乙", "", "a@example.gov.cn", "", ""],
+        ]
     )
     response = client.post(reverse("org:import", args=["user"]), {"file": _upload(content, "u.xlsx")})
     body = response.content.decode()
