@@ -202,7 +202,11 @@ def history_examples() -> tuple[list[str], list[str], list[int], dict[str, str]]
 
 
 def train_from_history(
-    *, actor: Any, progress: Progress | None = None, activate: bool = True
+    *,
+    actor: Any,
+    progress: Progress | None = None,
+    activate: bool = True,
+    min_examples: int | None = None,
 ) -> RoutingModel:
     texts, labels, ids, names = history_examples()
     return model_train(
@@ -214,6 +218,7 @@ def train_from_history(
         label_names=names,
         progress=progress,
         activate=activate,
+        min_examples=min_examples,
     )
 
 

@@ -66,10 +66,16 @@ def test_demo_accounts_need_no_change_and_no_second_factor_in_development(db, cl
     from yingshang.org import demo
 
     call_command("seed_demo")
+    # Smart dispatch can be shown: the demo trains a model from its own history.
+    from yingshang.appeals.models import Appeal
+    from yingshang.routing import services as routing
+
+    handled = Appeal.objects.exclude(main_department=None).order_by("id").first()
+    assert handled is not None
+    assert routing.suggest_departments(f"{handled.title}\n{handled.description}")
     with override_settings(OTP_REQUIRED_ROLES=[]):
         for username, *_ in demo.ACCOUNTS:
             client.post(reverse("org:login"), {"username": username, "password": demo.DEMO_PASSWORD})
-            assert client.get("/", follow=True).status_code == 200, (
-                username
-            )  # the leader lands on the cockpit
+            # follow: the leader lands on the cockpit
+            assert client.get("/", follow=True).status_code == 200, username
             client.post(reverse("org:logout"))
