@@ -96,7 +96,7 @@ def dashboard(user: Any) -> dict[str, Any]:
                 horizontal=True,
             ),
             "links": [
-                [_url("ledger:list", department=d, warning=lv, state="open") for d in depts] for lv in LEVELS
+                [_url("ledger:list", lead=d, warning=lv, state="open") for d in depts] for lv in LEVELS
             ],
         }
     )

@@ -78,6 +78,7 @@ def warning_q(level: str, on: date) -> Q:
 class TaskFilters:
     document: int | None = None
     department: int | None = None
+    lead: int | None = None  # the primary lead department only, as the dashboard's charts count
     category: int | None = None
     state: str = ""
     warning: str = ""
@@ -91,6 +92,7 @@ class TaskFilters:
     FIELDS = (
         "document",
         "department",
+        "lead",
         "category",
         "state",
         "warning",
@@ -127,6 +129,7 @@ class TaskFilters:
 
         f.document = integer("document")
         f.department = integer("department")
+        f.lead = integer("lead")
         f.category = integer("category")
         state = (params.get("state") or "").strip()
         f.state = state if state in wf.TASK_STATES or state in {"open"} else ""
@@ -141,7 +144,7 @@ class TaskFilters:
 
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        for key in ("document", "department", "category", "state", "warning", "keyword"):
+        for key in ("document", "department", "lead", "category", "state", "warning", "keyword"):
             if getattr(self, key):
                 out[key] = getattr(self, key)
         for key in ("deadline_from", "deadline_to"):
@@ -163,6 +166,8 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
         qs = qs.filter(document_id=f.document)
     if f.department:
         qs = qs.filter(of_departments([f.department]))
+    if f.lead:
+        qs = qs.filter(primary_lead_id=f.lead)
     if f.category:
         qs = qs.filter(category_id=f.category)
     if f.state == "open":

@@ -39,7 +39,18 @@ def tasks(db, make_department, make_user):
             start_date=date(2026, 6, 1),
             cycle="year",
         )
-    return {"office": office, "lead": lead, "tasks": [overdue, fine]}
+        # Overdue too, but the chart's unit only co-operates: counted under its lead, not under it.
+        co_only = ledger.task_create(
+            actor=office,
+            measure=measure,
+            title="配合任务",
+            lead_departments=[make_department("示例市牵头局")],
+            co_departments=[lead],
+            deadline=date(2026, 9, 30),
+            start_date=date(2026, 6, 1),
+            cycle="quarter",
+        )
+    return {"office": office, "lead": lead, "tasks": [overdue, fine, co_only]}
 
 
 def charts(body: str) -> list[dict]:
@@ -56,7 +67,7 @@ def test_refresh_counts_and_is_idempotent(tasks):
     red = Figure.objects.get(key="task_level", department=tasks["lead"], dim="red")
     assert red.value == 1
     closeout = {f.dim: f.value for f in Figure.objects.filter(key="closeout_month")}
-    assert (closeout["2026-09:total"], closeout["2026-08:total"], closeout["2026-11:closed"]) == (1, 0, 0)
+    assert (closeout["2026-09:total"], closeout["2026-08:total"], closeout["2026-11:closed"]) == (2, 0, 0)
 
 
 @pytest.mark.parametrize(
@@ -77,14 +88,21 @@ def test_charts_drill_down_to_filtered_lists(tasks, make_user, login, django_ass
         body = c.get(reverse("dashboard:index")).content.decode()
     specs = {s["id"]: s for s in charts(body)}
     dept = specs["tasks-dept"]
-    assert dept["option"]["yAxis"]["data"] == ["示例市驾驶舱局"]
+    names = dept["option"]["yAxis"]["data"]
     red_series = [s["name"] for s in dept["option"]["series"]].index("红色预警")
-    assert dept["option"]["series"][red_series]["data"] == [1]
-    url = dept["links"][red_series][0]
-    assert url == reverse("ledger:list") + f"?department={tasks['lead'].pk}&warning=red&state=open"
-    # The link opens the ledger list filtered to exactly that task.
-    listing = login(tasks["office"]).get(url).content.decode()
-    assert "逾期任务" in listing and "正常任务" not in listing
+    mine = names.index("示例市驾驶舱局")
+    assert dept["option"]["series"][red_series]["data"][mine] == 1
+    url = dept["links"][red_series][mine]
+    assert url == reverse("ledger:list") + f"?lead={tasks['lead'].pk}&warning=red&state=open"
+    # Every point of the chart opens a list of exactly as many tasks as it counts (the co-operating one
+    # is counted under its own lead, not here).
+    office = login(tasks["office"])
+    for level, series in enumerate(dept["option"]["series"]):
+        for i, count in enumerate(series["data"]):
+            listing = office.get(dept["links"][level][i])
+            assert listing.context["page"].paginator.count == count, (names[i], series["name"])
+    listing = office.get(url).content.decode()
+    assert "逾期任务" in listing and "正常任务" not in listing and "配合任务" not in listing
     assert specs["appeal-volume"]["links"][0][-1].startswith(reverse("appeals:list") + "?start=")
     assert all(
         len(row) == len(specs["closeout"]["option"]["xAxis"]["data"]) for row in specs["closeout"]["links"]
