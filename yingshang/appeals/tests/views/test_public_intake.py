@@ -112,4 +112,4 @@ def test_tracking_shows_the_unit_the_time_limit_and_an_approved_extension(
 def test_tracking_after_the_reply_says_it_was_answered(client, walk):
     appeal = walk("replied")
     page = _track(client, appeal).content.decode()
-    assert "已答复" in page and "已协调修复道路" in page
+    assert "已答复" in page and "已协调市政部门修复厂区门前道路" in page

@@ -83,7 +83,9 @@ def _walk_to_replied(appeal: Appeal, make_user, make_department) -> None:
     handler = make_user(r.LIAISON, department=dept)
     services.appeal_dispatch(actor=make_user(r.OFFICE), appeal=appeal, main_department=dept)
     services.appeal_sign(actor=handler, appeal=appeal)
-    services.appeal_reply(actor=handler, appeal=appeal, content="已督促企业补发工资。")
+    services.appeal_reply(
+        actor=handler, appeal=appeal, content="已督促企业按劳动合同补发拖欠的工资并书面承诺按月足额发放。"
+    )
     appeal.refresh_from_db()
 
 
@@ -173,7 +175,7 @@ def test_the_database_refuses_an_owner_on_an_appeal_no_account_submitted(employe
     assert appeal.enterprise_id is None
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_unlinks_existing_anonymous_appeals_and_keeps_the_enterprise_concerned():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor

@@ -250,7 +250,7 @@ def test_a_valid_robot_still_gets_the_notice_through_the_outbox(
     assert "key=" not in json.dumps(audit.after, ensure_ascii=False)  # the robot's key stays out of the trail
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_migration_keeps_only_official_personal_addresses_as_disabled_department_robots():
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
