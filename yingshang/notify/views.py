@@ -2,10 +2,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HTMX_STOP_POLLING
 
 from yingshang.core.errors import ApplicationError, NotFound
 from yingshang.core.http import AuthedRequest
@@ -33,12 +32,12 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 
 
 @require_GET
-def badge(request: HttpRequest) -> HttpResponse:
+@login_required
+def badge(request: AuthedRequest) -> HttpResponse:
     """The header's unread count; polled with X-Background-Poll so it does not keep an idle session alive.
-    Once the session has ended elsewhere the poll stops and the bell stays a plain link (no sign-in page is
-    swapped into the header); a session that still has a sign-in step is sent there by the middleware."""
-    if not request.user.is_authenticated:
-        return render(request, "notify/_badge.html", {"signed_out": True}, status=HTMX_STOP_POLLING)
+    A poll from a page whose session has ended (or that still has a sign-in step) is answered with
+    HX-Redirect by the sign-in middleware: the whole page goes to the sign-in page, which does not poll, so
+    nothing is swapped into the header and the polling stops."""
     return render(request, "notify/_badge.html", {"unread": selectors.unread_count(request.user)})
 
 

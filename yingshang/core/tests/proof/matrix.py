@@ -442,7 +442,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir 404   404   404   404   404   404   404   404   404   404   404",
     ),
     "notify:badge": (
-        "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
+        "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "notify:deliveries": (

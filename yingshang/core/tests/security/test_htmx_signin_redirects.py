@@ -66,12 +66,15 @@ def test_htmx_next_from_another_site_is_dropped(client):
     _assert_navigates_to(response, reverse("org:login"))
 
 
-def test_signed_out_badge_poll_stops_polling_without_a_login_page(client):
-    response = client.get(reverse("notify:badge"), headers=BADGE_POLL)
-    assert response.status_code == 286
-    body = response.content.decode()
-    assert 'id="notify-badge"' in body and "hx-get" not in body and "hx-trigger" not in body
-    assert "<form" not in body and "password" not in body
+def test_badge_poll_after_the_session_ended_sends_the_whole_page_to_sign_in(client):
+    """The poll of a page whose session has ended: the page navigates to the sign-in page (which does not
+    poll), nothing is swapped into the header."""
+    response = client.get(
+        reverse("notify:badge"), headers={**BADGE_POLL, "HX-Current-URL": "http://testserver/ledger/"}
+    )
+    assert response.status_code == 200 and "Location" not in response
+    assert response["HX-Redirect"] == reverse("org:login") + "?next=%2Fledger%2F"
+    assert response.content == b""
 
 
 def test_plain_requests_still_get_an_ordinary_redirect(make_user):

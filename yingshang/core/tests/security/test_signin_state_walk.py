@@ -25,7 +25,6 @@ OPEN_WITHOUT_SIGN_IN = {
     "org:login",
     "appeals:submit",
     "appeals:track",
-    "notify:badge",
     "api:openapi-json",
     "api:openapi-view",
 }
