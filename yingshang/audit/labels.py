@@ -88,6 +88,7 @@ ACTIONS = {
     "reminder.send": "发送催办",
     "routing.auto_dispatch": "智能派单",
     "routing.hotspots_export": "导出诉求热点",
+    "routing_model.activate": "启用派单模型",
     "routing_model.rollback": "回退派单模型",
     "routing_model.train": "训练派单模型",
     "routing_training.request": "申请训练派单模型",
