@@ -279,32 +279,37 @@ def _proposed_or_done(request: AuthedRequest, change: AdminChangeRequest | None,
 @require_POST
 def account_reset_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """Sends the holder a one-time link; the page never shows a password, token or link."""
-    _require(can_manage_accounts(request.user))
-    account = access_account(request.user, pk)
-    try:
-        change = services.user_reset_password(actor=request.user, user=account)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-    else:
-        _proposed_or_done(
-            request, change, f"已向“{account.username}”本人登记的手机或邮箱发送重置密码链接，24 小时内有效。"
-        )
-    return redirect("org:account_list")
+    return _account_reset(
+        request,
+        pk,
+        allowed=can_manage_accounts,
+        reset=services.user_reset_password,
+        done="已向“{}”本人登记的手机或邮箱发送重置密码链接，24 小时内有效。",
+    )
 
 
 @login_required
 @require_POST
 def account_reset_factor(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require(can_reset_factor(request.user))
+    return _account_reset(
+        request,
+        pk,
+        allowed=can_reset_factor,
+        reset=services.user_reset_factor,
+        done="已清除“{}”的动态口令，本人下次登录时须重新绑定。",
+    )
+
+
+def _account_reset(request: AuthedRequest, pk: int, *, allowed: Any, reset: Any, done: str) -> HttpResponse:
+    """A reset done at once, or proposed for a second admin's confirmation (admin-duty accounts)."""
+    _require(allowed(request.user))
     account = access_account(request.user, pk)
     try:
-        change = services.user_reset_factor(actor=request.user, user=account)
+        change = reset(actor=request.user, user=account)
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        _proposed_or_done(
-            request, change, f"已清除“{account.username}”的动态口令，本人下次登录时须重新绑定。"
-        )
+        _proposed_or_done(request, change, done.format(account.username))
     return redirect("org:account_list")
 
 
