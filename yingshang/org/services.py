@@ -391,8 +391,9 @@ def user_set_active(*, actor: Any, user: User, active: bool) -> User:
 
 
 def generate_password(username: str = "") -> str:
-    """A temporary password that satisfies the policy: 14 characters with all four character classes,
-    not containing the username."""
+    """A random password that satisfies the policy (14 characters, all four character classes, not containing
+    the username), for accounts whose password nobody is meant to know: it is replaced by an unusable one or
+    by the holder's own through a set-password link."""
     import string
 
     pools = [string.ascii_lowercase, string.ascii_uppercase, string.digits, "#%+-=@_"]
@@ -403,7 +404,7 @@ def generate_password(username: str = "") -> str:
         candidate = "".join(chars)
         if not username or username.lower() not in candidate.lower():
             return candidate
-    raise ValidationFailed("无法为该账号生成临时密码，请手工设置。")
+    raise ValidationFailed("无法为该账号生成符合规则的密码，请更换账号名后重试。")
 
 
 @transaction.atomic
