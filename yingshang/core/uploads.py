@@ -103,6 +103,8 @@ def check_archive(name: str, data: bytes) -> None:
                     head = stream.read(4)
                 if _extension(member) in EXECUTABLE_EXTENSIONS or head.startswith(EXECUTABLE_MAGICS):
                     raise _refuse(f"“{name}”内含可执行程序，已拒收。", "内含可执行程序。")
+    # zipfile raises NotImplementedError for a compression method it cannot read and RuntimeError for an
+    # encrypted member: a file we cannot look inside is refused like a damaged one.
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError, EOFError) as exc:
         raise _refuse(f"“{name}”已损坏或不是有效的文件，无法读取。", "文件已损坏。") from exc
 
