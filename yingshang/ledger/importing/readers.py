@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from yingshang.core.errors import ValidationFailed
+from yingshang.core.uploads import MAX_INFLATED_BYTES, MAX_INFLATION_RATIO
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -57,10 +58,6 @@ class Workbook:
 def extension(name: str) -> str:
     dot = name.rfind(".")
     return name[dot:].lower() if dot >= 0 else ""
-
-
-MAX_INFLATED_BYTES = 512 * 1024 * 1024
-MAX_INFLATION_RATIO = 200
 
 
 def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
