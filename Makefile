@@ -47,7 +47,9 @@ run: install
 
 test: install
 	$(PY) manage.py collectstatic --noinput -v0
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(if $(PYTEST_ARGS),$(PYTEST_ARGS),-m "not browser")
+# The journeys in a process of their own: Playwright's event loop must not share a process with the ORM tests.
+	$(if $(PYTEST_ARGS),,$(BIN)/pytest -p no:cacheprovider -m browser)
 
 lint: install
 	$(BIN)/ruff check .
