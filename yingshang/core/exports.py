@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from yingshang.audit.events import record as audit_record
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 MAX_SHEET_ROWS = 1_048_576
 
 
@@ -95,6 +96,11 @@ def xlsx_response(
     audit_record(
         actor=user, action=audit_action, after={"rows": count, "filters": filters or {}}, detail=title
     )
-    response = HttpResponse(content, content_type=XLSX_TYPE)
+    return file_response(content, filename, XLSX_TYPE)
+
+
+def file_response(content: bytes, filename: str, content_type: str = DOCX_TYPE) -> HttpResponse:
+    """A generated file as a download, its Chinese name kept (RFC 6266 filename*)."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
