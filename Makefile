@@ -54,7 +54,7 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config yingshang
+	$(BIN)/mypy config yingshang bench
 
 format: install
 	$(BIN)/ruff check --fix .

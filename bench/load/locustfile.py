@@ -1,4 +1,4 @@
-"""The load scenario `make bench` runs (yingshang/core/benchmarks.py starts gunicorn and this file headless):
+"""The load scenario `make bench` runs (bench/suites/load.py starts gunicorn and this file headless):
 a department liaison browsing pages and list filters, the office browsing lists, and an integration posting
 appeals through the API with idempotency keys. Sessions and the token come from the environment."""
 

@@ -5,7 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from yingshang.core import benchmarks
+from bench.suites import load as benchmarks
 
 
 def _fake(errors: int):

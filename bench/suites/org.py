@@ -12,7 +12,6 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+
+from bench.common import Line, latency_lines, line
 
 PORTS = range(8150, 8170)
 # scale -> (gunicorn workers, client threads, seconds per page, request cap per page)
@@ -196,28 +197,13 @@ def _load(port: int, path: str, threads: int, seconds: float, cap: int, signed_i
     return {"latencies": latencies, "errors": errors[0], "seconds": wall}
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    if len(values) == 1:
-        return values[0]
-    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+def _lines(name: str, result: dict[str, Any], scale: dict[str, Any]) -> Iterator[Line]:
+    yield from latency_lines(name, result["latencies"], scale)
+    yield line(name, "per_s", round(len(result["latencies"]) / result["seconds"], 1), scale)
+    yield line(name, "errors", result["errors"], scale)
 
 
-def _lines(name: str, result: dict[str, Any], scale: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    values = sorted(result["latencies"])
-    for q in (50, 95, 99):
-        yield {"bench": name, "metric": f"p{q}_ms", "value": round(_pct(values, q), 1), "scale": scale}
-    yield {
-        "bench": name,
-        "metric": "per_s",
-        "value": round(len(values) / result["seconds"], 1),
-        "scale": scale,
-    }
-    yield {"bench": name, "metric": "errors", "value": result["errors"], "scale": scale}
-
-
-def login_and_home_under_load(scale: str) -> Iterator[dict[str, Any]]:
+def login_and_home_under_load(scale: str) -> Iterator[Line]:
     workers, threads, seconds, cap = SCALES[scale]
     with Server(workers) as server:
         for name, path, signed_in in [

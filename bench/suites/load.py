@@ -1,5 +1,5 @@
 """Load: gunicorn on 127.0.0.1 serving a throwaway database filled with generated ledger and appeal data,
-driven by Locust headless (yingshang/core/load/locustfile.py) for a bounded time: page views, list filters
+driven by Locust headless (bench/load/locustfile.py) for a bounded time: page views, list filters
 and API intake at once. Prints throughput, p50/p95/p99 and the error count as `load_*` lines; zero errors is
 the bar."""
 
@@ -17,10 +17,12 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.core.management import call_command
 from django.db import connection
 
-from yingshang.core.benchdb import gunicorn, throwaway_database
+from bench.common import Line, line, log
+from bench.db import gunicorn, throwaway_database
+from bench.generate import appeals as generated_appeals
+from bench.generate import ledger as generated_ledger
 
 PORT = 8177
 SCALES: dict[str, dict[str, Any]] = {
@@ -37,11 +39,10 @@ def _appeal_count(scale: str) -> int:
 @contextmanager
 def _loaded_database(scale: str) -> Iterator[None]:
     with throwaway_database("loadbench"):
-        with open(os.devnull, "w") as devnull:
-            call_command("generate_ledger", scale=SCALES[scale]["ledger"], stdout=devnull)
-            appeals = _appeal_count(scale)
-            if appeals:
-                call_command("generate_appeals", count=appeals, stdout=devnull)
+        generated_ledger.generate(SCALES[scale]["ledger"], log=log)
+        appeals = _appeal_count(scale)
+        if appeals:
+            generated_appeals.generate(appeals, log=log)
         yield
 
 
@@ -63,8 +64,8 @@ def _session_for(user, *, otp: bool) -> str:
 
 
 def _prepare() -> dict[str, str]:
+    from yingshang.appeals.demo import credit_code_for as credit_code
     from yingshang.appeals.models import Appeal
-    from yingshang.core.tests.proof.world import credit_code
     from yingshang.ledger.models import TaskDepartment
     from yingshang.org import roles as r
     from yingshang.org import services as org_services
@@ -124,7 +125,7 @@ def _prepare() -> dict[str, str]:
     }
 
 
-def bench_load(scale: str) -> Iterator[dict[str, Any]]:
+def bench_load(scale: str) -> Iterator[Line]:
     conf = SCALES[scale]
     seconds = int(os.environ.get("YINGSHANG_LOAD_SECONDS", conf["seconds"]))
     bin_dir = os.path.dirname(sys.executable)
@@ -140,7 +141,7 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
                     [
                         os.path.join(bin_dir, "locust"),
                         "-f",
-                        os.path.join(os.path.dirname(__file__), "load", "locustfile.py"),
+                        os.path.join(os.path.dirname(os.path.dirname(__file__)), "load", "locustfile.py"),
                         "--headless",
                         "-u",
                         str(conf["users"]),
@@ -174,8 +175,8 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
                     ]:  # say what failed, on stderr beside the figures
                         print("load failure:", dict(failure), file=sys.stderr)
                     if any(int(row["Failure Count"]) for row in rows):
-                        with open(os.path.join(out, "gunicorn.log"), encoding="utf-8") as log:
-                            print(log.read()[-4000:], file=sys.stderr)
+                        with open(os.path.join(out, "gunicorn.log"), encoding="utf-8") as server_output:
+                            print(server_output.read()[-4000:], file=sys.stderr)
         finally:
             server_log.close()
             shutil.rmtree(out, ignore_errors=True)
@@ -203,9 +204,9 @@ def bench_load(scale: str) -> Iterator[dict[str, Any]]:
             ("p95_ms", "95%"),
             ("p99_ms", "99%"),
         ):
-            yield {"bench": name, "metric": metric, "value": round(float(row[column]), 1), "scale": meta}
-        yield {"bench": name, "metric": "errors", "value": int(row["Failure Count"]), "scale": meta}
-    yield {"bench": "load_all", "metric": "seconds", "value": round(duration, 1), "scale": meta}
+            yield line(name, metric, round(float(row[column]), 1), meta)
+        yield line(name, "errors", int(row["Failure Count"]), meta)
+    yield line("load_all", "seconds", round(duration, 1), meta)
 
 
 BENCHMARKS = [bench_load]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from yingshang.ledger.generate import SCALES, generate, generated, top_up_reports
+from bench.generate.ledger import SCALES, generate, generated, top_up_reports
 
 
 class Command(BaseCommand):

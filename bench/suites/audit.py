@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import statistics
 import subprocess
 import sys
 import threading
@@ -22,7 +21,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from yingshang.core.benchdb import database_url, throwaway_database
+from bench.common import Line, latency_lines, line, since
+from bench.db import database_url, throwaway_database
 
 SCALES = {
     # records sealed and verified, writer threads, records per writer
@@ -36,11 +36,6 @@ def _large_sqlite_cache() -> None:
         # SQLite's default page cache is 2 MB; at millions of rows every index insert would go to disk.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA cache_size = -262144")  # 256 MB, this connection only
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 class _Actor:
@@ -70,7 +65,7 @@ def _sealer_process() -> Iterator[None]:
 
 
 def _write_concurrently(threads: int, per_thread: int) -> dict[str, Any]:
-    from . import events
+    from yingshang.audit import events
 
     latencies: list[float] = []
     errors = 0
@@ -110,20 +105,14 @@ def _write_concurrently(threads: int, per_thread: int) -> dict[str, Any]:
     for w in workers:
         w.join()
     elapsed = time.perf_counter() - started
-    return {
-        "p50": statistics.median(latencies),
-        "p95": _percentile(latencies, 0.95),
-        "p99": _percentile(latencies, 0.99),
-        "per_s": len(latencies) / elapsed,
-        "errors": errors,
-    }
+    return {"latencies": latencies, "per_s": len(latencies) / elapsed, "errors": errors}
 
 
 def _generate(n: int) -> None:
     """n realistic records spread over the last 180 days (500 accounts, 200 addresses), inserted in bulk
     with plain SQL (the ORM's per-field preparation would take longer than what is measured)."""
-    from .chain import FIELDS
-    from .models import AuditRecord
+    from yingshang.audit.chain import FIELDS
+    from yingshang.audit.models import AuditRecord
 
     columns = [name for name in FIELDS if name != "id"]
     sql = "INSERT INTO {} ({}) VALUES ({})".format(
@@ -163,9 +152,9 @@ class _Auditor(_Actor):
         return "auditor" in codes
 
 
-def _search(meta: dict[str, Any], records: int) -> Iterator[dict[str, Any]]:
+def _search(meta: dict[str, Any], records: int) -> Iterator[Line]:
     """The auditor's search page: one page of 51 rows for typical filters, newest first."""
-    from .selectors import audit_records
+    from yingshang.audit.selectors import audit_records
 
     auditor = _Auditor()
     now = timezone.now()
@@ -184,24 +173,13 @@ def _search(meta: dict[str, Any], records: int) -> Iterator[dict[str, Any]]:
         list(audit_records(auditor, **filters)[:51])
         timings.append((time.perf_counter() - started) * 1000)
     scale_line = {"records": records, "queries": len(cases), **meta}
-    yield {
-        "bench": "audit.search_page",
-        "metric": "p50_ms",
-        "value": round(statistics.median(timings), 2),
-        "scale": scale_line,
-    }
-    yield {
-        "bench": "audit.search_page",
-        "metric": "p95_ms",
-        "value": round(_percentile(timings, 0.95), 2),
-        "scale": scale_line,
-    }
+    yield from latency_lines("audit.search_page", timings, scale_line, quantiles=(50, 95), digits=2)
 
 
-def audit_chain(scale: str) -> Iterator[dict[str, Any]]:
-    from .chain import FIELDS, OPENSSL_SM3, canonical, digest, verify_chain
-    from .models import AuditRecord, AuditSeal
-    from .services import seal_pending
+def audit_chain(scale: str) -> Iterator[Line]:
+    from yingshang.audit import services
+    from yingshang.audit.chain import FIELDS, OPENSSL_SM3, canonical, digest, verify_chain
+    from yingshang.audit.models import AuditRecord, AuditSeal
 
     size = SCALES[scale]
     with throwaway_database("auditbench"):
@@ -217,46 +195,30 @@ def audit_chain(scale: str) -> Iterator[dict[str, Any]]:
             with _sealer_process() if sealing else nullcontext():
                 figures = _write_concurrently(threads, per_thread)
             scale_line = {**writes, "sealed_meanwhile": AuditSeal.objects.count() - sealed_before}
-            for metric in ("p50", "p95", "p99"):
-                yield {
-                    "bench": name,
-                    "metric": f"{metric}_ms",
-                    "value": round(figures[metric], 2),
-                    "scale": scale_line,
-                }
-            yield {"bench": name, "metric": "per_s", "value": round(figures["per_s"], 1), "scale": scale_line}
-            yield {"bench": name, "metric": "errors", "value": figures["errors"], "scale": scale_line}
-        seal_pending(delay_seconds=0, gap_grace_seconds=0)
+            yield from latency_lines(name, figures["latencies"], scale_line, digits=2)
+            yield line(name, "per_s", round(figures["per_s"], 1), scale_line)
+            yield line(name, "errors", figures["errors"], scale_line)
+        services.seal_pending(delay_seconds=0, gap_grace_seconds=0)
 
         n = size["records"]
         started = time.perf_counter()
         _generate(n)
         volume = {"records": n, **meta}
-        yield {
-            "bench": "audit.generate",
-            "metric": "seconds",
-            "value": round(time.perf_counter() - started, 1),
-            "scale": volume,
-        }
+        yield line("audit.generate", "seconds", round(since(started), 1), volume)
 
         started = time.perf_counter()
-        sealed = seal_pending(delay_seconds=0, gap_grace_seconds=0, batch_size=2000).sealed
+        sealed = services.seal_pending(delay_seconds=0, gap_grace_seconds=0, batch_size=2000).sealed
         elapsed = time.perf_counter() - started
-        yield {"bench": "audit.seal", "metric": "per_s", "value": round(sealed / elapsed), "scale": volume}
-        yield {"bench": "audit.seal", "metric": "seconds", "value": round(elapsed, 1), "scale": volume}
+        yield line("audit.seal", "per_s", round(sealed / elapsed), volume)
+        yield line("audit.seal", "seconds", round(elapsed, 1), volume)
 
         started = time.perf_counter()
         result = verify_chain()
         elapsed = time.perf_counter() - started
         total = {"records": result.checked, **meta}
-        yield {
-            "bench": "audit.verify",
-            "metric": "per_s",
-            "value": round(result.checked / elapsed),
-            "scale": total,
-        }
-        yield {"bench": "audit.verify", "metric": "seconds", "value": round(elapsed, 1), "scale": total}
-        yield {"bench": "audit.verify", "metric": "errors", "value": 0 if result.ok else 1, "scale": total}
+        yield line("audit.verify", "per_s", round(result.checked / elapsed), total)
+        yield line("audit.verify", "seconds", round(elapsed, 1), total)
+        yield line("audit.verify", "errors", 0 if result.ok else 1, total)
 
         yield from _search(meta, result.checked)
 
@@ -266,12 +228,9 @@ def audit_chain(scale: str) -> Iterator[dict[str, Any]]:
         for data in sample:
             digest("sm3", data, use_openssl=False)
         elapsed = time.perf_counter() - started
-        yield {
-            "bench": "audit.sm3_gmssl_hash",
-            "metric": "per_s",
-            "value": round(len(sample) / elapsed),
-            "scale": {"records": len(sample), **meta},
-        }
+        yield line(
+            "audit.sm3_gmssl_hash", "per_s", round(len(sample) / elapsed), {"records": len(sample), **meta}
+        )
 
 
 BENCHMARKS = [audit_chain]

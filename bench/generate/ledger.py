@@ -16,13 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from yingshang.core.models import TimelineEntry
+from yingshang.ledger import warnings as w
+from yingshang.ledger import workflow as wf
+from yingshang.ledger.models import Category, Measure, PolicyDocument, ProgressReport, Task, TaskDepartment
 from yingshang.org import roles as r
 from yingshang.org import services as org_services
 from yingshang.org.models import Department, User
-
-from . import warnings as w
-from . import workflow as wf
-from .models import Category, Measure, PolicyDocument, ProgressReport, Task, TaskDepartment
 
 SCALES: dict[str, dict[str, int]] = {
     "small": {"departments": 30, "documents": 4, "measures": 200, "tasks": 2_000, "reports": 20_000},
@@ -56,14 +55,13 @@ def generated(scale: str) -> bool:
     )
 
 
-def top_up_reports(scale: str, *, rnd: random.Random | None = None) -> int:
+def top_up_reports(scale: str, *, rnd: random.Random | None = None, wanted: int | None = None) -> int:
     """Add reports for cycles before a task's start (older history) until the scale's report count is
     reached; they do not change any task's last reported cycle, so the thresholds stay as computed."""
     rnd = rnd or random.Random(1)
     prefix = f"GEN-{scale}:"
-    missing = (
-        SCALES[scale]["reports"] - ProgressReport.objects.filter(task__source_key__startswith=prefix).count()
-    )
+    wanted = SCALES[scale]["reports"] if wanted is None else wanted
+    missing = wanted - ProgressReport.objects.filter(task__source_key__startswith=prefix).count()
     if missing <= 0:
         return 0
     liaison_id = User.objects.get(username="gen_liaison").pk
@@ -103,8 +101,15 @@ def bench_users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__startswith="gen_")}
 
 
-def generate(scale: str, *, seed: int = 20260101, log: Callable[[str], None] = print) -> dict[str, Any]:
-    n = SCALES[scale]
+def generate(
+    scale: str,
+    *,
+    sizes: dict[str, int] | None = None,
+    seed: int = 20260101,
+    log: Callable[[str], None] = print,
+) -> dict[str, Any]:
+    """Generate under the name `scale` (the prefix of every key), at its entry in SCALES or at `sizes`."""
+    n = sizes or SCALES[scale]
     rnd = random.Random(seed)
     today = timezone.localdate()
     log(f"generating ledger test data at scale {scale}: {n}")
@@ -297,7 +302,7 @@ def generate(scale: str, *, seed: int = 20260101, log: Callable[[str], None] = p
             )
             reports_left -= len(reports)
         log(f"document {doc_i + 1}/{n['documents']}: {len(tasks)} tasks, {len(reports)} reports")
-    top_up_reports(scale, rnd=rnd)
+    top_up_reports(scale, rnd=rnd, wanted=n["reports"])
     return {
         "departments": len(departments),
         "tasks": Task.objects.filter(source_key__startswith=f"GEN-{scale}:").count(),

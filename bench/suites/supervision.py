@@ -5,8 +5,8 @@ and with ten times the closed history the time barely moves, because each item t
 open items whose deadline has come within reach, on a (state, deadline) index.
 
 The items are the real ones, made by the owning apps' generators:
-- ledger tasks by `yingshang.ledger.generate.generate` (the `generate_ledger` command's function) at a scale
-  sized so that at least the wanted number of tasks is open; the surplus open ones are closed, so exactly
+- ledger tasks by `bench.generate.ledger.generate` (the `generate_ledger` command's function) at sizes
+  chosen so that at least the wanted number of tasks is open; the surplus open ones are closed, so exactly
   `open_tasks` are open. Closed history is added as closed copies of the generated tasks (one INSERT … SELECT
   per round: same columns, state `closed`, a distinct source key), without their reports and links, which
   the scan never reads;
@@ -30,7 +30,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -39,13 +38,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from yingshang.core.benchdb import snapshot, switched_to, throwaway_database, vacuum_analyze
+from bench.common import Line, line, log
+from bench.db import snapshot, switched_to, throwaway_database, vacuum_analyze
+from bench.generate import appeals as generated_appeals
+from bench.generate import ledger as generated_ledger
 from yingshang.org import roles as r
 from yingshang.org.models import Department, User
+from yingshang.supervision import services
+from yingshang.supervision.models import Reminder
 from yingshang.workdays.calendar import is_workday
-
-from . import services
-from .models import Reminder
 
 SCALES = {
     "small": {"tasks": 5_000, "appeals": 20_000},
@@ -53,10 +54,6 @@ SCALES = {
 }
 TYPES = ["ledger.task", "appeals.appeal"]
 LEDGER_OPEN_SHARE = 0.78  # the ledger generator leaves ~80 % of its tasks in progress
-
-
-def _log(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 # --- ledger tasks ---------------------------------------------------------------------------------------
@@ -67,25 +64,21 @@ def _ledger_key(scale: str) -> str:
 
 
 def _make_tasks(scale: str, want_open: int, today: dt.date) -> dict[str, Any]:
-    """Run the ledger generator at a temporary scale entry; close the open tasks beyond `want_open`."""
-    from yingshang.ledger import generate as ledger_generate
+    """Run the ledger generator at sizes of its own; close the open tasks beyond `want_open`."""
     from yingshang.ledger import workflow as lw
     from yingshang.ledger.models import Task
 
     key = _ledger_key(scale)
     documents = 5
     total = math.ceil(want_open / LEDGER_OPEN_SHARE / (documents * 10)) * documents * 10
-    ledger_generate.SCALES[key] = {
+    sizes = {
         "departments": 150 if scale == "design" else 30,
         "documents": documents,
         "measures": total // 10,
         "tasks": total,
         "reports": 0,  # the scan reads no reports; the generator still writes a few per task
     }
-    try:
-        ledger_generate.generate(key, log=_log)
-    finally:
-        del ledger_generate.SCALES[key]
+    generated_ledger.generate(key, sizes=sizes, log=log)
     prefix = f"GEN-{key}:"
     open_ids = list(
         Task.objects.filter(source_key__startswith=prefix, state__in=lw.OPEN)
@@ -154,19 +147,17 @@ class _Appeals:
 
     def __init__(self, dept_ids: list[int], rnd: random.Random) -> None:
         from yingshang.appeals import deadlines
-        from yingshang.appeals.management.commands import generate_appeals as gen
         from yingshang.appeals.models import Appeal
         from yingshang.appeals.office_settings import CATEGORY_LIMITS
         from yingshang.core.crypto import blind_index, encrypt
 
-        self.gen = gen
         self.deadlines = deadlines
         self.rules = deadlines.Rules.in_force().resolved()
         self.limits = {c: deadlines.limits_for(c, False) for c in CATEGORY_LIMITS}
         self.categories = list(CATEGORY_LIMITS)
         self.dept_ids = dept_ids
         self.rnd = rnd
-        self.columns = list(gen.APPEAL_COLUMNS)
+        self.columns = list(generated_appeals.APPEAL_COLUMNS)
         self.columns += [f.column for f in Appeal._meta.concrete_fields if f.column not in self.columns]
         fields = {f.column: f for f in Appeal._meta.concrete_fields}
         self.defaults = [
@@ -175,7 +166,7 @@ class _Appeals:
         ]
         self.pos = {c: i for i, c in enumerate(self.columns)}
         self.next_id = Appeal.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        self.writer = gen._Writer()
+        self.writer = generated_appeals.Writer()
         self.phones = []
         for _ in range(200):
             phone = f"1{rnd.choice('3578')}{rnd.randint(0, 9)}{rnd.randint(10000000, 99999999)}"
@@ -187,7 +178,7 @@ class _Appeals:
         self.next_id += 1
         pk = self.next_id
         cipher, phone_hash, last4 = self.rnd.choice(self.phones)
-        word = self.rnd.choice(self.gen.WORDS)
+        word = self.rnd.choice(generated_appeals.WORDS)
         base: dict[str, Any] = {
             "id": pk,
             "state": "",
@@ -315,26 +306,22 @@ def _explain_due_queries(today: dt.date) -> None:
         ):
             due.append(sql)
     if not due:
-        _log(
+        log(
             "-- no due-item query caught: "
             + " | ".join((q["sql"] or "")[:120] for q in queries.captured_queries)
         )
     with connection.cursor() as cursor:
         for sql in due:
-            _log(f"-- due-item query: {sql}")
+            log(f"-- due-item query: {sql}")
             if connection.vendor == "postgresql":
                 cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             else:
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
             for line in cursor.fetchall():
-                _log("   " + " ".join(str(v) for v in line))
+                log("   " + " ".join(str(v) for v in line))
 
 
-def _line(name: str, metric: str, value: float, scale: dict[str, Any]) -> dict[str, Any]:
-    return {"bench": name, "metric": metric, "value": value, "scale": scale}
-
-
-def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
+def reminder_scan(scale: str) -> Iterator[Line]:
     n = SCALES[scale]
     rnd = random.Random(20261001)
     today = timezone.localdate()
@@ -348,18 +335,18 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
             Department.objects.filter(code__startswith="GEN-").order_by("code").values_list("pk", flat=True)
         )[: 150 if scale == "design" else 30]
         _people(dept_ids)
-        _log(f"ledger: {tasks} in {time.perf_counter() - t0:.1f}s")
+        log(f"ledger: {tasks} in {time.perf_counter() - t0:.1f}s")
         t0 = time.perf_counter()
         appeals = _Appeals(dept_ids, rnd)
         appeals.open(n["appeals"])
-        _log(f"appeals: {n['appeals']} open in {time.perf_counter() - t0:.1f}s")
+        log(f"appeals: {n['appeals']} open in {time.perf_counter() - t0:.1f}s")
         t0 = time.perf_counter()
         closed_tasks_1x = max(n["tasks"], tasks["closed"])
         _add_closed_tasks(tasks["prefix"], closed_tasks_1x - tasks["closed"], "a", today)
         appeals.closed(n["appeals"])
         appeals.writer.reset_sequences()
         vacuum_analyze(*tables)
-        _log(f"closed history 1x in {time.perf_counter() - t0:.1f}s")
+        log(f"closed history 1x in {time.perf_counter() - t0:.1f}s")
         base = {
             "open_tasks": tasks["open"],
             "open_tasks_with_deadline": tasks["open_with_deadline"],
@@ -375,7 +362,7 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
             _add_closed_tasks(tasks["prefix"], 9 * closed_tasks_1x, "b", today)
             appeals.closed(9 * n["appeals"])
             vacuum_analyze(*tables)
-            _log(f"closed history to 10x in {time.perf_counter() - t0:.1f}s")
+            log(f"closed history to 10x in {time.perf_counter() - t0:.1f}s")
             history_10x = connection.settings_dict["NAME"]
             sizes = {
                 "1x": {"closed_tasks": closed_tasks_1x, "closed_appeals": n["appeals"]},
@@ -390,14 +377,14 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
                     with switched_to(source), snapshot("run") as run, switched_to(run):
                         seconds, stats = _timed_scan(today)
                         runs[label].append((seconds, stats))
-                        _log(f"round {round_}, {label} closed history: {seconds:.2f}s {stats}")
+                        log(f"round {round_}, {label} closed history: {seconds:.2f}s {stats}")
                         if round_ == 1 and label == "1x":
                             rerun, again = _timed_scan(today)
                             assert again["sent"] == 0 and Reminder.objects.count() == stats["sent"], (
                                 stats,
                                 again,
                             )
-                            yield _line(
+                            yield line(
                                 "supervision_reminder_scan_rerun",
                                 "seconds",
                                 round(rerun, 2),
@@ -415,10 +402,10 @@ def reminder_scan(scale: str) -> Iterator[dict[str, Any]]:
                     **runs[label][0][1],
                     "runs_seconds": [round(r[0], 2) for r in runs[label]],
                 }
-                yield _line(
+                yield line(
                     f"supervision_reminder_scan_{label}_closed", "seconds", round(best[label], 2), scale_line
                 )
-            yield _line(
+            yield line(
                 "supervision_reminder_scan_10x_closed_delta",
                 "ms",
                 round((best["10x"] - best["1x"]) * 1000),

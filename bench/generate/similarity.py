@@ -1,4 +1,4 @@
-"""routing_generate --scale small|design [--clear]
+"""The synthetic similarity index behind `routing_generate --scale small|design [--clear]`.
 
 Fills the similarity index with synthetic rows for the near-duplicate benchmark: 200,000 documents
 (small) or 2,000,000 (design), each with 16 band keys, under appeal ids from 10^12 up so they never meet
@@ -10,7 +10,6 @@ import time
 from datetime import timedelta
 
 import numpy as np
-from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -130,20 +129,7 @@ def generate(n: int, *, stdout=None) -> None:
                 stdout.write(f"{start + count} / {n}（{time.perf_counter() - started:.0f} 秒）")
 
 
-class Command(BaseCommand):
-    help = "为相似诉求查找的基准测试生成合成索引数据。"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=sorted(SCALES), default="small")
-        parser.add_argument("--clear", action="store_true", help="先删除以前生成的数据")
-
-    def handle(self, *args, scale: str, clear: bool, **options):
-        if clear:
-            SimilarityBand.objects.filter(appeal_id__gte=BASE_ID).delete()
-            SimilarityDoc.objects.filter(appeal_id__gte=BASE_ID).delete()
-        have = generated_count()
-        want = SCALES[scale]
-        if have >= want:
-            self.stdout.write(f"已有 {have} 条合成数据，无需生成。")
-            return
-        generate(want, stdout=self.stdout)
+def clear() -> None:
+    """Remove the generated documents."""
+    SimilarityBand.objects.filter(appeal_id__gte=BASE_ID).delete()
+    SimilarityDoc.objects.filter(appeal_id__gte=BASE_ID).delete()

@@ -13,7 +13,6 @@ Data: a database that already holds at least the scale's number of appeals (prep
 
 from __future__ import annotations
 
-import os
 import random
 import threading
 import time
@@ -22,11 +21,12 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from yingshang.core.benchdb import gunicorn, throwaway_database
+from bench.common import Line, latency_lines, line
+from bench.db import gunicorn, throwaway_database
+from bench.generate import appeals as generated
 
 SCALES: dict[str, dict[str, Any]] = {
     # threads: client concurrencies tried in turn (one per server process, then well past saturation)
@@ -36,13 +36,8 @@ SCALES: dict[str, dict[str, Any]] = {
 PORT = 8140
 
 
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
-
-
 @contextmanager
-def _database(scale: str) -> Iterator[dict[str, Any]]:
+def _database(scale: str) -> Iterator[Line]:
     """The current database when it is already filled to scale, else a throwaway one filled here."""
     from yingshang.appeals.models import Appeal
 
@@ -55,7 +50,7 @@ def _database(scale: str) -> Iterator[dict[str, Any]]:
         yield {"appeals": have, "database": "existing"}
         return
     with throwaway_database("appealsbench"):
-        call_command("generate_appeals", count=need, stdout=open(os.devnull, "w"))  # noqa: SIM115
+        generated.generate(need, log=lambda _: None)
         yield {"appeals": need, "database": "throwaway"}
 
 
@@ -93,7 +88,7 @@ def _list_page(user, filters) -> int:
     return page.paginator.count + len(list(page.object_list))
 
 
-def bench_list(scale: str) -> Iterator[dict[str, Any]]:
+def bench_list(scale: str) -> Iterator[Line]:
     from yingshang.appeals.models import Appeal
 
     conf = SCALES[scale]
@@ -118,16 +113,10 @@ def bench_list(scale: str) -> Iterator[dict[str, Any]]:
                 _list_page(user, filters)
                 timings.append((time.perf_counter() - t0) * 1000)
             meta = {"scale": scale, "appeals": info["appeals"], "as": label, "db": connection.vendor}
-            for metric, q in (("p50_ms", 0.5), ("p95_ms", 0.95)):
-                yield {
-                    "bench": "appeal_list",
-                    "metric": metric,
-                    "value": round(_percentile(timings, q), 2),
-                    "scale": meta,
-                }
+            yield from latency_lines("appeal_list", timings, meta, quantiles=(50, 95), digits=2)
 
 
-def bench_rates(scale: str) -> Iterator[dict[str, Any]]:
+def bench_rates(scale: str) -> Iterator[Line]:
     from yingshang.appeals import rates
 
     with _database(scale) as info:
@@ -148,11 +137,10 @@ def bench_rates(scale: str) -> Iterator[dict[str, Any]]:
             "departments": len(table["composite"]),
             "db": connection.vendor,
         }
-        yield {"bench": "appeal_rates", "metric": "seconds", "value": round(min(timings), 3), "scale": meta}
+        yield line("appeal_rates", "seconds", round(min(timings), 3), meta)
 
 
-def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
-
+def bench_intake(scale: str) -> Iterator[Line]:
     from yingshang.appeals.models import SourceSystem
     from yingshang.org import services as org_services
     from yingshang.org.models import User
@@ -184,13 +172,9 @@ def bench_intake(scale: str) -> Iterator[dict[str, Any]]:
                 "db": connection.vendor,
             }
             ok_count = len(latencies) - errors
-            for metric, value in (
-                ("per_s", round(ok_count / duration, 1)),
-                ("p50_ms", round(_percentile(latencies, 0.5), 1)),
-                ("p99_ms", round(_percentile(latencies, 0.99), 1)),
-                ("errors", errors),
-            ):
-                yield {"bench": "appeal_intake_api", "metric": metric, "value": value, "scale": meta}
+            yield line("appeal_intake_api", "per_s", round(ok_count / duration, 1), meta)
+            yield from latency_lines("appeal_intake_api", latencies, meta, quantiles=(50, 99))
+            yield line("appeal_intake_api", "errors", errors, meta)
 
 
 def _drive(url: str, token: str, threads_count: int, seconds: float) -> tuple[list[float], int, float]:

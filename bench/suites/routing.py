@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from typing import Any
 
 import numpy as np
+
+from bench.common import Line, latency_lines, line, since
+from bench.generate import similarity as generated
 
 TITLES = "appeals/teddy2020_titles_train.csv"
 
 
-def routing_eval(scale: str) -> Iterator[dict[str, Any]]:
-    from .csvdata import shared_data_dir, texts_and_labels
-    from .textmodel import TextRouter, cross_validate, prepare
+def routing_eval(scale: str) -> Iterator[Line]:
+    from yingshang.routing.csvdata import shared_data_dir, texts_and_labels
+    from yingshang.routing.textmodel import TextRouter, cross_validate, prepare
 
     path = shared_data_dir() / TITLES
     if not path.exists():
@@ -29,12 +31,12 @@ def routing_eval(scale: str) -> Iterator[dict[str, Any]]:
     data = prepare(texts, labels, min_examples=2)
     started = time.perf_counter()
     result = cross_validate(data.texts, data.labels, k=5)
-    seconds = time.perf_counter() - started
+    seconds = since(started)
     info = {"scale": scale, "n": len(data.texts), "folds": 5}
-    yield {"bench": "routing_eval_cv", "metric": "macro_f1", "value": result["macro_f1"], "scale": info}
-    yield {"bench": "routing_eval_cv", "metric": "seconds", "value": round(seconds, 2), "scale": info}
+    yield line("routing_eval_cv", "macro_f1", result["macro_f1"], info)
+    yield line("routing_eval_cv", "seconds", round(seconds, 2), info)
     # One suggestion at a time: train on four fifths, time each held-out title alone.
-    order = np.random.default_rng(0).permutation(len(data.texts))
+    order = [int(i) for i in np.random.default_rng(0).permutation(len(data.texts))]
     cut = len(order) // 5
     router = TextRouter().fit([data.texts[i] for i in order[cut:]], [data.labels[i] for i in order[cut:]])
     timings, cpu = [], []
@@ -45,52 +47,27 @@ def routing_eval(scale: str) -> Iterator[dict[str, Any]]:
         cpu.append((time.process_time() - c) * 1000)
     info = {**info, "suggestions": len(timings)}
     # CPU time too: on a shared machine the wall time mostly measures waiting for a core.
-    yield {
-        "bench": "routing_suggest_cpu",
-        "metric": "p50_ms",
-        "value": round(float(np.percentile(cpu, 50)), 3),
-        "scale": info,
-    }
-    for metric, q in (("p50_ms", 50), ("p95_ms", 95), ("p99_ms", 99)):
-        yield {
-            "bench": "routing_suggest",
-            "metric": metric,
-            "value": round(float(np.percentile(timings, q)), 3),
-            "scale": info,
-        }
+    yield from latency_lines("routing_suggest_cpu", cpu, info, quantiles=(50,), digits=3)
+    yield from latency_lines("routing_suggest", timings, info, digits=3)
 
 
-def near_duplicates(scale: str) -> Iterator[dict[str, Any]]:
-    from .management.commands.routing_generate import (
-        PROBES,
-        SCALES,
-        edited,
-        generate,
-        generated_count,
-        probe_text,
-    )
-    from .similarity import near_duplicates as find
+def near_duplicates(scale: str) -> Iterator[Line]:
+    from yingshang.routing.similarity import near_duplicates as find
 
-    want = SCALES[scale]
-    if generated_count() < want:
-        generate(want)
+    want = generated.SCALES[scale]
+    if generated.generated_count() < want:
+        generated.generate(want)
     timings, misses = [], 0
-    for j in range(PROBES):
-        query = edited(probe_text(j))
+    for j in range(generated.PROBES):
+        query = generated.edited(generated.probe_text(j))
         t = time.perf_counter()
         found = find(query, limit=10)
         timings.append((time.perf_counter() - t) * 1000)
-        if not any(m.appeal_id == 10**12 + j for m in found):
+        if not any(m.appeal_id == generated.BASE_ID + j for m in found):
             misses += 1
-    info = {"scale": scale, "documents": generated_count(), "lookups": PROBES}
-    for metric, q in (("p50_ms", 50), ("p95_ms", 95), ("p99_ms", 99)):
-        yield {
-            "bench": "near_duplicates",
-            "metric": metric,
-            "value": round(float(np.percentile(timings, q)), 3),
-            "scale": info,
-        }
-    yield {"bench": "near_duplicates", "metric": "errors", "value": misses, "scale": info}
+    info = {"scale": scale, "documents": generated.generated_count(), "lookups": generated.PROBES}
+    yield from latency_lines("near_duplicates", timings, info, digits=3)
+    yield line("near_duplicates", "errors", misses, info)
 
 
 BENCHMARKS = [routing_eval, near_duplicates]
