@@ -67,6 +67,25 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
+BENCH_PASSWORD = "Bench-Passw0rd!2026"
+
+
+def bench_account(username: str, real_name: str, roles: set[str], department: Any = None) -> Any:
+    """The benchmark's own account `username` (made through the org service the first time)."""
+    from yingshang.org import services as org_services
+    from yingshang.org.models import User
+
+    return User.objects.filter(username=username).first() or org_services.user_create(
+        actor=None,
+        username=username,
+        password=BENCH_PASSWORD,
+        real_name=real_name,
+        roles=roles,
+        department=department,
+        must_change_password=False,
+    )
+
+
 def signed_in_client(user: Any) -> Any:
     """A Django test client signed in as `user`, for pages timed inside this process."""
     from django.test import Client

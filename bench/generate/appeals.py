@@ -13,13 +13,14 @@ from typing import Any
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.common import bench_account
 from yingshang.appeals import deadlines
 from yingshang.appeals.models import Appeal, Dispatch, FollowUp, Reply
 from yingshang.appeals.office_settings import CATEGORY_LIMITS
 from yingshang.core.crypto import blind_index, encrypt
 from yingshang.org import roles as r
 from yingshang.org import services as org_services
-from yingshang.org.models import Department, User
+from yingshang.org.models import Department
 
 SCALES = {"small": 20_000, "design": 2_000_000}
 BATCH = 20_000
@@ -265,17 +266,7 @@ def _departments() -> list[int]:
 
 
 def _actor() -> int:
-    user = User.objects.filter(username="gen_appeals").first()
-    if user is None:
-        user = org_services.user_create(
-            actor=None,
-            username="gen_appeals",
-            password=f"Gen-{random.randint(10**8, 10**9)}!aA",
-            real_name="压测数据",
-            roles={r.OFFICE},
-            must_change_password=False,
-        )
-    return user.pk
+    return bench_account("gen_appeals", "压测数据", {r.OFFICE}).pk
 
 
 APPEAL_COLUMNS = [

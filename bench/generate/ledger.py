@@ -15,19 +15,18 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from bench.common import bench_account
 from yingshang.core.models import TimelineEntry
 from yingshang.ledger import warnings as w
 from yingshang.ledger import workflow as wf
 from yingshang.ledger.models import Category, Measure, PolicyDocument, ProgressReport, Task, TaskDepartment
 from yingshang.org import roles as r
-from yingshang.org import services as org_services
 from yingshang.org.models import Department, User
 
 SCALES: dict[str, dict[str, int]] = {
     "small": {"departments": 30, "documents": 4, "measures": 200, "tasks": 2_000, "reports": 20_000},
     "design": {"departments": 150, "documents": 25, "measures": 5_000, "tasks": 50_000, "reports": 500_000},
 }
-PASSWORD = "Bench-Passw0rd!2026"
 WORDS = [
     "压缩企业开办时间",
     "推行“一网通办”",
@@ -137,15 +136,7 @@ def generate(
             ("gen_leader", {r.LEADER}, None),
             ("gen_liaison", {r.LIAISON}, departments[0]),
         ]:
-            if not User.objects.filter(username=username).exists():
-                org_services.user_create(
-                    actor=None,
-                    username=username,
-                    password=PASSWORD,
-                    roles=roles,
-                    department=dept,
-                    must_change_password=False,
-                )
+            bench_account(username, "", roles, dept)
     categories = list(Category.objects.filter(is_active=True))
     rules = w.Rules.current()
     ct = ContentType.objects.get_for_model(Task)

@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connection
 from django.utils import timezone
 
-from bench.common import Line, latency_lines, line
+from bench.common import Line, bench_account, latency_lines, line
 from bench.db import gunicorn, throwaway_database
 from bench.generate import appeals as generated
 
@@ -63,20 +63,10 @@ def _office_user():
 
 def _liaison(department_id: int):
     from yingshang.org import roles as r
-    from yingshang.org import services as org_services
-    from yingshang.org.models import Department, User
+    from yingshang.org.models import Department
 
-    username = f"bench_liaison_{department_id}"
-    user = User.objects.filter(username=username).first()
-    return user or org_services.user_create(
-        actor=None,
-        username=username,
-        password=f"Bench-{random.randint(10**8, 10**9)}!aA",
-        real_name="压测联络员",
-        roles={r.LIAISON},
-        department=Department.objects.get(pk=department_id),
-        must_change_password=False,
-    )
+    department = Department.objects.get(pk=department_id)
+    return bench_account(f"bench_liaison_{department_id}", "压测联络员", {r.LIAISON}, department)
 
 
 def _list_page(user, filters) -> int:
@@ -143,18 +133,10 @@ def bench_rates(scale: str) -> Iterator[Line]:
 def bench_intake(scale: str) -> Iterator[Line]:
     from yingshang.appeals.models import SourceSystem
     from yingshang.org import services as org_services
-    from yingshang.org.models import User
 
     conf = SCALES[scale]
     with _database(scale) as info:
-        account = User.objects.filter(username="bench_hotline").first() or org_services.user_create(
-            actor=None,
-            username="bench_hotline",
-            password=f"Bench-{random.randint(10**8, 10**9)}!aA",
-            real_name="压测热线接口",
-            roles=set(),
-            must_change_password=False,
-        )
+        account = bench_account("bench_hotline", "压测热线接口", set())
         SourceSystem.objects.get_or_create(code="bench", defaults={"name": "压测来源", "account": account})
         _, token = org_services.api_token_create(actor=None, user=account, name="bench")
         with gunicorn(PORT, conf["workers"], env={"DJANGO_LOG_LEVEL": "ERROR"}):

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from bench.common import Line, line, log, rolled_back, since
+from bench.common import Line, bench_account, line, log, rolled_back, since
 from bench.generate import appeals as generated_appeals
 from bench.suites.ledger import ensure_generated as ensure_ledger
 
@@ -33,18 +33,8 @@ def ensure_generated(scale: str) -> dict[str, Any]:
 def office_account() -> Any:
     """The office account the assessment runs are made by (made once)."""
     from yingshang.org import roles as r
-    from yingshang.org import services as org_services
-    from yingshang.org.models import User
 
-    user = User.objects.filter(username="bench_assessment_office").first()
-    return user or org_services.user_create(
-        actor=None,
-        username="bench_assessment_office",
-        password="Bench-Passw0rd!2026",
-        real_name="考核压测",
-        roles={r.OFFICE},
-        must_change_password=False,
-    )
+    return bench_account("bench_assessment_office", "考核压测", {r.OFFICE})
 
 
 def last_quarter() -> str:

@@ -19,7 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection
 
-from bench.common import Line, line, log
+from bench.common import Line, bench_account, line, log
 from bench.db import gunicorn, throwaway_database
 from bench.generate import appeals as generated_appeals
 from bench.generate import ledger as generated_ledger
@@ -75,25 +75,8 @@ def _prepare() -> dict[str, str]:
     assert lead is not None, "generate_ledger made no tasks"
     department = Department.objects.get(pk=lead.department_id)
     office_department = Department.objects.filter(kind="office").first() or department
-    password = "Load-Bench-2026!aA"
-    liaison = org_services.user_create(
-        actor=None,
-        username="load_liaison",
-        password=password,
-        real_name="压测联络员",
-        roles={r.LIAISON},
-        department=department,
-        must_change_password=False,
-    )
-    office = org_services.user_create(
-        actor=None,
-        username="load_office",
-        password=password,
-        real_name="压测营商办",
-        roles={r.OFFICE},
-        department=office_department,
-        must_change_password=False,
-    )
+    liaison = bench_account("load_liaison", "压测联络员", {r.LIAISON}, department)
+    office = bench_account("load_office", "压测营商办", {r.OFFICE}, office_department)
     _, token = org_services.api_token_create(actor=None, user=office, name="load")
     task_ids = list(
         TaskDepartment.objects.filter(department=department).values_list("task_id", flat=True)[:200]

@@ -13,7 +13,7 @@ from yingshang.org.demo.history import as_of, department_liaison, pdf
 
 from .. import services
 from .. import warnings as w
-from .history import measures, moment, seed_history
+from .history import measures, moment, report, seed_history
 from .plan import PLAN, REPORT_TEXTS
 
 
@@ -125,20 +125,15 @@ def _history(ctx: dict[str, Any], task, leads: list[str], cos: list[str], profil
                 )
         percent = min(95, percent + 100 // (len(periods) + 1) + 5)
         last = when
-        with as_of(moment(when)):
-            services.progress_report_submit(
-                actor=lead_user,
-                task=task,
-                text=REPORT_TEXTS[i % len(REPORT_TEXTS)],
-                percent=percent,
-                metric_value=(task.target_value * percent / 100) if task.target_value is not None else None,
-                problems="个别区县数据对接进度偏慢。" if i % 2 else "",
-                next_steps="加快推进系统对接，做好政策宣传解读。",
-                coordination="需市大数据局协调省级数据接口。" if profile == "missing" else "",
-                period_start=period,
-                evidence=[pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if i == len(periods) - 1 else [],
-                submitted_at=moment(when),
-            )
+        texts = dict(
+            text=REPORT_TEXTS[i % len(REPORT_TEXTS)],
+            percent=percent,
+            metric_value=(task.target_value * percent / 100) if task.target_value is not None else None,
+            problems="个别区县数据对接进度偏慢。" if i % 2 else "",
+            next_steps="加快推进系统对接，做好政策宣传解读。",
+            coordination="需市大数据局协调省级数据接口。" if profile == "missing" else "",
+        )
+        report(lead_user, task, period, when, last=i == len(periods) - 1, **texts)
     if profile in {"closed", "pending"}:
         asked = min(today - timedelta(days=2), last + timedelta(days=3))
         with as_of(moment(asked)):

@@ -46,6 +46,19 @@ def measures(office: Any, document: Any, plan: list[list]) -> Iterator[tuple[int
         yield m_index, measure, rows
 
 
+def report(lead_user: Any, task: Any, period: date, when: date, *, last: bool, **texts: Any) -> None:
+    """The lead department's progress report for `period`, submitted on `when`; the last one has evidence."""
+    with as_of(moment(when)):
+        services.progress_report_submit(
+            actor=lead_user,
+            task=task,
+            period_start=period,
+            evidence=[pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if last else [],
+            submitted_at=moment(when),
+            **texts,
+        )
+
+
 def seed_history(ctx: dict[str, Any], today: date) -> list:
     """A second document whose tasks fell due in the two quarters before the current one, with their
     reports, close-outs and lapses dated on the days they happened."""
@@ -134,19 +147,14 @@ def _task_history(
         )
         when = min(when, stop - timedelta(days=1))
         percent = min(90, percent + 100 // (len(periods) + 1))
-        with as_of(moment(when)):
-            services.progress_report_submit(
-                actor=lead_user,
-                task=task,
-                text=HISTORY_TEXTS[i % len(HISTORY_TEXTS)],
-                percent=percent,
-                problems="部分基层窗口人员业务不熟练，系统对接存在延迟。" if late else "",
-                next_steps="加强督促指导，确保按期完成目标任务。",
-                coordination="需市大数据局协调打通相关业务系统数据接口。" if profile == "open" else "",
-                period_start=period,
-                evidence=[pdf(f"{task.serial}-{period:%Y%m}-进展材料.pdf")] if i == len(periods) - 1 else [],
-                submitted_at=moment(when),
-            )
+        texts = dict(
+            text=HISTORY_TEXTS[i % len(HISTORY_TEXTS)],
+            percent=percent,
+            problems="部分基层窗口人员业务不熟练，系统对接存在延迟。" if late else "",
+            next_steps="加强督促指导，确保按期完成目标任务。",
+            coordination="需市大数据局协调打通相关业务系统数据接口。" if profile == "open" else "",
+        )
+        report(lead_user, task, period, when, last=i == len(periods) - 1, **texts)
     if closed is None:
         return
     with as_of(moment(closed - timedelta(days=2))):

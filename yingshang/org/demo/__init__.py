@@ -44,15 +44,9 @@ def seed(ctx: dict[str, Any]) -> None:
     rows += [(*row, kinds.SUB_UNIT) for row in SUB_UNITS]
     departments: dict[str, Department] = {}
     for order, (code, name, short, aliases, parent, kind) in enumerate(rows, start=1):
+        names: dict[str, Any] = {"code": code, "name": name, "short_name": short, "aliases": aliases}
         departments[code] = services.department_create(
-            actor=None,
-            code=code,
-            name=name,
-            short_name=short,
-            aliases=aliases,
-            kind=kind,
-            parent=departments[parent] if parent else None,
-            sort_order=order,
+            actor=None, kind=kind, parent=departments[parent] if parent else None, sort_order=order, **names
         )
     enterprise = services.enterprise_create(
         actor=None, credit_code="91370100MA3C8XYR28", name="示例科技有限公司"
