@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bench.common import bench_account
+from bench.db import vacuum_analyze
 from yingshang.appeals import deadlines
 from yingshang.appeals.models import Appeal, Dispatch, FollowUp, Reply
 from yingshang.appeals.office_settings import CATEGORY_LIMITS
@@ -126,17 +127,9 @@ def generate(
                 sign_due, reply_due = deadline_cache[key]
                 sign_deadline, reply_deadline = sign_due.at, reply_due.at
                 sign_provisional, reply_provisional = sign_due.provisional, reply_due.provisional
-            signed_at = None
-            if state in {"signed", "replied", "concluded"} or (state == "closed" and dispatched):
-                signed_at = dispatched_at + timedelta(hours=rng.choice([0.3, 1, 2, 3, 5, 30]))
-            replied_at = None
-            if state in {"replied", "concluded"}:
-                replied_at = signed_at + timedelta(hours=rng.choice([20, 40, 70, 100, 300]))  # type: ignore[operator]
-            concluded_at = None
-            if state == "concluded":
-                concluded_at = replied_at + timedelta(hours=rng.choice([24, 48]))  # type: ignore[operator]
-            elif state == "closed":
-                concluded_at = received + timedelta(hours=5)
+            signed_at, replied_at, concluded_at = _handling_times(
+                rng, state, dispatched, received, dispatched_at
+            )
             appeals.append(
                 (
                     appeal_id,
@@ -241,11 +234,24 @@ def generate(
             writer.write("appeals_followup", FOLLOWUP_COLUMNS, followups)
         log(f"{made}/{total} ({time.monotonic() - started:.0f} s)")
     writer.reset_sequences()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            # VACUUM sets the visibility map, so counts on the list's indexes are index-only scans.
-            for table in ("appeals_appeal", "appeals_dispatch", "appeals_reply", "appeals_followup"):
-                cursor.execute(f"VACUUM ANALYZE {table}")
+    # VACUUM sets the visibility map, so counts on the list's indexes are index-only scans.
+    vacuum_analyze("appeals_appeal", "appeals_dispatch", "appeals_reply", "appeals_followup")
+
+
+def _handling_times(
+    rng: random.Random, state: str, dispatched: bool, received: datetime, dispatched_at: datetime
+) -> tuple[datetime | None, datetime | None, datetime | None]:
+    """When an appeal in `state` was signed, replied to and concluded (None: not yet)."""
+    signed_at = replied_at = concluded_at = None
+    if state in {"signed", "replied", "concluded"} or (state == "closed" and dispatched):
+        signed_at = dispatched_at + timedelta(hours=rng.choice([0.3, 1, 2, 3, 5, 30]))
+    if signed_at is not None and state in {"replied", "concluded"}:
+        replied_at = signed_at + timedelta(hours=rng.choice([20, 40, 70, 100, 300]))
+    if replied_at is not None and state == "concluded":
+        concluded_at = replied_at + timedelta(hours=rng.choice([24, 48]))
+    elif state == "closed":
+        concluded_at = received + timedelta(hours=5)
+    return signed_at, replied_at, concluded_at
 
 
 def _departments() -> list[int]:

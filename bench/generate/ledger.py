@@ -100,6 +100,44 @@ def bench_users() -> dict[str, User]:
     return {u.username: u for u in User.objects.filter(username__startswith="gen_")}
 
 
+def _state(roll: float) -> str:
+    """15 % closed, 3 % close requested, 2 % cancelled, the rest in progress."""
+    if roll < 0.15:
+        return wf.CLOSED
+    if roll < 0.18:
+        return wf.CLOSE_REQUESTED
+    if roll < 0.20:
+        return wf.CANCELLED
+    return wf.IN_PROGRESS
+
+
+def _departments_and_accounts(count: int) -> list[Department]:
+    """`count` generated departments (made when missing) and the gen_* accounts."""
+    with transaction.atomic():
+        existing = Department.objects.filter(code__startswith="GEN-").count()
+        new_departments = [
+            Department(
+                code=f"GEN-{i:03d}",
+                name=f"生成测试单位{i:03d}",
+                short_name=f"测试单位{i:03d}",
+                sort_order=1000 + i,
+            )
+            for i in range(existing + 1, count + 1)
+        ]
+        Department.objects.bulk_create(new_departments, batch_size=500)
+        departments = list(Department.objects.filter(code__startswith="GEN-").order_by("code")[:count])
+        for d in departments:
+            d.path = f"/{d.pk}/"
+        Department.objects.bulk_update(departments, ["path"], batch_size=500)
+        for username, roles, dept in [
+            ("gen_office", {r.OFFICE}, None),
+            ("gen_leader", {r.LEADER}, None),
+            ("gen_liaison", {r.LIAISON}, departments[0]),
+        ]:
+            bench_account(username, "", roles, dept)
+    return departments
+
+
 def generate(
     scale: str,
     *,
@@ -113,30 +151,7 @@ def generate(
     today = timezone.localdate()
     log(f"generating ledger test data at scale {scale}: {n}")
 
-    with transaction.atomic():
-        existing = Department.objects.filter(code__startswith="GEN-").count()
-        new_departments = [
-            Department(
-                code=f"GEN-{i:03d}",
-                name=f"生成测试单位{i:03d}",
-                short_name=f"测试单位{i:03d}",
-                sort_order=1000 + i,
-            )
-            for i in range(existing + 1, n["departments"] + 1)
-        ]
-        Department.objects.bulk_create(new_departments, batch_size=500)
-        departments = list(
-            Department.objects.filter(code__startswith="GEN-").order_by("code")[: n["departments"]]
-        )
-        for d in departments:
-            d.path = f"/{d.pk}/"
-        Department.objects.bulk_update(departments, ["path"], batch_size=500)
-        for username, roles, dept in [
-            ("gen_office", {r.OFFICE}, None),
-            ("gen_leader", {r.LEADER}, None),
-            ("gen_liaison", {r.LIAISON}, departments[0]),
-        ]:
-            bench_account(username, "", roles, dept)
+    departments = _departments_and_accounts(n["departments"])
     categories = list(Category.objects.filter(is_active=True))
     rules = w.Rules.current()
     ct = ContentType.objects.get_for_model(Task)
@@ -179,15 +194,7 @@ def generate(
                     ongoing = rnd.random() < 0.2
                     deadline = None if ongoing else today + timedelta(days=rnd.randint(-60, 400))
                     roll = rnd.random()
-                    state = (
-                        wf.CLOSED
-                        if roll < 0.15
-                        else wf.CLOSE_REQUESTED
-                        if roll < 0.18
-                        else wf.CANCELLED
-                        if roll < 0.20
-                        else wf.IN_PROGRESS
-                    )
+                    state = _state(roll)
                     leads = rnd.sample(range(len(departments)), 2 if rnd.random() < 0.1 else 1)
                     cos = [
                         c for c in rnd.sample(range(len(departments)), rnd.randint(0, 3)) if c not in leads
