@@ -51,10 +51,15 @@ test: install
 # The journeys in a process of their own: Playwright's event loop must not share a process with the ORM tests.
 	$(if $(PYTEST_ARGS),,$(BIN)/pytest -p no:cacheprovider -m browser)
 
+# The quick loop: everything but the `slow` checks and the browser journeys (`make test` runs those too).
+test-fast: install
+	$(PY) manage.py collectstatic --noinput -v0
+	$(BIN)/pytest -n 2 --dist loadgroup -m "not slow and not browser" $(PYTEST_ARGS)
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy config yingshang
+	$(BIN)/mypy config yingshang bench
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "yingshang.assessment",
     "yingshang.dashboard",
     "yingshang.routing",
+    "bench",  # benchmarks, data generators and the load scenario: their management commands
 ]
 
 MIDDLEWARE = [

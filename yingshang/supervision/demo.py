@@ -1,6 +1,7 @@
 """Demo supervision: orders on ledger tasks and findings, leader instructions, inspections with findings in
 every state, typical cases published over the past two quarters, and the reminders due today.
-Everything goes through the services; dates of past events are then moved back so the history looks lived."""
+Everything goes through the services, past events at the time they happened (`as_of`); the deadlines of a few
+current items are set afterwards to show them overdue or due soon."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from yingshang.org.demo.history import as_of, at, department_liaison, pdf, quarter_start
 from yingshang.workdays.calendar import add_workdays
 
 from . import services
@@ -19,19 +21,15 @@ PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
     b"\x00\x00\x00\x0cIDATx\x9cc\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82"
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _photo(name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, PNG, content_type="image/png")
 
 
-def _pdf(name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
-
-
-def _backdate(model: Any, pk: int, **fields: Any) -> None:
-    model.objects.filter(pk=pk).update(**fields)
+def _set_deadline(model: Any, pk: int, **deadlines: dt.date) -> None:
+    """A current item shown overdue or due soon: a deadline the services would refuse, set afterwards."""
+    model.objects.filter(pk=pk).update(**deadlines)
 
 
 def seed(ctx: dict[str, Any]) -> None:
@@ -115,7 +113,7 @@ def seed(ctx: dict[str, Any]) -> None:
                     finding=finding,
                     action="report",
                     data={"report": "已完成整改：召开专题会，逐项对照整改，并建立长效机制。"},
-                    evidence=[_pdf("整改报告.pdf")],
+                    evidence=[pdf("整改报告.pdf")],
                 )
             if state in {"verified", "closed"}:
                 services.finding_transition(
@@ -132,7 +130,7 @@ def seed(ctx: dict[str, Any]) -> None:
                 )
             if state in {"assigned_overdue"}:
                 deadline = today - dt.timedelta(days=8)
-            _backdate(
+            _set_deadline(
                 Finding,
                 finding.pk,
                 rectification_deadline=deadline if state != "assigned" else add_workdays(today, 2),
@@ -159,7 +157,7 @@ def seed(ctx: dict[str, Any]) -> None:
         if state == "concluded":
             services.instruction_transition(actor=leader, instruction=instruction, action="conclude")
         instructions.append(instruction)
-    _backdate(Instruction, instructions[1].pk, deadline=add_workdays(today, 2))
+    _set_deadline(Instruction, instructions[1].pk, deadline=add_workdays(today, 2))
 
     # Supervision orders: on ledger tasks where the ledger demo made some, and on findings.
     targets: list[Any] = [
@@ -168,14 +166,16 @@ def seed(ctx: dict[str, Any]) -> None:
     targets += [f for f in findings if f.state == "assigned"][:2]
     orders: list[SupervisionOrder] = []
     levels = ["listed", "key", "normal", "key", "normal"]
-    for target, level in zip(targets, levels, strict=False):
-        order = services.order_issue(
-            actor=office,
-            target=target,
-            level=level,
-            requirement="请对照任务要求查找差距，明确整改措施和完成时限，按时书面答复。",
-            reply_deadline=add_workdays(today, 5),
-        )
+    for n, (target, level) in enumerate(zip(targets, levels, strict=False)):
+        # The second was issued a fortnight ago and is past its reply deadline now.
+        with as_of(now - dt.timedelta(days=15) if n == 1 else now):
+            order = services.order_issue(
+                actor=office,
+                target=target,
+                level=level,
+                requirement="请对照任务要求查找差距，明确整改措施和完成时限，按时书面答复。",
+                reply_deadline=add_workdays(today, -3 if n == 1 else 5),
+            )
         orders.append(order)
     if orders:
         first = orders[0]
@@ -192,13 +192,6 @@ def seed(ctx: dict[str, Any]) -> None:
                 order=first,
                 action="answer",
                 data={"reply": "已制定整改方案，明确责任人和时间表，本月底前完成。"},
-            )
-        if len(orders) > 1:
-            _backdate(
-                SupervisionOrder,
-                orders[1].pk,
-                reply_deadline=add_workdays(today, -3),
-                issued_at=now - dt.timedelta(days=15),
             )
 
     # Typical cases over the past two quarters (published ones feed the assessment and the bulletin).
@@ -283,8 +276,8 @@ def seed(ctx: dict[str, Any]) -> None:
 # --- history of the two quarters before the current one ------------------------------------------------
 # Inspections with findings whose rectification fell due then (most closed in time, some late, some returned)
 # and supervision orders due then (most concluded in time, some answered late, one never answered), so the
-# frozen quarterly assessments rank on supervision facts. The services only accept deadlines from today on
-# and stamp each step "now", so each record is made through them and then given the dates it really had.
+# frozen quarterly assessments rank on supervision facts. Each step runs through the services on the day it
+# happened (`as_of`), so the deadlines they check and the times they stamp are the ones of that day.
 
 # (quarter 0|1 (two back|one back), day in quarter of the inspection, place, mode, summary,
 #  [(finding, department code, rectification days after the inspection, outcome)])
@@ -377,52 +370,23 @@ HISTORY_ORDERS: list[tuple[str, int, int, str]] = [
 ]
 
 
-def _quarter_start(today: dt.date, back: int) -> dt.date:
-    month = ((today.month - 1) // 3) * 3 + 1 - 3 * back
-    year = today.year
-    while month < 1:
-        month += 12
-        year -= 1
-    return dt.date(year, month, 1)
-
-
-def _at(day: dt.date, hour: int = 10) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, 0)))
-
-
 def _department_handler(ctx: dict[str, Any], department: Any) -> Any:
-    from yingshang.org import roles as r
-    from yingshang.org import services as org_services
-    from yingshang.org.demo import DEMO_PASSWORD
     from yingshang.org.models import User
 
     staff = services.department_people([department.pk]).get(department.pk, {"liaison": []})["liaison"]
     if staff:
         return User.objects.get(pk=staff[0])
-    username = f"liaison_{department.code.lower()}"
-    user = org_services.user_create(
-        actor=None,
-        username=username,
-        password=DEMO_PASSWORD,
-        real_name=f"{department.display_name}联络员",
-        roles={r.LIAISON},
-        department=department,
-        must_change_password=False,
-    )
-    ctx["users"][username] = user
-    return user
+    return department_liaison(ctx, department.code)
 
 
 def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
-    from yingshang.core.events import timeline_at
-
     users, departments = ctx["users"], ctx["departments"]
     office, inspector = users["office"], users["inspector"]
-    quarters = [_quarter_start(today, 2), _quarter_start(today, 1)]
+    quarters = [quarter_start(today, 2), quarter_start(today, 1)]
     findings: list[tuple[Finding, str]] = []
     for quarter, day, place, mode, summary, items in HISTORY_INSPECTIONS:
         on = quarters[quarter] + dt.timedelta(days=day)
-        with timeline_at(_at(on)):
+        with as_of(at(on)):
             inspection = services.inspection_create(
                 actor=inspector,
                 date=on,
@@ -432,22 +396,16 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
                 summary=summary,
                 photos=[_photo(f"现场照片{on:%Y%m%d}.png")],
             )
-            for text, code, days, outcome in items:
+        for text, code, days, outcome in items:
+            with as_of(at(on, 16)):
                 finding = services.finding_create(
                     actor=inspector,
                     inspection=inspection,
                     description=text,
                     department=departments[code],
-                    rectification_deadline=today,
-                )
-                _backdate(
-                    Finding,
-                    finding.pk,
                     rectification_deadline=on + dt.timedelta(days=days),
-                    created_at=_at(on, 16),
                 )
-                finding.refresh_from_db()
-                findings.append((finding, outcome))
+            findings.append((finding, outcome))
     # Orders come before the findings move on: an order is issued on an item still open.
     for target_key, quarter, day, outcome in HISTORY_ORDERS:
         kind, key = target_key.split(":")
@@ -467,7 +425,7 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
                 continue
         deadline = quarters[quarter] + dt.timedelta(days=day)
         issued = deadline - dt.timedelta(days=12)
-        with timeline_at(_at(issued)):
+        with as_of(at(issued)):
             order = services.order_issue(
                 actor=office,
                 target=target,
@@ -475,21 +433,16 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
                 requirement="该任务进度滞后、未按期反馈进展，请说明原因，提出补救措施和完成时限，按期书面答复。"
                 if kind == "task"
                 else "请对照问题清单逐项落实整改，明确责任人和完成时限，按期书面答复。",
-                reply_deadline=today,
+                reply_deadline=deadline,
             )
         handler = _department_handler(ctx, order.department)
         signed = issued + dt.timedelta(days=1)
         answered = deadline + dt.timedelta(days=9) if outcome == "late" else deadline - dt.timedelta(days=3)
         answered = min(answered, today - dt.timedelta(days=3))  # loaded early in a quarter: nothing ahead
-        with timeline_at(_at(signed)):
+        with as_of(at(signed)):
             services.order_transition(actor=handler, order=order, action="sign")
-        dates: dict[str, Any] = {
-            "reply_deadline": deadline,
-            "issued_at": _at(issued),
-            "signed_at": _at(signed),
-        }
         if outcome != "open":
-            with timeline_at(_at(answered)):
+            with as_of(at(answered)):
                 services.order_transition(
                     actor=handler,
                     order=order,
@@ -500,12 +453,10 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
                         else "已成立整改专班，问题已整改到位，相关制度已修订印发，佐证材料已报送。"
                     },
                 )
-            with timeline_at(_at(answered + dt.timedelta(days=2))):
+            with as_of(at(answered + dt.timedelta(days=2))):
                 services.order_transition(
                     actor=office, order=order, action="conclude", data={"note": "答复情况属实，予以办结。"}
                 )
-            dates.update(answered_at=_at(answered), concluded_at=_at(answered + dt.timedelta(days=2)))
-        _backdate(SupervisionOrder, order.pk, **dates)
     for finding, outcome in findings:
         if outcome == "open":
             continue
@@ -513,18 +464,17 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
         deadline = finding.rectification_deadline
         reported = deadline + dt.timedelta(days=6) if outcome == "late" else deadline - dt.timedelta(days=4)
         reported = min(reported, today - dt.timedelta(days=5))
-        with timeline_at(_at(reported)):
+        with as_of(at(reported)):
             services.finding_transition(
                 actor=handler,
                 finding=finding,
                 action="report",
                 data={"report": "已完成整改：对照问题逐项整改，修订办事指南并开展窗口人员专题培训。"},
-                evidence=[_pdf("整改报告.pdf")],
+                evidence=[pdf("整改报告.pdf")],
             )
-        dates = {"reported_at": _at(reported)}
         checked = reported + dt.timedelta(days=3)
         if outcome == "returned":
-            with timeline_at(_at(checked)):
+            with as_of(at(checked)):
                 services.finding_transition(
                     actor=inspector,
                     finding=finding,
@@ -532,11 +482,9 @@ def _seed_history(ctx: dict[str, Any], today: dt.date) -> None:
                     data={"reason": "回访发现问题仍然存在，整改不到位，请重新整改。"},
                 )
         elif outcome in {"ontime", "late"}:
-            with timeline_at(_at(checked)):
+            with as_of(at(checked)):
                 services.finding_transition(
                     actor=inspector, finding=finding, action="verify", data={"note": "经回访核实，整改到位。"}
                 )
-            with timeline_at(_at(checked + dt.timedelta(days=1))):
+            with as_of(at(checked + dt.timedelta(days=1))):
                 services.finding_transition(actor=office, finding=finding, action="close")
-            dates.update(verified_at=_at(checked), closed_at=_at(checked + dt.timedelta(days=1)))
-        _backdate(Finding, finding.pk, **dates)

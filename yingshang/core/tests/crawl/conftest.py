@@ -1,5 +1,7 @@
-"""The demo city (`seed_demo`) loaded once for the crawl tests and rolled back after them, and each role's
-crawl done once and shared by the tests that read it."""
+"""The demo city (`seed_demo`) loaded once for every test of this package — the crawls and the checks of the
+demo itself — and rolled back after them; each role's crawl done once and shared by the tests that read it.
+The tests are in one xdist group, so one worker loads the city, and marked `slow` (loading it is most of a
+minute's work): `make test` runs them, `make test-fast` does not."""
 
 import io
 
@@ -37,7 +39,7 @@ def demo_city(django_db_setup, django_db_blocker):
                 "user_create",
                 lambda **kw: create(**{**kw, "username": signed_in_as(kw["username"])}),
             )
-            call_command("seed_demo", stdout=io.StringIO())
+            call_command("seed_demo", "--if-empty", stdout=io.StringIO())
         yield
         transaction.set_rollback(True)
 

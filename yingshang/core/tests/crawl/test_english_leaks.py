@@ -16,7 +16,7 @@ from yingshang.org.roles import ROLE_BITS
 from .conftest import ROLES
 
 # One worker loads the demo city once for every crawl (make test runs with --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl"), pytest.mark.slow]
 
 ALLOWED = [
     re.compile(r"^\{.*\}$", re.MULTILINE),  # an audit record's before/after values (a JSON object per line)

@@ -5,7 +5,7 @@ import pytest
 from .conftest import ANONYMOUS, PUBLIC_START, ROLES
 
 # One worker loads the demo city once for every crawl (make test runs with --dist loadgroup).
-pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl")]
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("crawl"), pytest.mark.slow]
 
 
 @pytest.mark.parametrize("account", ROLES)

@@ -2,12 +2,13 @@
 
 import pytest
 
+from bench.generate.workbook import build_workbook
 from yingshang.audit.models import AuditRecord
 from yingshang.core import bulk
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.events import timeline_for
 from yingshang.ledger import services as ledger_services
-from yingshang.ledger.importing import benchmarks, commit
+from yingshang.ledger.importing import commit
 from yingshang.ledger.importing.services import ledger_import
 from yingshang.ledger.models import Measure, PolicyDocument, Task, TaskDepartment
 
@@ -20,7 +21,7 @@ def plan(db, make_department, office_user):
     for i in range(40):
         make_department(f"示例市基准测试第{i}局", short_name=f"市基准{i}局", code=f"B{i:03d}")
         names.append(f"市基准{i}局")
-    return benchmarks.build_workbook(ROWS, names)
+    return build_workbook(ROWS, names)
 
 
 def test_bulk_rows_match_what_task_create_writes(plan, office_user):
@@ -108,16 +109,3 @@ def test_preview_parse_is_reused_on_confirm(plan, office_user):
         actor=office_user, name="大表.xlsx", data=b"", dry_run=False, parsed=preview.result
     )
     assert outcome.committed and Task.objects.count() == ROWS
-
-
-def test_bench_import_leaves_the_database_as_it_was(db):
-    lines = list(benchmarks.bench_import("tiny"))
-    assert [line["bench"] for line in lines] == [
-        "ledger_import_dry_run",
-        "ledger_import_commit",
-        "ledger_import_dry_run_plus_commit",
-        "ledger_import_reimport_dry_run_from_file",
-        "ledger_import_errors",
-    ]
-    assert lines[-1]["value"] == 0
-    assert Task.objects.count() == 0 and PolicyDocument.objects.count() == 0

@@ -1,7 +1,6 @@
 """No Django superuser outside development; demo data never in production and loaded only once."""
 
 import pytest
-from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.test import override_settings
 
@@ -32,50 +31,3 @@ def test_seed_demo_refuses_in_production(db):
     with pytest.raises(CommandError, match="不能在生产环境运行"):
         call_command("seed_demo")
     assert not User.objects.exists()
-
-
-def _counts():
-    return {
-        model._meta.label: model._default_manager.count()
-        for model in apps.get_models()
-        if model._meta.app_label
-        in {"org", "core", "workdays", "ledger", "appeals", "supervision", "assessment"}
-    }
-
-
-@pytest.mark.slow
-def test_seed_demo_second_run_keeps_every_record(db, capsys):
-    call_command("seed_demo", "--if-empty")
-    first = _counts()
-    from yingshang.org.demo import ACCOUNTS
-
-    assert first["org.Department"] >= 40
-    assert set(User.objects.values_list("username", flat=True)) >= {a[0] for a in ACCOUNTS}
-    passwords = dict(User.objects.values_list("username", "password"))
-    call_command("seed_demo", "--if-empty")
-    assert _counts() == first
-    assert dict(User.objects.values_list("username", "password")) == passwords
-    assert "已有数据，跳过演示数据加载" in capsys.readouterr().out
-    with pytest.raises(CommandError, match="只能加载到空数据库"):
-        call_command("seed_demo")
-
-
-def test_demo_accounts_need_no_change_and_no_second_factor_in_development(db, client):
-    from django.urls import reverse
-
-    from yingshang.org import demo
-
-    call_command("seed_demo")
-    # Smart dispatch can be shown: the demo trains a model from its own history.
-    from yingshang.appeals.models import Appeal
-    from yingshang.routing import services as routing
-
-    handled = Appeal.objects.exclude(main_department=None).order_by("id").first()
-    assert handled is not None
-    assert routing.suggest_departments(f"{handled.title}\n{handled.description}")
-    with override_settings(OTP_REQUIRED_ROLES=[]):
-        for username, *_ in demo.ACCOUNTS:
-            client.post(reverse("org:login"), {"username": username, "password": demo.DEMO_PASSWORD})
-            # follow: the leader lands on the cockpit
-            assert client.get("/", follow=True).status_code == 200, username
-            client.post(reverse("org:logout"))

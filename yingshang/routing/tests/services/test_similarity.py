@@ -57,18 +57,6 @@ def test_empty_text_matches_nothing(db):
     assert similarity.near_duplicates("……") == []
 
 
-def test_benchmark_generator_rows_are_found_by_the_index(db):
-    from yingshang.routing.management.commands import routing_generate as gen
-
-    gen.generate(600)
-    assert gen.generated_count() == 600
-    assert SimilarityBand.objects.count() == 600 * similarity.BANDS
-    gen.generate(700)  # extends, does not start again
-    assert gen.generated_count() == 700
-    found = similarity.near_duplicates(gen.edited(gen.probe_text(3)))
-    assert [m.appeal_id for m in found] == [gen.BASE_ID + 3]
-
-
 def test_index_new_text_inserts_and_falls_back_to_replace_when_already_indexed(db):
     text = "开发区纬二路排水管网堵塞，雨天厂区积水严重，请协调疏通"
     similarity.index_new_text(appeal_id=901, text=text, title="排水管网堵塞")
