@@ -322,7 +322,7 @@ def _seal_hashes(positions: list[int], chunk: int = 1000) -> dict[int, str]:
 def verification_request(*, actor: Any) -> AuditVerification:
     """Queue a verification of the whole chain; the job fills in the result."""
     if not can_verify_audit_chain(actor):
-        raise PermissionRefused("只有审计管理员可以校验审计链。")
+        raise PermissionRefused("只有审计管理员可以校验审计链。", code="audit.verify_forbidden")
     from .jobs import run_verification
 
     with transaction.atomic():

@@ -51,15 +51,21 @@ class SettingDefinition:
             else:
                 value = str(raw)
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed(f"“{self.label}”的取值无效。", fields={self.key: ["取值无效。"]}) from exc
+            raise ValidationFailed(
+                f"“{self.label}”的取值无效。", code="core.setting_invalid", fields={self.key: ["取值无效。"]}
+            ) from exc
         if self.kind in {"int", "decimal"}:
             if self.minimum is not None and value < self.minimum:
                 raise ValidationFailed(
-                    f"“{self.label}”不能小于 {self.minimum:g}。", fields={self.key: ["取值过小。"]}
+                    f"“{self.label}”不能小于 {self.minimum:g}。",
+                    code="core.setting_too_small",
+                    fields={self.key: ["取值过小。"]},
                 )
             if self.maximum is not None and value > self.maximum:
                 raise ValidationFailed(
-                    f"“{self.label}”不能大于 {self.maximum:g}。", fields={self.key: ["取值过大。"]}
+                    f"“{self.label}”不能大于 {self.maximum:g}。",
+                    code="core.setting_too_large",
+                    fields={self.key: ["取值过大。"]},
                 )
         return value
 
@@ -142,7 +148,9 @@ def office_setting_change(
     from .models import OfficeSetting
 
     if key not in REGISTRY:
-        raise ValidationFailed("未知的设置项。", fields={"key": ["未知的设置项。"]})
+        raise ValidationFailed(
+            "未知的设置项。", code="core.setting_unknown", fields={"key": ["未知的设置项。"]}
+        )
     definition = REGISTRY[key]
     value = definition.coerce(raw_value)
     when = effective_from or timezone.now()
@@ -151,7 +159,9 @@ def office_setting_change(
     try:
         row.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed("该生效时间已有一条设置，请换一个时间。") from exc
+        raise ValidationFailed(
+            "该生效时间已有一条设置，请换一个时间。", code="core.setting_time_taken"
+        ) from exc
     row.save()
     cache = _request_rows.get()
     if cache is not None:

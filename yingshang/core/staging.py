@@ -62,7 +62,7 @@ def get_for_owner(*, actor: Any, kind: str, token: str) -> StagedImport:
     it); the owner's expired or already imported preview is StagedImportGone with a message saying which."""
     staged = StagedImport.objects.filter(token=token, kind=kind, owner_id=getattr(actor, "pk", None)).first()
     if staged is None:
-        raise NotFound("导入预览不存在。")
+        raise NotFound("导入预览不存在。", code="core.staged_import_missing")
     if staged.consumed_at is not None or staged.expires_at <= timezone.now():
         raise StagedImportGone(_gone_message(staged))
     return staged

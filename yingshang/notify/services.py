@@ -72,7 +72,7 @@ def notify_many(messages: Sequence[Message], *, fast: bool = False) -> list[Noti
 
     for m in messages:
         if m.kind not in KINDS:
-            raise ValidationFailed(f"未知的消息类别：{m.kind}。")
+            raise ValidationFailed(f"未知的消息类别：{m.kind}。", code="notify.unknown_kind")
     wanted = {uid for m in messages for uid in m.recipient_ids if uid}
     if not wanted:
         return []
@@ -246,7 +246,7 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
 def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     """The office sends a given-up delivery again (its attempt count restarts)."""
     if delivery.status != Delivery.Status.FAILED:
-        raise ValidationFailed("只有发送失败的消息可以重发。")
+        raise ValidationFailed("只有发送失败的消息可以重发。", code="notify.retry_not_failed")
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
@@ -269,7 +269,7 @@ def notification_open(*, actor: Any, pk: int) -> Notification:
     try:
         notification = Notification.objects.get(pk=pk, recipient=actor)
     except Notification.DoesNotExist as exc:
-        raise NotFound() from exc
+        raise NotFound(code="notify.notification_missing") from exc
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -281,7 +281,7 @@ def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
     """`choices`: kind -> the channels (besides the inbox) the actor wants for it."""
     unknown = set(choices) - set(KINDS)
     if unknown:
-        raise ValidationFailed("未知的消息类别。")
+        raise ValidationFailed("未知的消息类别。", code="notify.unknown_kind")
     before = {p.kind: p.channels() for p in ChannelPreference.objects.filter(user=actor)}
     for kind in KINDS:
         wanted = choices.get(kind, set())
@@ -301,19 +301,25 @@ def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled:
     from yingshang.org.models import Department
 
     if not can_manage_robots(actor):
-        raise PermissionRefused("只有营商办可以设置单位群机器人。")
+        raise PermissionRefused("只有营商办可以设置单位群机器人。", code="notify.robot_forbidden")
     try:
         department = Department.objects.get(pk=department_id)
     except Department.DoesNotExist as exc:
-        raise NotFound() from exc
+        raise NotFound(code="notify.department_missing") from exc
     url = (url or "").strip()
     if flavor not in WebhookFlavor.values:
-        raise ValidationFailed("请选择机器人类型。", fields={"flavor": ["请选择机器人类型。"]})
+        raise ValidationFailed(
+            "请选择机器人类型。", code="notify.robot_flavor", fields={"flavor": ["请选择机器人类型。"]}
+        )
     robot = DepartmentRobot.objects.filter(department=department).first()
     before = _robot_audit(robot)
     if not url:
         if enabled:
-            raise ValidationFailed("启用前请填写群机器人地址。", fields={"url": ["请填写地址。"]})
+            raise ValidationFailed(
+                "启用前请填写群机器人地址。",
+                code="notify.robot_url_missing",
+                fields={"url": ["请填写地址。"]},
+            )
         if robot is not None:
             robot.delete()
             audit_record(actor=actor, action="notify.robot", obj=department, before=before, after={})
@@ -325,7 +331,9 @@ def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled:
     try:
         robot.full_clean(exclude=["department", "updated_by"])
     except ValidationError as exc:
-        raise ValidationFailed("群机器人地址无效。", fields=validation_error_fields(exc)) from exc
+        raise ValidationFailed(
+            "群机器人地址无效。", code="notify.robot_url_invalid", fields=validation_error_fields(exc)
+        ) from exc
     robot.save()
     audit_record(actor=actor, action="notify.robot", obj=department, before=before, after=_robot_audit(robot))
     return robot

@@ -334,7 +334,9 @@ def commit(kind: str, content: bytes, *, actor: Any, filename: str = "") -> tupl
     """Check again and create every row, or nothing: any problem raises ValidationFailed."""
     report = check(kind, content)
     if not report.ok:
-        raise ValidationFailed(f"导入文件有 {len(report.errors)} 处问题，未导入任何数据。")
+        raise ValidationFailed(
+            f"导入文件有 {len(report.errors)} 处问题，未导入任何数据。", code="org.import_has_errors"
+        )
     if kind == "department":
         result = ImportResult(created=_create_departments(report.rows, actor=actor))
     else:
@@ -355,7 +357,7 @@ def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[D
     while pending:
         ready = [i for i in pending if not i["parent"] or i["parent"] in known]
         if not ready:  # unreachable after check(): cycles are reported there
-            raise ValidationFailed("上级单位相互引用，未导入任何数据。")
+            raise ValidationFailed("上级单位相互引用，未导入任何数据。", code="org.import_parent_cycle")
         for item in ready:
             department = services.department_create(
                 actor=actor,

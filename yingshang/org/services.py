@@ -29,7 +29,13 @@ from .models import (
     PasswordResetLink,
     User,
 )
-from .permissions import can_assign_roles, can_manage_accounts, can_reset_factor, is_second_person
+from .permissions import (
+    can_assign_roles,
+    can_include_in_assessment,
+    can_manage_accounts,
+    can_reset_factor,
+    is_second_person,
+)
 from .workflow import ADMIN_CHANGE
 
 logger = logging.getLogger("yingshang.org")
@@ -45,11 +51,16 @@ def check_role_combination(codes: set[str] | frozenset[str]) -> None:
     """The three admin duties each stand alone: never two on one account, never with a business role."""
     unknown = set(codes) - set(r.ROLE_BITS)
     if unknown:
-        raise ValidationFailed(f"未知角色：{'、'.join(sorted(unknown))}。", fields={"roles": ["未知角色。"]})
+        raise ValidationFailed(
+            f"未知角色：{'、'.join(sorted(unknown))}。",
+            code="org.unknown_role",
+            fields={"roles": ["未知角色。"]},
+        )
     duties = set(codes) & r.ADMIN_DUTIES
     if duties and len(codes) > 1:
         raise ValidationFailed(
             "系统管理员、安全管理员、审计管理员须分设账号，且不得兼任其他角色。",
+            code="org.role_combination",
             fields={"roles": ["角色组合不允许。"]},
         )
 
@@ -58,7 +69,7 @@ def _full_clean(obj: Any, exclude: list[str] | None = None) -> None:
     try:
         obj.full_clean(exclude=exclude)
     except ValidationError as exc:
-        raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+        raise ValidationFailed(code="org.record_invalid", fields=validation_error_fields(exc)) from exc
 
 
 def _department_path(department: Department) -> str:
@@ -118,7 +129,7 @@ def department_update(*, actor: Any, department: Department, **fields: Any) -> D
     }
     unknown = set(fields) - allowed
     if unknown:
-        raise ValidationFailed(f"不能修改：{', '.join(sorted(unknown))}")
+        raise ValidationFailed(f"不能修改：{', '.join(sorted(unknown))}", code="org.department_field")
     fields = {k: v for k, v in fields.items() if getattr(department, k) != v}
     if not fields:
         return department
@@ -127,6 +138,7 @@ def department_update(*, actor: Any, department: Department, **fields: Any) -> D
         if parent is not None and (parent.pk == department.pk or parent.path.startswith(department.path)):
             raise ValidationFailed(
                 "不能把单位调整到其自身或其下属单位之下。",
+                code="org.department_parent",
                 fields={"parent": ["上级单位不能是本单位或其下属单位。"]},
             )
     before = {k: _plain(getattr(department, k)) for k in fields}
@@ -155,8 +167,8 @@ def department_update(*, actor: Any, department: Department, **fields: Any) -> D
 
 def department_set_in_assessment(*, actor: Any, department: Department, included: bool) -> Department:
     """The office decides which units are ranked: a unit an import created stays out until it is included."""
-    if not (getattr(actor, "is_authenticated", False) and actor.has_role(r.OFFICE)):
-        raise PermissionRefused("只有营商办可以决定单位是否纳入考核。")
+    if not can_include_in_assessment(actor):
+        raise PermissionRefused("只有营商办可以决定单位是否纳入考核。", code="org.assessment_forbidden")
     return department_update(actor=actor, department=department, in_assessment=included)
 
 
@@ -179,7 +191,7 @@ def _check_mobile(mobile: str) -> str:
     mobile = "".join((mobile or "").split())
     error = mobile_error(mobile)
     if error:
-        raise ValidationFailed(error, fields={"mobile": [error]})
+        raise ValidationFailed(error, code="org.mobile_invalid", fields={"mobile": [error]})
     return mobile
 
 
@@ -202,7 +214,9 @@ def user_create(
     check_role_combination(set(pending_roles))
     mobile = _check_mobile(mobile)
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed(f"账号“{username}”已存在。", fields={"username": ["账号已存在。"]})
+        raise ValidationFailed(
+            f"账号“{username}”已存在。", code="org.username_taken", fields={"username": ["账号已存在。"]}
+        )
     user = User(
         username=username,
         real_name=real_name,
@@ -218,7 +232,9 @@ def user_create(
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationFailed(
-            "密码不符合要求：" + "".join(exc.messages), fields={"password": exc.messages}
+            "密码不符合要求：" + "".join(exc.messages),
+            code="org.password_policy",
+            fields={"password": exc.messages},
         ) from exc
     user.set_password(password)
     user.password_changed_at = timezone.now()
@@ -241,7 +257,7 @@ def user_create(
 
 def _refuse_self(actor: Any, user: User, message: str) -> None:
     if actor is not None and actor.pk == user.pk:
-        raise PermissionRefused(message, code="own_account")
+        raise PermissionRefused(message, code="org.own_account")
 
 
 def _check_role_change(*, actor: Any, user: User, roles: set[str]) -> None:
@@ -256,6 +272,7 @@ def _check_role_change(*, actor: Any, user: User, roles: set[str]) -> None:
     ):
         raise ValidationFailed(
             "管理职责与业务角色不能在同一账号上互换，请为该人员另建账号。",
+            code="org.role_crossover",
             fields={"roles": ["不能在管理职责与业务角色之间互换。"]},
         )
 
@@ -271,7 +288,7 @@ def user_set_roles(*, actor: Any, user: User, roles: set[str] | frozenset[str]) 
     `actor=None` is the server console (seed data, management commands)."""
     roles = set(roles)
     if actor is not None and not can_assign_roles(actor):
-        raise PermissionRefused("只有安全管理员可以分配角色。")
+        raise PermissionRefused("只有安全管理员可以分配角色。", code="org.roles_forbidden")
     _check_role_change(actor=actor, user=user, roles=roles)
     if roles == user.role_codes and not user.pending_roles:
         return None
@@ -305,7 +322,9 @@ def password_change(*, actor: Any, user: User, new_password: str) -> User:
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationFailed("".join(exc.messages), fields={"new_password1": exc.messages}) from exc
+        raise ValidationFailed(
+            "".join(exc.messages), code="org.password_policy", fields={"new_password1": exc.messages}
+        ) from exc
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.must_change_password = False
@@ -375,7 +394,7 @@ def user_update(
 @transaction.atomic
 def user_set_active(*, actor: Any, user: User, active: bool) -> User:
     if getattr(actor, "pk", None) == user.pk and not active:
-        raise ValidationFailed("不能停用自己正在使用的账号。")
+        raise ValidationFailed("不能停用自己正在使用的账号。", code="org.own_account_disable")
     if user.is_active == active:
         return user
     user.is_active = active
@@ -404,7 +423,9 @@ def generate_password(username: str = "") -> str:
         candidate = "".join(chars)
         if not username or username.lower() not in candidate.lower():
             return candidate
-    raise ValidationFailed("无法为该账号生成符合规则的密码，请更换账号名后重试。")
+    raise ValidationFailed(
+        "无法为该账号生成符合规则的密码，请更换账号名后重试。", code="org.password_generation"
+    )
 
 
 @transaction.atomic
@@ -422,7 +443,7 @@ def user_confirm_pending_roles(*, actor: Any, user: User) -> AdminChangeRequest 
     """The security administrator puts the roles an import asked for into force (or proposes them, when
     they include an admin duty)."""
     if not user.pending_roles:
-        raise ValidationFailed("该账号没有待确认的角色。")
+        raise ValidationFailed("该账号没有待确认的角色。", code="org.no_pending_roles")
     return user_set_roles(actor=actor, user=user, roles=user.pending_role_codes)
 
 
@@ -433,11 +454,19 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 
     name = name.strip()
     if not name:
-        raise ValidationFailed("请填写令牌名称。", fields={"name": ["请填写令牌名称。"]})
+        raise ValidationFailed(
+            "请填写令牌名称。", code="org.token_name_missing", fields={"name": ["请填写令牌名称。"]}
+        )
     if not user.is_active:
-        raise ValidationFailed("该账号已停用，不能签发令牌。", fields={"user": ["账号已停用。"]})
+        raise ValidationFailed(
+            "该账号已停用，不能签发令牌。", code="org.token_user_inactive", fields={"user": ["账号已停用。"]}
+        )
     if user.role_codes & r.ADMIN_DUTIES:
-        raise ValidationFailed("不能为管理员账号签发接口令牌。", fields={"user": ["请选择业务账号。"]})
+        raise ValidationFailed(
+            "不能为管理员账号签发接口令牌。",
+            code="org.token_admin_user",
+            fields={"user": ["请选择业务账号。"]},
+        )
     raw = "ys_" + secrets.token_urlsafe(32)
     token = ApiToken(name=name, user=user, token_hash=token_digest(raw), prefix=raw[:8])
     _full_clean(token)
@@ -451,10 +480,10 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token: ApiToken) -> ApiToken:
     if token.revoked_at is not None:
-        raise ValidationFailed("该令牌已经吊销。")
+        raise ValidationFailed("该令牌已经吊销。", code="org.token_revoked")
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
     if updated != 1:
-        raise ValidationFailed("该令牌已经吊销。")
+        raise ValidationFailed("该令牌已经吊销。", code="org.token_revoked")
     token.refresh_from_db(fields=["revoked_at"])
     audit_record(actor=actor, action="api_token.revoke", obj=token, before={"revoked_at": None})
     return token
@@ -509,6 +538,7 @@ def account_open(
     if not (mobile.strip() or email.strip()):
         raise ValidationFailed(
             "请填写本人的手机号或邮箱：设置密码的链接只发给本人。",
+            code="org.contact_missing",
             fields={"mobile": ["请填写手机号或邮箱。"]},
         )
     user = user_create(
@@ -532,9 +562,12 @@ def account_open(
 def _issue_reset_link(*, actor: Any, user: User, first: bool = False, proposed_by: Any = None) -> None:
     contacts = _contacts(user)
     if not contacts:
-        raise ValidationFailed("该账号没有登记本人的手机号或邮箱，无法发送重置链接。请先补充联系方式。")
+        raise ValidationFailed(
+            "该账号没有登记本人的手机号或邮箱，无法发送重置链接。请先补充联系方式。",
+            code="org.contact_missing",
+        )
     if not user.is_active:
-        raise ValidationFailed("该账号已停用，请先启用。")
+        raise ValidationFailed("该账号已停用，请先启用。", code="org.account_inactive")
     now = timezone.now()
     # Only the newest link works.
     PasswordResetLink.objects.filter(user=user, used_at__isnull=True, expires_at__gt=now).update(
@@ -615,18 +648,20 @@ def password_reset_complete(*, raw: str, new_password: str) -> User:
 
     link = usable_reset_link(raw)
     if link is None:
-        raise ValidationFailed(INVALID_LINK, code="reset_link_invalid")
+        raise ValidationFailed(INVALID_LINK, code="org.reset_link_invalid")
     user = link.user
     try:
         validate_password(new_password, user)
     except ValidationError as exc:
-        raise ValidationFailed("".join(exc.messages), fields={"new_password1": exc.messages}) from exc
+        raise ValidationFailed(
+            "".join(exc.messages), code="org.password_policy", fields={"new_password1": exc.messages}
+        ) from exc
     now = timezone.now()
     claimed = PasswordResetLink.objects.filter(pk=link.pk, used_at__isnull=True, expires_at__gt=now).update(
         used_at=now
     )
     if claimed != 1:
-        raise ValidationFailed(INVALID_LINK, code="reset_link_invalid")
+        raise ValidationFailed(INVALID_LINK, code="org.reset_link_invalid")
     user.set_password(new_password)
     user.password_changed_at = now
     user.must_change_password = False
@@ -644,10 +679,13 @@ def user_reset_password(*, actor: Any, user: User) -> AdminChangeRequest | None:
     For an admin-duty account, or one whose contact an administrator changed in the last days (the link
     would go where the administrator chose), it is a proposal a second admin-duty account must confirm."""
     if actor is not None and not can_manage_accounts(actor):
-        raise PermissionRefused("只有系统管理员可以重置密码。")
+        raise PermissionRefused("只有系统管理员可以重置密码。", code="org.reset_forbidden")
     _refuse_self(actor, user, "不能在这里重置自己的密码，请使用“修改密码”。")
     if not _contacts(user):
-        raise ValidationFailed("该账号没有登记本人的手机号或邮箱，无法发送重置链接。请先补充联系方式。")
+        raise ValidationFailed(
+            "该账号没有登记本人的手机号或邮箱，无法发送重置链接。请先补充联系方式。",
+            code="org.contact_missing",
+        )
     recent_contact = (
         user.contact_changed_at is not None
         and timezone.now() - user.contact_changed_at < RECENT_CONTACT_CHANGE
@@ -677,12 +715,14 @@ def admin_account_bootstrap(
     installation. Refused when an active account of that duty exists, unless `allow_another`; the holder
     changes the password and enrols the second factor at the first sign-in."""
     if duty not in r.ADMIN_DUTIES:
-        raise ValidationFailed(f"只能创建管理员账号（{'、'.join(sorted(r.ADMIN_DUTIES))}）。")
+        raise ValidationFailed(
+            f"只能创建管理员账号（{'、'.join(sorted(r.ADMIN_DUTIES))}）。", code="org.not_admin_duty"
+        )
     exists = User.objects.filter(is_active=True, roles=r.ROLE_BITS[duty]).exists()
     if exists and not allow_another:
         raise ValidationFailed(
             f"已有启用的{r.ROLE_LABELS[duty]}账号；确需再建一个，请加 --another，并由现任管理员知悉。",
-            code="duty_exists",
+            code="org.duty_exists",
         )
     user = user_create(
         actor=None,
@@ -714,7 +754,7 @@ def user_reset_factor(*, actor: Any, user: User, reason: str = "") -> AdminChang
     sign-in. For an admin-duty account it is a proposal a second admin-duty account must confirm.
     `actor=None` is the recovery command on the server console."""
     if actor is not None and not can_reset_factor(actor):
-        raise PermissionRefused("只有安全管理员可以重置动态口令。")
+        raise PermissionRefused("只有安全管理员可以重置动态口令。", code="org.factor_reset_forbidden")
     _refuse_self(actor, user, "不能重置自己的动态口令，须由其他安全管理员办理。")
     if actor is not None and _needs_second_person(user):
         return _propose(actor=actor, kind=AdminChangeRequest.Kind.FACTOR_RESET, target=user)
@@ -761,7 +801,7 @@ def _propose(
     if AdminChangeRequest.objects.filter(
         target=target, kind=kind, state=AdminChangeRequest.State.PENDING
     ).exists():
-        raise ValidationFailed("该账号已有一项同类申请等待确认，请先处理那一项。", code="already_pending")
+        raise ValidationFailed("该账号已有一项同类申请等待确认，请先处理那一项。", code="org.change_pending")
     now = timezone.now()
     change = AdminChangeRequest(
         kind=kind,
@@ -804,7 +844,7 @@ def admin_change_decide(*, actor: Any, change: AdminChangeRequest, action: str) 
     """Confirm (the change takes effect now) or reject a proposal. A proposal past its deadline expires
     instead, whatever was asked."""
     if action not in ("confirm", "reject"):
-        raise ValidationFailed("未知的操作。", code="unknown_action")
+        raise ValidationFailed("未知的操作。", code="org.unknown_decision")
     now = timezone.now()
     if change.state == AdminChangeRequest.State.PENDING and change.expires_at <= now:
         apply_transition(change, workflow=ADMIN_CHANGE, user=actor, action="expire", predicates=_PREDICATES)
@@ -829,7 +869,9 @@ def _carry_out(change: AdminChangeRequest, *, actor: Any) -> None:
     if change.kind == AdminChangeRequest.Kind.ROLES:
         roles = set(change.payload["roles"])
         if sorted(target.role_codes) != change.payload["before"]:
-            raise ValidationFailed("该账号的角色在申请之后已有变化，请驳回后重新发起。", code="stale")
+            raise ValidationFailed(
+                "该账号的角色在申请之后已有变化，请驳回后重新发起。", code="org.change_stale"
+            )
         _check_role_change(actor=proposer, user=target, roles=roles)
         _apply_roles(actor=actor, user=target, roles=roles, proposed_by=proposer)
     elif change.kind == AdminChangeRequest.Kind.PASSWORD_RESET:

@@ -88,7 +88,7 @@ def _calendar_changed(stamp: CalendarStamp, first: date, last: date) -> None:
 
 def _require_office(actor: Any) -> None:
     if not can_manage_calendar(actor):
-        raise PermissionRefused("只有营商办可以维护工作日历。")
+        raise PermissionRefused("只有营商办可以维护工作日历。", code="workdays.calendar_forbidden")
 
 
 def _override_snapshot(o: CalendarOverride | None) -> dict[str, Any] | None:
@@ -109,7 +109,7 @@ def _set_override(*, actor: Any, day: date, is_workday: bool, note: str) -> Cale
     try:
         override.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+        raise ValidationFailed(code="workdays.override_invalid", fields=validation_error_fields(exc)) from exc
     if existing is None:
         override.save()
     else:
@@ -127,7 +127,9 @@ def _set_override(*, actor: Any, day: date, is_workday: bool, note: str) -> Cale
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed("年度超出范围。", fields={"year": ["年度超出范围。"]})
+        raise ValidationFailed(
+            "年度超出范围。", code="workdays.year_range", fields={"year": ["年度超出范围。"]}
+        )
 
 
 @transaction.atomic
@@ -149,7 +151,7 @@ def calendar_override_remove(*, actor: Any, override_id: int) -> None:
     stamp = _locked_stamp()
     override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
     if override is None:
-        raise ValidationFailed("该调整已不存在，请刷新页面。")
+        raise ValidationFailed("该调整已不存在，请刷新页面。", code="workdays.override_missing")
     before = _override_snapshot(override)
     day = override.date
     audit_record(actor=actor, action="calendar_override.delete", obj=override, before=before, after=None)
@@ -246,10 +248,16 @@ def parse_schedule(year: int, text: str) -> list[ScheduleLine]:
             result[d] = ScheduleLine(d, is_work, note)
             d += timedelta(days=1)
     if errors:
-        raise ValidationFailed("放假安排中有无法录入的行，均未保存。", fields={"text": errors})
+        raise ValidationFailed(
+            "放假安排中有无法录入的行，均未保存。",
+            code="workdays.holiday_text_invalid",
+            fields={"text": errors},
+        )
     if not result:
         raise ValidationFailed(
-            "没有可录入的日期。", fields={"text": ["请粘贴放假安排，每行一个日期或日期区间。"]}
+            "没有可录入的日期。",
+            code="workdays.holiday_text_empty",
+            fields={"text": ["请粘贴放假安排，每行一个日期或日期区间。"]},
         )
     return [result[d] for d in sorted(result)]
 
