@@ -250,7 +250,9 @@ def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
-    audit_record(actor=actor, action="delivery.retry", obj=delivery, before={"status": "failed"})
+    audit_record(
+        actor=actor, action="delivery.retry", obj=delivery, before={"status": Delivery.Status.FAILED}
+    )
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
