@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.uploads import check_archive
 
@@ -190,11 +191,8 @@ def check_departments(content: bytes) -> ImportReport:
 def _check_department_code(
     report: ImportReport, number: int, code: str, file_codes: dict[str, int], existing: set[str]
 ) -> None:
-    if code in file_codes:
-        report.error(number, "单位编码", f"与第 {file_codes[code]} 行的编码“{code}”重复。")
-    elif code in existing:
-        report.error(number, "单位编码", f"编码“{code}”已存在。")
-    file_codes.setdefault(code, number)
+    duplicate, taken = "与第 {} 行的编码“{}”重复。", "编码“{}”已存在。"
+    _check_unique(report, number, "单位编码", code, file_codes, existing, duplicate, taken)
     if len(code) > 32 or not re.fullmatch(r"[A-Za-z0-9_\-]+", code):
         report.error(number, "单位编码", "编码只能使用字母、数字、-、_，不超过32位。")
 
@@ -202,13 +200,28 @@ def _check_department_code(
 def _check_department_name(
     report: ImportReport, number: int, name: str, file_names: dict[str, int], existing: set[str]
 ) -> None:
-    if name in file_names:
-        report.error(number, "单位全称", f"与第 {file_names[name]} 行的名称“{name}”重复。")
-    elif name in existing:
-        report.error(number, "单位全称", f"单位“{name}”已存在。")
-    file_names.setdefault(name, number)
+    duplicate, taken = "与第 {} 行的名称“{}”重复。", "单位“{}”已存在。"
+    _check_unique(report, number, "单位全称", name, file_names, existing, duplicate, taken)
     if len(name) > 100:
         report.error(number, "单位全称", "不超过100字。")
+
+
+def _check_unique(
+    report: ImportReport,
+    number: int,
+    column: str,
+    value: str,
+    in_file: dict[str, int],
+    existing: set[str],
+    duplicate: str,
+    taken: str,
+) -> None:
+    """A value used by an earlier row of the file, or already in the database, is an error of this row."""
+    if value in in_file:
+        report.error(number, column, duplicate.format(in_file[value], value))
+    elif value in existing:
+        report.error(number, column, taken.format(value))
+    in_file.setdefault(value, number)
 
 
 def _department_row(report: ImportReport, number: int, row: dict[str, str]) -> dict[str, Any]:
@@ -330,7 +343,9 @@ def check(kind: str, content: bytes) -> ImportReport:
 
 
 @transaction.atomic
-def commit(kind: str, content: bytes, *, actor: Any, filename: str = "") -> tuple[ImportReport, ImportResult]:
+def commit(
+    kind: str, content: bytes, *, actor: Actor, filename: str = ""
+) -> tuple[ImportReport, ImportResult]:
     """Check again and create every row, or nothing: any problem raises ValidationFailed."""
     report = check(kind, content)
     if not report.ok:
@@ -350,7 +365,7 @@ def commit(kind: str, content: bytes, *, actor: Any, filename: str = "") -> tupl
     return report, result
 
 
-def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[Department]:
+def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Actor) -> list[Department]:
     pending = list(rows)
     known = {d.code: d for d in Department.objects.all()}
     created: list[Department] = []
@@ -375,7 +390,7 @@ def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[D
     return created
 
 
-def _create_users(rows: Iterable[dict[str, Any]], *, actor: Any) -> ImportResult:
+def _create_users(rows: Iterable[dict[str, Any]], *, actor: Actor) -> ImportResult:
     """Each account's holder gets a one-time link to set the first password; nobody running the import
     sees a password."""
     result = ImportResult(created=[])
