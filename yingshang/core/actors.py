@@ -4,7 +4,10 @@ for nobody). What an actor may do is asked of each app's `permissions` module, n
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
+
+if TYPE_CHECKING:
+    from yingshang.org.models import User
 
 
 class ActingUser(Protocol):
@@ -19,3 +22,10 @@ class ActingUser(Protocol):
 
 
 Actor: TypeAlias = ActingUser | None
+
+
+def account_of(actor: Actor) -> User | None:
+    """The account to record as the one who acted: None for the console and for an anonymous visitor."""
+    from yingshang.org.models import User
+
+    return actor if isinstance(actor, User) else None

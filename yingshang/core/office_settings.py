@@ -6,13 +6,17 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .actors import Actor, account_of
 from .errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from .models import OfficeSetting
 
 KINDS = {"int", "decimal", "bool", "str", "choice", "json", "time"}
 
@@ -138,9 +142,16 @@ def settings_in_force(at: datetime | None = None, keys: list[str] | None = None)
     return {key: get_setting(key, at) for key in (keys or sorted(REGISTRY))}
 
 
+def setting_history(limit: int = 30) -> list[OfficeSetting]:
+    """The latest changes, newest first, for the settings page."""
+    from .models import OfficeSetting
+
+    return list(OfficeSetting.objects.select_related("created_by").order_by("-effective_from")[:limit])
+
+
 @transaction.atomic
 def office_setting_change(
-    *, actor: Any, key: str, raw_value: Any, effective_from: datetime | None = None, note: str = ""
+    *, actor: Actor, key: str, raw_value: Any, effective_from: datetime | None = None, note: str = ""
 ):
     """Record a new value for `key` from `effective_from` (now by default), audited with before and after."""
     from yingshang.audit.events import record as audit_record
@@ -155,7 +166,7 @@ def office_setting_change(
     value = definition.coerce(raw_value)
     when = effective_from or timezone.now()
     before = get_setting(key, when)
-    row = OfficeSetting(key=key, value=value, effective_from=when, note=note, created_by=actor)
+    row = OfficeSetting(key=key, value=value, effective_from=when, note=note, created_by=account_of(actor))
     try:
         row.full_clean()
     except ValidationError as exc:

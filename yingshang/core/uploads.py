@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from yingshang.audit.events import record as audit_record
 
+from .actors import Actor, account_of
 from .errors import ValidationFailed
 from .models import Attachment
 from .office_settings import get_setting
@@ -95,7 +96,9 @@ def check_archive(name: str, data: bytes) -> None:
                 member = info.filename.lower()
                 if member.endswith("vbaproject.bin"):
                     raise _refuse(
-                        f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。", "含有宏代码。"
+                        f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。",
+                        "含有宏代码。",
+                        code="core.upload_macros",
                     )
                 if info.is_dir():
                     continue
@@ -178,7 +181,7 @@ def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: i
 @transaction.atomic
 def attachment_add(
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model,
     uploaded: Any,
     purpose: str = "evidence",
@@ -197,7 +200,7 @@ def attachment_add(
         size=uploaded.size,
         sha256=digest.hexdigest(),
         mime_type=mime,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=account_of(actor),
     )
     attachment.file.save(f"{attachment.sha256}{_extension(uploaded.name)}", File(uploaded), save=False)
     attachment.save()

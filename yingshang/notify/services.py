@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor, account_of
 from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import NotFound, PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.office_settings import get_setting
@@ -30,6 +31,9 @@ logger = logging.getLogger("yingshang.notify")
 
 # A delivery "sending" for longer than this is assumed lost with its worker and is tried again.
 STALE_SENDING = timedelta(minutes=15)
+
+if TYPE_CHECKING:
+    from yingshang.org.models import User
 
 
 def item_ref(item: models.Model | None) -> str:
@@ -243,7 +247,7 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
 
 
 @transaction.atomic
-def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
+def delivery_retry(*, actor: Actor, delivery: Delivery) -> Delivery:
     """The office sends a given-up delivery again (its attempt count restarts)."""
     if delivery.status != Delivery.Status.FAILED:
         raise ValidationFailed("只有发送失败的消息可以重发。", code="notify.retry_not_failed")
@@ -259,7 +263,7 @@ def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(*, actor: User, ids: Sequence[int] | None = None) -> int:
     """Mark the actor's own notices read (all unread ones when `ids` is None)."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if ids is not None:
@@ -267,7 +271,7 @@ def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> 
     return qs.update(read_at=timezone.now())
 
 
-def notification_open(*, actor: Any, pk: int) -> Notification:
+def notification_open(*, actor: User, pk: int) -> Notification:
     try:
         notification = Notification.objects.get(pk=pk, recipient=actor)
     except Notification.DoesNotExist as exc:
@@ -279,7 +283,7 @@ def notification_open(*, actor: Any, pk: int) -> Notification:
 
 
 @transaction.atomic
-def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
+def preferences_set(*, actor: User, choices: dict[str, set[str]]) -> None:
     """`choices`: kind -> the channels (besides the inbox) the actor wants for it."""
     unknown = set(choices) - set(KINDS)
     if unknown:
@@ -297,7 +301,7 @@ def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
 
 
 @transaction.atomic
-def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled: bool) -> DepartmentRobot:
+def robot_set(*, actor: Actor, department_id: int, url: str, flavor: str, enabled: bool) -> DepartmentRobot:
     """The office sets (or clears, with an empty address) one department's group robot. The address is
     checked against the allow-list and its DNS answer now, and again before every send."""
     from yingshang.org.models import Department
@@ -329,7 +333,8 @@ def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled:
     robots.check_robot_url(url)
     if robot is None:
         robot = DepartmentRobot(department=department)
-    robot.url, robot.flavor, robot.enabled, robot.updated_by = url, flavor, enabled, actor
+    robot.url, robot.flavor, robot.enabled = url, flavor, enabled
+    robot.updated_by = account_of(actor)
     try:
         robot.full_clean(exclude=["department", "updated_by"])
     except ValidationError as exc:

@@ -67,7 +67,7 @@ PERSONAL_ROBOT_FIELDS = ("webhook_url", "webhook_flavor")
 def preferences(request: AuthedRequest) -> HttpResponse:
     error = None
     status = 200
-    form = PreferencesForm(request.POST or None)
+    form = PreferencesForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and any(field in request.POST for field in PERSONAL_ROBOT_FIELDS):
         error, status = "群机器人地址由营商办按单位设置，个人不能设置；本次未保存任何内容。", 400
     elif request.method == "POST" and form.is_valid():

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor, account_of
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 
 from . import calendar, hooks
@@ -86,7 +87,7 @@ def _calendar_changed(stamp: CalendarStamp, first: date, last: date) -> None:
     hooks.enqueue_recompute(first, last)
 
 
-def _require_office(actor: Any) -> None:
+def _require_office(actor: Actor) -> None:
     if not can_manage_calendar(actor):
         raise PermissionRefused("只有营商办可以维护工作日历。", code="workdays.calendar_forbidden")
 
@@ -97,13 +98,13 @@ def _override_snapshot(o: CalendarOverride | None) -> dict[str, Any] | None:
     return {"date": o.date.isoformat(), "is_workday": o.is_workday, "note": o.note}
 
 
-def _set_override(*, actor: Any, day: date, is_workday: bool, note: str) -> CalendarOverride | None:
+def _set_override(*, actor: Actor, day: date, is_workday: bool, note: str) -> CalendarOverride | None:
     """Create or change one override without touching the table; None when nothing changed."""
     existing = CalendarOverride.objects.select_for_update().filter(date=day).first()
     before = _override_snapshot(existing)
     if existing is not None and existing.is_workday == is_workday and existing.note == note:
         return None
-    override = existing or CalendarOverride(date=day, created_by=actor)
+    override = existing or CalendarOverride(date=day, created_by=account_of(actor))
     override.is_workday = is_workday
     override.note = note
     try:
@@ -133,7 +134,7 @@ def _check_year(year: int) -> None:
 
 
 @transaction.atomic
-def calendar_override_set(*, actor: Any, day: date, is_workday: bool, note: str = "") -> CalendarOverride:
+def calendar_override_set(*, actor: Actor, day: date, is_workday: bool, note: str = "") -> CalendarOverride:
     """Declare `day` a working day (班) or a day off (休), winning over the official schedule."""
     _require_office(actor)
     _check_year(day.year)
@@ -146,7 +147,7 @@ def calendar_override_set(*, actor: Any, day: date, is_workday: bool, note: str 
 
 
 @transaction.atomic
-def calendar_override_remove(*, actor: Any, override_id: int) -> None:
+def calendar_override_remove(*, actor: Actor, override_id: int) -> None:
     _require_office(actor)
     stamp = _locked_stamp()
     override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
@@ -160,7 +161,7 @@ def calendar_override_remove(*, actor: Any, override_id: int) -> None:
 
 
 @transaction.atomic
-def calendar_year_mark(*, actor: Any, year: int, complete: bool, note: str = "") -> CalendarYear:
+def calendar_year_mark(*, actor: Actor, year: int, complete: bool, note: str = "") -> CalendarYear:
     """Mark a year's schedule as entered in full (no longer provisional), or withdraw that mark."""
     _require_office(actor)
     _check_year(year)
@@ -173,7 +174,7 @@ def calendar_year_mark(*, actor: Any, year: int, complete: bool, note: str = "")
         return row
     row.complete = complete
     row.note = note.strip()
-    row.updated_by = actor
+    row.updated_by = account_of(actor)
     row.full_clean()
     row.save()
     audit_record(
@@ -264,7 +265,7 @@ def parse_schedule(year: int, text: str) -> list[ScheduleLine]:
 
 @transaction.atomic
 def calendar_year_enter(
-    *, actor: Any, year: int, text: str, complete: bool = True, note: str = ""
+    *, actor: Actor, year: int, text: str, complete: bool = True, note: str = ""
 ) -> list[ScheduleLine]:
     """Enter a year's announced schedule in one go (all lines or none) and, by default, mark the year as
     entered so that it stops being provisional. Returns the parsed lines."""
@@ -279,7 +280,7 @@ def calendar_year_enter(
     row = row or CalendarYear(year=year)
     row.complete = complete or row.complete
     row.note = note.strip() or row.note
-    row.updated_by = actor
+    row.updated_by = account_of(actor)
     row.full_clean()
     row.save()
     audit_record(
