@@ -11,7 +11,7 @@ SCALE ?= small
 VERBOSE ?= 0
 PYTEST_ARGS ?=
 
-.PHONY: install run serve test test-fast lint format bench clean lock
+.PHONY: install run test test-fast lint format bench clean lock
 
 install: $(VENV)/.installed var/vendor/.installed
 

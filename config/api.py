@@ -13,14 +13,16 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from yingshang.core.api_auth import SignedInSessionAuth, TokenAuth
 from yingshang.core.api_messages import validation_message
-from yingshang.core.errors import ApplicationError
+from yingshang.core.errors import ApplicationError, codes_markdown
 
 api = NinjaAPI(
     title="营商环境闭环管理平台 API",
     version="1",
     description=(
         "企业诉求接入、状态查询、部门待办等接口。系统对接使用 `Authorization: Bearer <令牌>` 认证；"
-        "已在页面完成登录（含动态口令）的会话也可调用，写操作须带 `X-CSRFToken`。"
+        "已在页面完成登录（含动态口令）的会话也可调用，写操作须带 `X-CSRFToken`。\n\n"
+        "出错时返回 `{code, message, fields}`：`message` 是给人看的说明，`fields` 是逐字段的错误，"
+        "`code` 是稳定的错误代码，可据此区分各种拒绝。全部代码如下：\n\n" + codes_markdown()
     ),
     auth=[TokenAuth(), SignedInSessionAuth()],
     urls_namespace="api",

@@ -6,13 +6,15 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from yingshang.core.actors import Actor, account_of
+
 from .context import current
 from .models import AuditRecord
 
 
 def record(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -25,16 +27,16 @@ def record(
 ) -> AuditRecord:
     """`ip` overrides the current request's address, for records written later on a request's behalf."""
     ctx = current.get()
-    authenticated = getattr(actor, "is_authenticated", False)
+    user = account_of(actor)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or obj.pk
-    department = getattr(actor, "department", None) if authenticated else None
+    department = user.department if user is not None else None
     return AuditRecord.objects.create(
         at=timezone.now(),
-        actor_id=actor.pk if authenticated else None,
-        actor_username=(actor.get_username() if authenticated else username)[:150],
-        actor_roles=",".join(sorted(getattr(actor, "role_codes", ()))) if authenticated else "",
+        actor_id=user.pk if user is not None else None,
+        actor_username=(user.get_username() if user is not None else username)[:150],
+        actor_roles=",".join(sorted(user.role_codes)) if user is not None else "",
         actor_department=str(department)[:100] if department else "",
         ip=ctx.ip if ip is None else ip[:45],
         user_agent=ctx.user_agent,

@@ -25,7 +25,7 @@ class AuditSearchForm(forms.Form):
     ip = forms.CharField(label="IP地址", required=False, max_length=45)
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         for key in ("category", "account", "action", "object_type", "object_id", "ip"):
             data[key] = (data.get(key) or "").strip()
         if data.get("start") and data.get("end") and data["end"] <= data["start"]:

@@ -15,6 +15,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from yingshang.core.actors import Actor, account_of
 from yingshang.core.errors import PermissionRefused
 
 from . import events, witness
@@ -202,7 +203,7 @@ def _witness_tip(event: str, identity: WitnessIdentity | None = None) -> None:
     )
 
 
-def witness_start(*, reason: str, actor: Any = None) -> WitnessIdentity:
+def witness_start(*, reason: str, actor: Actor = None) -> WitnessIdentity:
     """Give this database a new identity for the witness and start its witness lines: at the first sealing
     of a new database, and after a restore (the restored copy must not be judged against the lines of the
     database it was copied from). The start is itself an audit record, naming the previous identity."""
@@ -319,14 +320,14 @@ def _seal_hashes(positions: list[int], chunk: int = 1000) -> dict[int, str]:
     return found
 
 
-def verification_request(*, actor: Any) -> AuditVerification:
+def verification_request(*, actor: Actor) -> AuditVerification:
     """Queue a verification of the whole chain; the job fills in the result."""
     if not can_verify_audit_chain(actor):
-        raise PermissionRefused("只有审计管理员可以校验审计链。")
+        raise PermissionRefused("只有审计管理员可以校验审计链。", code="audit.verify_forbidden")
     from .jobs import run_verification
 
     with transaction.atomic():
-        verification = AuditVerification(requested_by=actor, requested_at=timezone.now())
+        verification = AuditVerification(requested_by=account_of(actor), requested_at=timezone.now())
         verification.full_clean()
         verification.save()
         events.record(actor=actor, action="audit.verify_request", obj=verification)

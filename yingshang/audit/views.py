@@ -6,7 +6,6 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yingshang.core.exports import xlsx_response
 from yingshang.core.http import AuthedRequest
+from yingshang.core.pages import require
 
 from . import selectors, services
 from .forms import AuditSearchForm
@@ -61,8 +61,7 @@ def _json(value: Any) -> str:
 @login_required
 @require_GET
 def records(request: AuthedRequest) -> HttpResponse:
-    if not can_view_audit_log(request.user):
-        raise PermissionDenied
+    require(can_view_audit_log(request.user))
     form, filters = _search(request)
     number = _page_number(request)
     rows: list = []
@@ -89,8 +88,7 @@ def records(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    if not can_view_audit_log(request.user):
-        raise PermissionDenied
+    require(can_view_audit_log(request.user))
     found = selectors.audit_record_detail(request.user, pk)
     if found is None:
         raise Http404
@@ -111,8 +109,7 @@ def record_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def export(request: AuthedRequest) -> HttpResponse:
-    if not can_export_audit_log(request.user):
-        raise PermissionDenied
+    require(can_export_audit_log(request.user))
     form, filters = _search(request)
     back = f"{reverse('audit:records')}?{request.GET.urlencode()}"
     if form.is_bound and not form.is_valid():
@@ -158,8 +155,7 @@ def export(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def verify(request: AuthedRequest) -> HttpResponse:
-    if not can_verify_audit_chain(request.user):
-        raise PermissionDenied
+    require(can_verify_audit_chain(request.user))
     services.verification_request(actor=request.user)
     messages.success(request, "已开始校验审计链，结果将显示在“审计链状态”中。")
     return redirect("audit:records")

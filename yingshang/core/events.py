@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models
 from django.utils import timezone
 
+from .actors import Actor, account_of
 from .models import TimelineEntry
 
 # Loading history through the services (demo data, migrating an old ledger): `with timeline_at(when):` dates
@@ -33,7 +34,7 @@ def _now() -> datetime:
 def record_timeline(
     obj: models.Model,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     label: str,
     from_state: str = "",
@@ -47,7 +48,7 @@ def record_timeline(
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
         object_id=obj.pk,
         at=at or _now(),
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=account_of(actor),
         action=action,
         label=label,
         from_state=from_state,

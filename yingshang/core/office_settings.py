@@ -6,13 +6,17 @@ from __future__ import annotations
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from .actors import Actor, account_of
 from .errors import ValidationFailed
+
+if TYPE_CHECKING:
+    from .models import OfficeSetting
 
 KINDS = {"int", "decimal", "bool", "str", "choice", "json", "time"}
 
@@ -51,15 +55,21 @@ class SettingDefinition:
             else:
                 value = str(raw)
         except (TypeError, ValueError) as exc:
-            raise ValidationFailed(f"“{self.label}”的取值无效。", fields={self.key: ["取值无效。"]}) from exc
+            raise ValidationFailed(
+                f"“{self.label}”的取值无效。", code="core.setting_invalid", fields={self.key: ["取值无效。"]}
+            ) from exc
         if self.kind in {"int", "decimal"}:
             if self.minimum is not None and value < self.minimum:
                 raise ValidationFailed(
-                    f"“{self.label}”不能小于 {self.minimum:g}。", fields={self.key: ["取值过小。"]}
+                    f"“{self.label}”不能小于 {self.minimum:g}。",
+                    code="core.setting_too_small",
+                    fields={self.key: ["取值过小。"]},
                 )
             if self.maximum is not None and value > self.maximum:
                 raise ValidationFailed(
-                    f"“{self.label}”不能大于 {self.maximum:g}。", fields={self.key: ["取值过大。"]}
+                    f"“{self.label}”不能大于 {self.maximum:g}。",
+                    code="core.setting_too_large",
+                    fields={self.key: ["取值过大。"]},
                 )
         return value
 
@@ -132,9 +142,16 @@ def settings_in_force(at: datetime | None = None, keys: list[str] | None = None)
     return {key: get_setting(key, at) for key in (keys or sorted(REGISTRY))}
 
 
+def setting_history(limit: int = 30) -> list[OfficeSetting]:
+    """The latest changes, newest first, for the settings page."""
+    from .models import OfficeSetting
+
+    return list(OfficeSetting.objects.select_related("created_by").order_by("-effective_from")[:limit])
+
+
 @transaction.atomic
 def office_setting_change(
-    *, actor: Any, key: str, raw_value: Any, effective_from: datetime | None = None, note: str = ""
+    *, actor: Actor, key: str, raw_value: Any, effective_from: datetime | None = None, note: str = ""
 ):
     """Record a new value for `key` from `effective_from` (now by default), audited with before and after."""
     from yingshang.audit.events import record as audit_record
@@ -142,16 +159,20 @@ def office_setting_change(
     from .models import OfficeSetting
 
     if key not in REGISTRY:
-        raise ValidationFailed("未知的设置项。", fields={"key": ["未知的设置项。"]})
+        raise ValidationFailed(
+            "未知的设置项。", code="core.setting_unknown", fields={"key": ["未知的设置项。"]}
+        )
     definition = REGISTRY[key]
     value = definition.coerce(raw_value)
     when = effective_from or timezone.now()
     before = get_setting(key, when)
-    row = OfficeSetting(key=key, value=value, effective_from=when, note=note, created_by=actor)
+    row = OfficeSetting(key=key, value=value, effective_from=when, note=note, created_by=account_of(actor))
     try:
         row.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed("该生效时间已有一条设置，请换一个时间。") from exc
+        raise ValidationFailed(
+            "该生效时间已有一条设置，请换一个时间。", code="core.setting_time_taken"
+        ) from exc
     row.save()
     cache = _request_rows.get()
     if cache is not None:

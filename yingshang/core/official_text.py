@@ -17,8 +17,8 @@ def require_official_text(text: str | None, *, minimum: int, field: str, what: s
     cleaned = (text or "").strip()
     if not cleaned:
         message = f"请填写{what}。"
-    elif substantive_length(cleaned) < minimum:
+        raise ValidationFailed(message, code="core.official_text_missing", fields={field: [message]})
+    if substantive_length(cleaned) < minimum:
         message = f"{what}至少 {minimum} 个字（不含标点和空格），请写明办理情况、结果和依据。"
-    else:
-        return cleaned
-    raise ValidationFailed(message, fields={field: [message]})
+        raise ValidationFailed(message, code="core.official_text_too_short", fields={field: [message]})
+    return cleaned

@@ -3,6 +3,11 @@ seconds). The `scheduler` command enqueues each once per slot; every job is safe
 
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
+from django.utils.module_loading import import_string
+
+from .models import ScheduledRun
+
 
 @dataclass(frozen=True)
 class PeriodicJob:
@@ -28,3 +33,19 @@ PERIODIC_JOBS: list[PeriodicJob] = [
     ),
     PeriodicJob("workdays.extend_calendar_table", "yingshang.workdays.jobs.extend_calendar_table", 86400),
 ]
+
+
+def fire_due(now: float) -> list[str]:
+    """Enqueue every periodic job whose current slot nobody has claimed yet; return their names. The claim
+    is a unique row per (job, slot), so schedulers on several machines enqueue each slot once."""
+    fired = []
+    for job in PERIODIC_JOBS:
+        slot = int(now // job.every_seconds)
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(job=job.name, slot=slot)
+        except IntegrityError:
+            continue
+        import_string(job.task).enqueue()
+        fired.append(job.name)
+    return fired

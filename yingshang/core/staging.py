@@ -8,10 +8,13 @@ import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from yingshang.org.models import User
 
 from .errors import ApplicationError, NotFound
 from .models import StagedImport
@@ -28,7 +31,7 @@ class StagedImportGone(ApplicationError):
 
 
 def stage(
-    *, actor: Any, kind: str, file_name: str, content: bytes = b"", payload: dict[str, Any]
+    *, actor: User, kind: str, file_name: str, content: bytes = b"", payload: dict[str, Any]
 ) -> StagedImport:
     now = timezone.now()
     with transaction.atomic():
@@ -57,18 +60,18 @@ def _gone_message(staged: StagedImport) -> str:
     return f"《{staged.file_name}》的预览已过期（超过 {int(LIFETIME.total_seconds() // 3600)} 小时未确认），请重新上传文件。"
 
 
-def get_for_owner(*, actor: Any, kind: str, token: str) -> StagedImport:
+def get_for_owner(*, actor: User, kind: str, token: str) -> StagedImport:
     """The owner's open preview. Another user's or an unknown token is NotFound (404, nothing said about
     it); the owner's expired or already imported preview is StagedImportGone with a message saying which."""
     staged = StagedImport.objects.filter(token=token, kind=kind, owner_id=getattr(actor, "pk", None)).first()
     if staged is None:
-        raise NotFound("导入预览不存在。")
+        raise NotFound("导入预览不存在。", code="core.staged_import_missing")
     if staged.consumed_at is not None or staged.expires_at <= timezone.now():
         raise StagedImportGone(_gone_message(staged))
     return staged
 
 
-def open_for_owner(*, actor: Any, kind: str) -> list[StagedImport]:
+def open_for_owner(*, actor: User, kind: str) -> list[StagedImport]:
     """The user's previews still waiting for a confirmation, newest first (to resume from another session)."""
     return list(
         StagedImport.objects.filter(
@@ -94,7 +97,7 @@ def update_payload(*, staged: StagedImport, payload: dict[str, Any]) -> None:
 
 
 @contextmanager
-def consume(*, actor: Any, kind: str, token: str) -> Iterator[StagedImport]:
+def consume(*, actor: User, kind: str, token: str) -> Iterator[StagedImport]:
     """Claim the preview for its import: the body runs in the same transaction, so a failed import leaves the
     preview open, and of two confirmations (two tabs, two workers, a double click) only the first imports."""
     with transaction.atomic():

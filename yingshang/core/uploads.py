@@ -17,6 +17,7 @@ from django.db import models, transaction
 
 from yingshang.audit.events import record as audit_record
 
+from .actors import Actor, account_of
 from .errors import ValidationFailed
 from .models import Attachment
 from .office_settings import get_setting
@@ -71,8 +72,8 @@ MARKUP = re.compile(
 SCAN_CHUNK = 1024 * 1024
 
 
-def _refuse(message: str, problem: str) -> ValidationFailed:
-    return ValidationFailed(message, fields={"file": [problem]})
+def _refuse(message: str, problem: str, code: str = "core.upload_archive") -> ValidationFailed:
+    return ValidationFailed(message, code=code, fields={"file": [problem]})
 
 
 def check_archive(name: str, data: bytes) -> None:
@@ -95,7 +96,9 @@ def check_archive(name: str, data: bytes) -> None:
                 member = info.filename.lower()
                 if member.endswith("vbaproject.bin"):
                     raise _refuse(
-                        f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。", "含有宏代码。"
+                        f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。",
+                        "含有宏代码。",
+                        code="core.upload_macros",
                     )
                 if info.is_dir():
                     continue
@@ -135,12 +138,16 @@ def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: i
     if ext not in kinds or ext not in ALLOWED_TYPES:
         accepted = "、".join(sorted(k.lstrip(".") for k in kinds))
         raise ValidationFailed(
-            f"不支持“{name}”的文件类型，请上传 {accepted} 格式。", fields={"file": ["文件类型不支持。"]}
+            f"不支持“{name}”的文件类型，请上传 {accepted} 格式。",
+            code="core.upload_type",
+            fields={"file": ["文件类型不支持。"]},
         )
     limit = max_bytes if max_bytes is not None else int(get_setting("upload_max_mb")) * 1024 * 1024
     if uploaded.size > limit:
         raise ValidationFailed(
-            f"文件“{name}”超过 {limit // (1024 * 1024)} MB 的上限。", fields={"file": ["文件过大。"]}
+            f"文件“{name}”超过 {limit // (1024 * 1024)} MB 的上限。",
+            code="core.upload_too_large",
+            fields={"file": ["文件过大。"]},
         )
     uploaded.seek(0)
     head = uploaded.read(16)
@@ -148,7 +155,9 @@ def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: i
     mime, magics = ALLOWED_TYPES[ext]
     if not any(head.startswith(m) for m in magics):
         raise ValidationFailed(
-            f"文件“{name}”的内容与扩展名不符，已拒收。", fields={"file": ["文件内容与类型不符。"]}
+            f"文件“{name}”的内容与扩展名不符，已拒收。",
+            code="core.upload_content_mismatch",
+            fields={"file": ["文件内容与类型不符。"]},
         )
     if head.startswith(ZIP):
         check_archive(name, uploaded.read())
@@ -157,16 +166,22 @@ def check_upload(uploaded: Any, *, allowed: set[str] | None = None, max_bytes: i
         data = uploaded.read()
         uploaded.seek(0)
         if OLE_MACROS in data:
-            raise _refuse(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。", "含有宏代码。")
+            raise _refuse(
+                f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存再上传。",
+                "含有宏代码。",
+                code="core.upload_macros",
+            )
     elif _carries_markup(uploaded):
-        raise _refuse(f"“{name}”中夹带网页代码，疑似伪装文件，已拒收。", "文件夹带网页代码。")
+        raise _refuse(
+            f"“{name}”中夹带网页代码，疑似伪装文件，已拒收。", "文件夹带网页代码。", code="core.upload_markup"
+        )
     return mime
 
 
 @transaction.atomic
 def attachment_add(
     *,
-    actor: Any,
+    actor: Actor,
     obj: models.Model,
     uploaded: Any,
     purpose: str = "evidence",
@@ -185,7 +200,7 @@ def attachment_add(
         size=uploaded.size,
         sha256=digest.hexdigest(),
         mime_type=mime,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=account_of(actor),
     )
     attachment.file.save(f"{attachment.sha256}{_extension(uploaded.name)}", File(uploaded), save=False)
     attachment.save()

@@ -1,6 +1,5 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -9,9 +8,11 @@ from yingshang.audit.events import record as audit_record
 from yingshang.org import roles as r
 
 from .errors import ValidationFailed
+from .forms import OfficeSettingForm
 from .http import AuthedRequest
-from .models import Attachment, OfficeSetting
-from .office_settings import REGISTRY, get_setting, office_setting_change
+from .models import Attachment
+from .office_settings import REGISTRY, get_setting, office_setting_change, setting_history
+from .pages import require
 from .permissions import can_edit_office_settings
 from .uploads import ATTACHMENT_ACCESS
 
@@ -28,17 +29,17 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def office_settings(request: HttpRequest) -> HttpResponse:
-    if not can_edit_office_settings(request.user):
-        raise PermissionDenied
+    require(can_edit_office_settings(request.user))
     error = None
-    if request.method == "POST":
-        key = request.POST.get("key", "")
+    form = OfficeSettingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        key = form.cleaned_data["key"]
         try:
             office_setting_change(
                 actor=request.user,
                 key=key,
-                raw_value=request.POST.get("value"),
-                note=request.POST.get("note", "").strip(),
+                raw_value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
             )
         except ValidationFailed as exc:
             error = exc.message
@@ -50,7 +51,7 @@ def office_settings(request: HttpRequest) -> HttpResponse:
         groups.setdefault(definition.group, []).append(
             {"definition": definition, "value": get_setting(definition.key)}
         )
-    history = OfficeSetting.objects.select_related("created_by").order_by("-effective_from")[:30]
+    history = setting_history()
     return render(
         request,
         "core/office_settings.html",

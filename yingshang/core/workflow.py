@@ -82,7 +82,7 @@ class Workflow:
         if t is None:
             known = any(tr.action == action for tr in self.transitions)
             if not known:
-                raise TransitionRefused(f"未知的操作：{action}。", code="unknown_action")
+                raise TransitionRefused(f"未知的操作：{action}。", code="core.unknown_action")
             raise TransitionRefused(
                 f"事项当前为“{self.label(state)}”，不能执行“{self._action_label(action)}”。"
             )
@@ -97,7 +97,9 @@ class Workflow:
         missing = {k: [f"请填写{v}。"] for k, v in t.requires.items() if not _present((data or {}).get(k))}
         if missing:
             names = "、".join(t.requires[k] for k in missing)
-            raise ValidationFailed(f"“{t.label}”需要填写：{names}。", fields=missing)
+            raise ValidationFailed(
+                f"“{t.label}”需要填写：{names}。", code="core.transition_fields_missing", fields=missing
+            )
         return t
 
     def available(

@@ -8,10 +8,6 @@ def register_kind(code: str, label: str) -> None:
     KINDS[code] = label
 
 
-def kind_label(code: str) -> str:
-    return KINDS.get(code, code)
-
-
 register_kind("system", "系统消息")
 register_kind("reminder", "催办提醒")
 register_kind("escalation", "催办升级（部门负责人）")

@@ -36,7 +36,7 @@ NAT64_PREFIX = ipaddress.ip_network("64:ff9b::/96")
 class RobotAddressRefused(ValidationFailed):
     """The address breaks the rule above; nothing was sent and retrying will not help."""
 
-    code = "robot_address_refused"
+    code = "notify.robot_address_refused"
 
 
 @dataclass(frozen=True)

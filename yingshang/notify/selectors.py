@@ -27,6 +27,10 @@ def robot_of(user: Any) -> DepartmentRobot | None:
     return DepartmentRobot.objects.filter(department_id=user.department_id, enabled=True).first()
 
 
+def robot_of_department(department: Any) -> DepartmentRobot | None:
+    return DepartmentRobot.objects.filter(department=department).first()
+
+
 def department_robots() -> list[tuple[Any, DepartmentRobot | None]]:
     """Every active department with its robot (None where the office set none)."""
     from yingshang.org.models import Department

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -16,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor, account_of
 from yingshang.core.bulk import insert_rows
 from yingshang.core.errors import NotFound, PermissionRefused, ValidationFailed, validation_error_fields
 from yingshang.core.office_settings import get_setting
@@ -30,6 +31,9 @@ logger = logging.getLogger("yingshang.notify")
 
 # A delivery "sending" for longer than this is assumed lost with its worker and is tried again.
 STALE_SENDING = timedelta(minutes=15)
+
+if TYPE_CHECKING:
+    from yingshang.org.models import User
 
 
 def item_ref(item: models.Model | None) -> str:
@@ -72,7 +76,7 @@ def notify_many(messages: Sequence[Message], *, fast: bool = False) -> list[Noti
 
     for m in messages:
         if m.kind not in KINDS:
-            raise ValidationFailed(f"未知的消息类别：{m.kind}。")
+            raise ValidationFailed(f"未知的消息类别：{m.kind}。", code="notify.unknown_kind")
     wanted = {uid for m in messages for uid in m.recipient_ids if uid}
     if not wanted:
         return []
@@ -243,21 +247,23 @@ def deliveries_due(*, limit: int = 500) -> list[int]:
 
 
 @transaction.atomic
-def delivery_retry(*, actor: Any, delivery: Delivery) -> Delivery:
+def delivery_retry(*, actor: Actor, delivery: Delivery) -> Delivery:
     """The office sends a given-up delivery again (its attempt count restarts)."""
     if delivery.status != Delivery.Status.FAILED:
-        raise ValidationFailed("只有发送失败的消息可以重发。")
+        raise ValidationFailed("只有发送失败的消息可以重发。", code="notify.retry_not_failed")
     Delivery.objects.filter(pk=delivery.pk).update(
         status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
-    audit_record(actor=actor, action="delivery.retry", obj=delivery, before={"status": "failed"})
+    audit_record(
+        actor=actor, action="delivery.retry", obj=delivery, before={"status": Delivery.Status.FAILED}
+    )
     transaction.on_commit(lambda: _enqueue([delivery.pk]))
     delivery.refresh_from_db()
     return delivery
 
 
 @transaction.atomic
-def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> int:
+def notifications_mark_read(*, actor: User, ids: Sequence[int] | None = None) -> int:
     """Mark the actor's own notices read (all unread ones when `ids` is None)."""
     qs = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if ids is not None:
@@ -265,11 +271,11 @@ def notifications_mark_read(*, actor: Any, ids: Sequence[int] | None = None) -> 
     return qs.update(read_at=timezone.now())
 
 
-def notification_open(*, actor: Any, pk: int) -> Notification:
+def notification_open(*, actor: User, pk: int) -> Notification:
     try:
         notification = Notification.objects.get(pk=pk, recipient=actor)
     except Notification.DoesNotExist as exc:
-        raise NotFound() from exc
+        raise NotFound(code="notify.notification_missing") from exc
     if notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
@@ -277,11 +283,11 @@ def notification_open(*, actor: Any, pk: int) -> Notification:
 
 
 @transaction.atomic
-def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
+def preferences_set(*, actor: User, choices: dict[str, set[str]]) -> None:
     """`choices`: kind -> the channels (besides the inbox) the actor wants for it."""
     unknown = set(choices) - set(KINDS)
     if unknown:
-        raise ValidationFailed("未知的消息类别。")
+        raise ValidationFailed("未知的消息类别。", code="notify.unknown_kind")
     before = {p.kind: p.channels() for p in ChannelPreference.objects.filter(user=actor)}
     for kind in KINDS:
         wanted = choices.get(kind, set())
@@ -295,25 +301,31 @@ def preferences_set(*, actor: Any, choices: dict[str, set[str]]) -> None:
 
 
 @transaction.atomic
-def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled: bool) -> DepartmentRobot:
+def robot_set(*, actor: Actor, department_id: int, url: str, flavor: str, enabled: bool) -> DepartmentRobot:
     """The office sets (or clears, with an empty address) one department's group robot. The address is
     checked against the allow-list and its DNS answer now, and again before every send."""
     from yingshang.org.models import Department
 
     if not can_manage_robots(actor):
-        raise PermissionRefused("只有营商办可以设置单位群机器人。")
+        raise PermissionRefused("只有营商办可以设置单位群机器人。", code="notify.robot_forbidden")
     try:
         department = Department.objects.get(pk=department_id)
     except Department.DoesNotExist as exc:
-        raise NotFound() from exc
+        raise NotFound(code="notify.department_missing") from exc
     url = (url or "").strip()
     if flavor not in WebhookFlavor.values:
-        raise ValidationFailed("请选择机器人类型。", fields={"flavor": ["请选择机器人类型。"]})
+        raise ValidationFailed(
+            "请选择机器人类型。", code="notify.robot_flavor", fields={"flavor": ["请选择机器人类型。"]}
+        )
     robot = DepartmentRobot.objects.filter(department=department).first()
     before = _robot_audit(robot)
     if not url:
         if enabled:
-            raise ValidationFailed("启用前请填写群机器人地址。", fields={"url": ["请填写地址。"]})
+            raise ValidationFailed(
+                "启用前请填写群机器人地址。",
+                code="notify.robot_url_missing",
+                fields={"url": ["请填写地址。"]},
+            )
         if robot is not None:
             robot.delete()
             audit_record(actor=actor, action="notify.robot", obj=department, before=before, after={})
@@ -321,11 +333,14 @@ def robot_set(*, actor: Any, department_id: int, url: str, flavor: str, enabled:
     robots.check_robot_url(url)
     if robot is None:
         robot = DepartmentRobot(department=department)
-    robot.url, robot.flavor, robot.enabled, robot.updated_by = url, flavor, enabled, actor
+    robot.url, robot.flavor, robot.enabled = url, flavor, enabled
+    robot.updated_by = account_of(actor)
     try:
         robot.full_clean(exclude=["department", "updated_by"])
     except ValidationError as exc:
-        raise ValidationFailed("群机器人地址无效。", fields=validation_error_fields(exc)) from exc
+        raise ValidationFailed(
+            "群机器人地址无效。", code="notify.robot_url_invalid", fields=validation_error_fields(exc)
+        ) from exc
     robot.save()
     audit_record(actor=actor, action="notify.robot", obj=department, before=before, after=_robot_audit(robot))
     return robot

@@ -1,19 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from yingshang.core.errors import ApplicationError, NotFound
 from yingshang.core.http import AuthedRequest
+from yingshang.core.pages import paginate, require
 from yingshang.org.models import Department
 from yingshang.org.signin import safe_next_url
 
 from . import selectors, services
+from .forms import PreferencesForm, RobotForm
 from .kinds import KINDS
-from .models import Channel, Delivery, DepartmentRobot, WebhookFlavor
+from .models import Channel, Delivery, WebhookFlavor
 from .permissions import can_manage_robots, can_retry_delivery, can_view_deliveries
 
 
@@ -21,9 +21,7 @@ from .permissions import can_manage_robots, can_retry_delivery, can_view_deliver
 @require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
-    page = Paginator(selectors.inbox(request.user, unread_only=unread_only), 20).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.inbox(request.user, unread_only=unread_only))
     return render(
         request,
         "notify/inbox.html",
@@ -46,8 +44,8 @@ def badge(request: AuthedRequest) -> HttpResponse:
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     try:
         notification = services.notification_open(actor=request.user, pk=pk)
-    except ApplicationError:
-        raise PermissionDenied from None
+    except NotFound:
+        raise Http404 from None  # someone else's notice is outside the user's scope
     return redirect(safe_next_url(request, notification.link, "notify:inbox"))
 
 
@@ -69,18 +67,17 @@ PERSONAL_ROBOT_FIELDS = ("webhook_url", "webhook_flavor")
 def preferences(request: AuthedRequest) -> HttpResponse:
     error = None
     status = 200
-    if request.method == "POST":
-        choices = {kind: {c for c in Channel.values if request.POST.get(f"{kind}__{c}")} for kind in KINDS}
-        if any(field in request.POST for field in PERSONAL_ROBOT_FIELDS):
-            error, status = "群机器人地址由营商办按单位设置，个人不能设置；本次未保存任何内容。", 400
+    form = PreferencesForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and any(field in request.POST for field in PERSONAL_ROBOT_FIELDS):
+        error, status = "群机器人地址由营商办按单位设置，个人不能设置；本次未保存任何内容。", 400
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.preferences_set(actor=request.user, choices=form.choices())
+        except ApplicationError as exc:
+            error = exc.message
         else:
-            try:
-                services.preferences_set(actor=request.user, choices=choices)
-            except ApplicationError as exc:
-                error = exc.message
-            else:
-                messages.success(request, "通知方式已保存。")
-                return redirect("notify:preferences")
+            messages.success(request, "通知方式已保存。")
+            return redirect("notify:preferences")
     prefs = selectors.preferences_of(request.user)
     rows = [
         {
@@ -106,8 +103,7 @@ def preferences(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_GET
 def robots(request: AuthedRequest) -> HttpResponse:
-    if not can_manage_robots(request.user):
-        raise PermissionDenied
+    require(can_manage_robots(request.user))
     return render(
         request,
         "notify/robots.html",
@@ -119,24 +115,19 @@ def robots(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def robot_set(request: AuthedRequest, pk: int) -> HttpResponse:
     """Set one department's robot; an htmx request gets its table row back, a plain one the page."""
-    if not can_manage_robots(request.user):
-        raise PermissionDenied
+    require(can_manage_robots(request.user))
+    form = RobotForm(request.POST)
+    form.is_valid()  # every field is optional text: the service judges the values
     error = ""
     try:
-        robot = services.robot_set(
-            actor=request.user,
-            department_id=pk,
-            url=request.POST.get("url", ""),
-            flavor=request.POST.get("flavor", WebhookFlavor.WECOM),
-            enabled=request.POST.get("enabled") == "1",
-        )
+        robot = services.robot_set(actor=request.user, department_id=pk, **form.cleaned_data)
     except NotFound:
         raise Http404 from None
     except ApplicationError as exc:
         error = exc.message
     if request.htmx:  # type: ignore[attr-defined]
         department = get_object_or_404(Department, pk=pk)
-        current = DepartmentRobot.objects.filter(department=department).first()
+        current = selectors.robot_of_department(department)
         return render(
             request,
             "notify/robots.html#row",
@@ -153,13 +144,10 @@ def robot_set(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def deliveries(request: AuthedRequest) -> HttpResponse:
-    if not can_view_deliveries(request.user):
-        raise PermissionDenied
+    require(can_view_deliveries(request.user))
     status = request.GET.get("status", "")
     channel = request.GET.get("channel", "")
-    page = Paginator(selectors.deliveries(status=status, channel=channel), 30).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, selectors.deliveries(status=status, channel=channel), 30)
     return render(
         request,
         "notify/deliveries.html",
@@ -177,8 +165,7 @@ def deliveries(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def delivery_retry(request: AuthedRequest, pk: int) -> HttpResponse:
     delivery = get_object_or_404(Delivery, pk=pk)
-    if not can_retry_delivery(request.user, delivery):
-        raise PermissionDenied
+    require(can_retry_delivery(request.user, delivery))
     services.delivery_retry(actor=request.user, delivery=delivery)
     messages.success(request, "已重新排队发送。")
     return redirect("notify:deliveries")

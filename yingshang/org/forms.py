@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
 
@@ -56,8 +58,11 @@ class DepartmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .models import Department
 
-        self.fields["kind"].choices = Department.Kind.choices  # type: ignore[attr-defined]
-        self.fields["parent"].choices = [("", "（无，顶级单位）"), *department_choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["kind"]).choices = Department.Kind.choices
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", "（无，顶级单位）"),
+            *department_choices,
+        ]
 
     def clean_aliases(self) -> list[str]:
         return _split_aliases(self.cleaned_data.get("aliases") or "")
@@ -72,7 +77,7 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, department_choices: list[tuple[int, str]], editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", "（无）"), *department_choices]  # type: ignore[attr-defined]
+        cast(forms.ChoiceField, self.fields["department"]).choices = [("", "（无）"), *department_choices]
         if editing:
             del self.fields["username"]
 
@@ -84,7 +89,7 @@ class RolesForm(forms.Form):
         super().__init__(*args, **kwargs)
         from .roles import role_choices
 
-        self.fields["roles"].choices = role_choices()
+        cast(forms.ChoiceField, self.fields["roles"]).choices = role_choices()
 
 
 class TokenForm(forms.Form):
@@ -93,7 +98,9 @@ class TokenForm(forms.Form):
 
     def __init__(self, *args, holders, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, f"{u.username}（{u.real_name}）") for u in holders]
+        cast(forms.ChoiceField, self.fields["user"]).choices = [
+            (u.pk, f"{u.username}（{u.real_name}）") for u in holders
+        ]
 
 
 class ImportForm(forms.Form):

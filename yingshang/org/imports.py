@@ -17,6 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.uploads import check_archive
 
@@ -168,46 +169,14 @@ def check_departments(content: bytes) -> ImportReport:
     file_codes: dict[str, int] = {}
     file_names: dict[str, int] = {}
     for number, row in rows:
-        code, name = row["code"], row["name"]
         for key in ("code", "name"):
             if not row[key]:
                 report.error(number, _header("department", key), "必填。")
-        if code:
-            if code in file_codes:
-                report.error(number, "单位编码", f"与第 {file_codes[code]} 行的编码“{code}”重复。")
-            elif code in existing_codes:
-                report.error(number, "单位编码", f"编码“{code}”已存在。")
-            file_codes.setdefault(code, number)
-            if len(code) > 32 or not re.fullmatch(r"[A-Za-z0-9_\-]+", code):
-                report.error(number, "单位编码", "编码只能使用字母、数字、-、_，不超过32位。")
-        if name:
-            if name in file_names:
-                report.error(number, "单位全称", f"与第 {file_names[name]} 行的名称“{name}”重复。")
-            elif name in existing_names:
-                report.error(number, "单位全称", f"单位“{name}”已存在。")
-            file_names.setdefault(name, number)
-            if len(name) > 100:
-                report.error(number, "单位全称", "不超过100字。")
-        if len(row["short_name"]) > 50:
-            report.error(number, "简称", "不超过50字。")
-        kind = row["kind"] or Department.Kind.CITY_DEPARTMENT.label
-        if kind not in KIND_BY_LABEL:
-            report.error(number, "类型", f"未知类型“{kind}”。")
-        sort_order = row["sort_order"] or "0"
-        if not sort_order.isdigit():
-            report.error(number, "排序", "应为非负整数。")
-        report.rows.append(
-            {
-                "row": number,
-                "code": code,
-                "name": name,
-                "short_name": row["short_name"],
-                "aliases": [a for a in SPLIT.split(row["aliases"]) if a],
-                "kind": KIND_BY_LABEL.get(kind, ""),
-                "parent": row["parent"],
-                "sort_order": int(sort_order) if sort_order.isdigit() else 0,
-            }
-        )
+        if row["code"]:
+            _check_department_code(report, number, row["code"], file_codes, existing_codes)
+        if row["name"]:
+            _check_department_name(report, number, row["name"], file_names, existing_names)
+        report.rows.append(_department_row(report, number, row))
     for item in report.rows:
         parent = item["parent"]
         if parent and parent not in existing_codes and parent not in file_codes:
@@ -217,6 +186,64 @@ def check_departments(content: bytes) -> ImportReport:
     _check_cycles(report, file_codes)
     report.errors.sort(key=lambda e: (e.row, e.column))
     return report
+
+
+def _check_department_code(
+    report: ImportReport, number: int, code: str, file_codes: dict[str, int], existing: set[str]
+) -> None:
+    duplicate, taken = "与第 {} 行的编码“{}”重复。", "编码“{}”已存在。"
+    _check_unique(report, number, "单位编码", code, file_codes, existing, duplicate, taken)
+    if len(code) > 32 or not re.fullmatch(r"[A-Za-z0-9_\-]+", code):
+        report.error(number, "单位编码", "编码只能使用字母、数字、-、_，不超过32位。")
+
+
+def _check_department_name(
+    report: ImportReport, number: int, name: str, file_names: dict[str, int], existing: set[str]
+) -> None:
+    duplicate, taken = "与第 {} 行的名称“{}”重复。", "单位“{}”已存在。"
+    _check_unique(report, number, "单位全称", name, file_names, existing, duplicate, taken)
+    if len(name) > 100:
+        report.error(number, "单位全称", "不超过100字。")
+
+
+def _check_unique(
+    report: ImportReport,
+    number: int,
+    column: str,
+    value: str,
+    in_file: dict[str, int],
+    existing: set[str],
+    duplicate: str,
+    taken: str,
+) -> None:
+    """A value used by an earlier row of the file, or already in the database, is an error of this row."""
+    if value in in_file:
+        report.error(number, column, duplicate.format(in_file[value], value))
+    elif value in existing:
+        report.error(number, column, taken.format(value))
+    in_file.setdefault(value, number)
+
+
+def _department_row(report: ImportReport, number: int, row: dict[str, str]) -> dict[str, Any]:
+    """The row as the commit step wants it, after checking the columns that need no other row."""
+    if len(row["short_name"]) > 50:
+        report.error(number, "简称", "不超过50字。")
+    kind = row["kind"] or Department.Kind.CITY_DEPARTMENT.label
+    if kind not in KIND_BY_LABEL:
+        report.error(number, "类型", f"未知类型“{kind}”。")
+    sort_order = row["sort_order"] or "0"
+    if not sort_order.isdigit():
+        report.error(number, "排序", "应为非负整数。")
+    return {
+        "row": number,
+        "code": row["code"],
+        "name": row["name"],
+        "short_name": row["short_name"],
+        "aliases": [a for a in SPLIT.split(row["aliases"]) if a],
+        "kind": KIND_BY_LABEL.get(kind, ""),
+        "parent": row["parent"],
+        "sort_order": int(sort_order) if sort_order.isdigit() else 0,
+    }
 
 
 def _check_cycles(report: ImportReport, file_codes: dict[str, int]) -> None:
@@ -246,23 +273,12 @@ def check_users(content: bytes) -> ImportReport:
     existing = {u.lower() for u in User.objects.values_list("username", flat=True)}
     departments = {d.code: d for d in Department.objects.all()}
     seen: dict[str, int] = {}
-    username_validator = UnicodeUsernameValidator()
     for number, row in rows:
         username = row["username"]
-        if not username:
-            report.error(number, "账号", "必填。")
+        if username:
+            _check_username(report, number, username, seen, existing)
         else:
-            try:
-                username_validator(username)
-                if len(username) > 150:
-                    raise ValidationError("too long")
-            except ValidationError:
-                report.error(number, "账号", "账号只能包含字母、数字及 @.+-_，不超过150位。")
-            if username.lower() in seen:
-                report.error(number, "账号", f"与第 {seen[username.lower()]} 行的账号“{username}”重复。")
-            elif username.lower() in existing:
-                report.error(number, "账号", f"账号“{username}”已存在。")
-            seen.setdefault(username.lower(), number)
+            report.error(number, "账号", "必填。")
         if not row["real_name"]:
             report.error(number, "姓名", "必填。")
         mobile = "".join(row["mobile"].split())
@@ -275,15 +291,7 @@ def check_users(content: bytes) -> ImportReport:
             report.error(number, "所属单位编码", f"单位“{row['department']}”不存在。")
         elif department is not None and not department.is_active:
             report.error(number, "所属单位编码", f"单位“{row['department']}”已停用。")
-        names = [n for n in SPLIT.split(row["roles"]) if n]
-        unknown = [n for n in names if n not in ROLE_BY_NAME]
-        codes = {ROLE_BY_NAME[n] for n in names if n in ROLE_BY_NAME}
-        if unknown:
-            report.error(number, "角色", f"未知角色“{'、'.join(unknown)}”。")
-        elif codes & r.ADMIN_DUTIES and len(codes) > 1:
-            report.error(number, "角色", "系统管理员、安全管理员、审计管理员须分设账号，且不得兼任其他角色。")
-        if codes & r.DEPARTMENT_ROLES and department is None and not unknown:
-            report.error(number, "所属单位编码", "部门联络员、部门负责人须填写所属单位。")
+        codes = _check_roles(report, number, row["roles"], department)
         report.rows.append(
             {
                 "row": number,
@@ -300,16 +308,50 @@ def check_users(content: bytes) -> ImportReport:
     return report
 
 
+def _check_username(
+    report: ImportReport, number: int, username: str, seen: dict[str, int], existing: set[str]
+) -> None:
+    try:
+        UnicodeUsernameValidator()(username)
+        if len(username) > 150:
+            raise ValidationError("too long")
+    except ValidationError:
+        report.error(number, "账号", "账号只能包含字母、数字及 @.+-_，不超过150位。")
+    if username.lower() in seen:
+        report.error(number, "账号", f"与第 {seen[username.lower()]} 行的账号“{username}”重复。")
+    elif username.lower() in existing:
+        report.error(number, "账号", f"账号“{username}”已存在。")
+    seen.setdefault(username.lower(), number)
+
+
+def _check_roles(report: ImportReport, number: int, text: str, department: Department | None) -> set[str]:
+    """The role codes the cell names; unknown names and forbidden combinations are reported."""
+    names = [n for n in SPLIT.split(text) if n]
+    unknown = [n for n in names if n not in ROLE_BY_NAME]
+    codes = {ROLE_BY_NAME[n] for n in names if n in ROLE_BY_NAME}
+    if unknown:
+        report.error(number, "角色", f"未知角色“{'、'.join(unknown)}”。")
+    elif codes & r.ADMIN_DUTIES and len(codes) > 1:
+        report.error(number, "角色", "系统管理员、安全管理员、审计管理员须分设账号，且不得兼任其他角色。")
+    if codes & r.DEPARTMENT_ROLES and department is None and not unknown:
+        report.error(number, "所属单位编码", "部门联络员、部门负责人须填写所属单位。")
+    return codes
+
+
 def check(kind: str, content: bytes) -> ImportReport:
     return check_departments(content) if kind == "department" else check_users(content)
 
 
 @transaction.atomic
-def commit(kind: str, content: bytes, *, actor: Any, filename: str = "") -> tuple[ImportReport, ImportResult]:
+def commit(
+    kind: str, content: bytes, *, actor: Actor, filename: str = ""
+) -> tuple[ImportReport, ImportResult]:
     """Check again and create every row, or nothing: any problem raises ValidationFailed."""
     report = check(kind, content)
     if not report.ok:
-        raise ValidationFailed(f"导入文件有 {len(report.errors)} 处问题，未导入任何数据。")
+        raise ValidationFailed(
+            f"导入文件有 {len(report.errors)} 处问题，未导入任何数据。", code="org.import_has_errors"
+        )
     if kind == "department":
         result = ImportResult(created=_create_departments(report.rows, actor=actor))
     else:
@@ -323,14 +365,14 @@ def commit(kind: str, content: bytes, *, actor: Any, filename: str = "") -> tupl
     return report, result
 
 
-def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[Department]:
+def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Actor) -> list[Department]:
     pending = list(rows)
     known = {d.code: d for d in Department.objects.all()}
     created: list[Department] = []
     while pending:
         ready = [i for i in pending if not i["parent"] or i["parent"] in known]
         if not ready:  # unreachable after check(): cycles are reported there
-            raise ValidationFailed("上级单位相互引用，未导入任何数据。")
+            raise ValidationFailed("上级单位相互引用，未导入任何数据。", code="org.import_parent_cycle")
         for item in ready:
             department = services.department_create(
                 actor=actor,
@@ -348,7 +390,7 @@ def _create_departments(rows: Iterable[dict[str, Any]], *, actor: Any) -> list[D
     return created
 
 
-def _create_users(rows: Iterable[dict[str, Any]], *, actor: Any) -> ImportResult:
+def _create_users(rows: Iterable[dict[str, Any]], *, actor: Actor) -> ImportResult:
     """Each account's holder gets a one-time link to set the first password; nobody running the import
     sees a password."""
     result = ImportResult(created=[])

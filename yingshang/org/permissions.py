@@ -20,6 +20,11 @@ def can_manage_departments(user: Any) -> bool:
     return _has(user, r.SYSADMIN)
 
 
+def can_include_in_assessment(user: Any) -> bool:
+    """The office decides which units are ranked."""
+    return _has(user, r.OFFICE)
+
+
 def can_manage_accounts(user: Any) -> bool:
     return _has(user, r.SYSADMIN)
 

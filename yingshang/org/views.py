@@ -95,7 +95,7 @@ def otp_setup(request: AuthedRequest) -> HttpResponse:
         minutes = settings.OTP_ENROLMENT_WINDOW_SECONDS // 60
         messages.warning(request, f"绑定动态口令须在登录后 {minutes} 分钟内完成，请重新登录后再绑定。")
         return redirect(settings.LOGIN_URL)
-    device, _ = TOTPDevice.objects.get_or_create(user=user, confirmed=False, defaults={"name": "动态口令"})
+    device = services.otp_device_pending(user=user)
     form = OtpTokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -7,8 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +17,7 @@ from yingshang.core.errors import ApplicationError, NotFound, ValidationFailed
 from yingshang.core.exports import XLSX_TYPE, xlsx_response
 from yingshang.core.http import AuthedRequest
 from yingshang.core.models import StagedImport
+from yingshang.core.pages import file_response, paginate, require, run_action
 
 from . import imports, selectors, services
 from . import roles as r
@@ -41,11 +40,6 @@ from .signin import safe_next_url
 PAGE_SIZE = 30
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
-
-
 def _add_errors(form: Any, exc: ApplicationError) -> None:
     placed = False
     for name, errors in exc.fields.items():
@@ -62,7 +56,7 @@ def _add_errors(form: Any, exc: ApplicationError) -> None:
 
 @login_required
 def department_list(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_departments(request.user))
+    require(can_manage_departments(request.user))
     q = request.GET.get("q", "").strip()
     active = request.GET.get("active", "")
     tree = selectors.department_tree(q=q, active=active)
@@ -99,7 +93,7 @@ def department_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def department_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_departments(request.user))
+    require(can_manage_departments(request.user))
     department = access_department(request.user, pk) if pk else None
     choices = selectors.department_choices(exclude_subtree_of=department)
     initial = {}
@@ -150,7 +144,7 @@ def _account_filters(request: AuthedRequest) -> dict[str, Any]:
 
 @login_required
 def account_list(request: AuthedRequest) -> HttpResponse:
-    _require(can_view_accounts(request.user))
+    require(can_view_accounts(request.user))
     filters = _account_filters(request)
     qs = selectors.user_list(**filters)
     if request.GET.get("format") == "xlsx":
@@ -176,7 +170,7 @@ def account_list(request: AuthedRequest) -> HttpResponse:
             filters=selectors.filters_summary(filters),
             widths=[16, 12, 16, 32, 24, 16, 8, 18],
         )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, qs, PAGE_SIZE)
     locked = selectors.locked_usernames([u.username for u in page.object_list])
     query = request.GET.copy()
     query.pop("page", None)
@@ -200,7 +194,7 @@ def account_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
-    _require(can_manage_accounts(request.user))
+    require(can_manage_accounts(request.user))
     account = access_account(request.user, pk) if pk else None
     initial = {}
     if account is not None:
@@ -253,15 +247,14 @@ def account_edit(request: AuthedRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def account_set_active(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require(can_manage_accounts(request.user))
+    require(can_manage_accounts(request.user))
     account = access_account(request.user, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.user_set_active(actor=request.user, user=account, active=active)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"账号“{account.username}”已{'启用' if active else '停用'}。")
+    run_action(
+        request,
+        lambda: services.user_set_active(actor=request.user, user=account, active=active),
+        f"账号“{account.username}”已{'启用' if active else '停用'}。",
+    )
     return redirect(safe_next_url(request, request.POST.get("next"), "org:account_list"))
 
 
@@ -302,7 +295,7 @@ def account_reset_factor(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _account_reset(request: AuthedRequest, pk: int, *, allowed: Any, reset: Any, done: str) -> HttpResponse:
     """A reset done at once, or proposed for a second admin's confirmation (admin-duty accounts)."""
-    _require(allowed(request.user))
+    require(allowed(request.user))
     account = access_account(request.user, pk)
     try:
         change = reset(actor=request.user, user=account)
@@ -316,7 +309,7 @@ def _account_reset(request: AuthedRequest, pk: int, *, allowed: Any, reset: Any,
 @login_required
 @require_POST
 def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require(can_manage_accounts(request.user))
+    require(can_manage_accounts(request.user))
     account = access_account(request.user, pk)
     services.user_unlock(actor=request.user, user=account)
     messages.success(request, f"账号“{account.username}”已解除锁定。")
@@ -326,7 +319,7 @@ def account_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_roles(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require(can_assign_roles(request.user))
+    require(can_assign_roles(request.user))
     account = access_account(request.user, pk)
     initial_roles = sorted(account.role_codes or account.pending_role_codes)
     form = RolesForm(request.POST or None, initial={"roles": initial_roles})
@@ -349,22 +342,27 @@ def account_roles(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def admin_change_list(request: AuthedRequest) -> HttpResponse:
-    _require(can_decide_admin_changes(request.user))
+    require(can_decide_admin_changes(request.user))
     state = request.GET.get("state", AdminChangeRequest.State.PENDING)
     if state not in AdminChangeRequest.State.values:
         state = AdminChangeRequest.State.PENDING
-    page = Paginator(selectors.admin_changes(state=state), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.admin_changes(state=state), PAGE_SIZE)
     return render(
         request,
         "org/manage/admin_change_list.html",
-        {"page": page, "state": state, "states": AdminChangeRequest.State.choices},
+        {
+            "page": page,
+            "state": state,
+            "states": AdminChangeRequest.State.choices,
+            "State": AdminChangeRequest.State,
+        },
     )
 
 
 @login_required
 @require_POST
 def admin_change_decide(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    _require(can_decide_admin_changes(request.user))
+    require(can_decide_admin_changes(request.user))
     change = get_object_or_404(AdminChangeRequest.objects.select_related("target", "proposed_by"), pk=pk)
     try:
         services.admin_change_decide(actor=request.user, change=change, action=action)
@@ -384,7 +382,7 @@ def admin_change_decide(request: AuthedRequest, pk: int, action: str) -> HttpRes
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_tokens(request.user))
+    require(can_manage_tokens(request.user))
     holders = list(selectors.token_holders())
     form = TokenForm(request.POST or None, holders=holders)
     if request.method == "POST" and form.is_valid():
@@ -410,7 +408,7 @@ def token_list(request: AuthedRequest) -> HttpResponse:
             audit_action="api_token.export",
             widths=[24, 10, 16, 18, 18, 18],
         )
-    page = Paginator(selectors.token_list(), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, selectors.token_list(), PAGE_SIZE)
     return render(request, "org/manage/token_list.html", {"page": page, "form": form})
 
 
@@ -418,12 +416,11 @@ def token_list(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = access_token(request.user, pk)
-    try:
-        services.api_token_revoke(actor=request.user, token=token)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"令牌“{token.name}”已吊销，立即失效。")
+    run_action(
+        request,
+        lambda: services.api_token_revoke(actor=request.user, token=token),
+        f"令牌“{token.name}”已吊销，立即失效。",
+    )
     return redirect("org:token_list")
 
 
@@ -433,7 +430,7 @@ def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 def _import_allowed(request: AuthedRequest, kind: str) -> None:
     if kind not in imports.KINDS:
         raise Http404
-    _require(
+    require(
         can_manage_departments(request.user) if kind == "department" else can_manage_accounts(request.user)
     )
 
@@ -441,12 +438,7 @@ def _import_allowed(request: AuthedRequest, kind: str) -> None:
 @login_required
 def import_template(request: AuthedRequest, kind: str) -> HttpResponse:
     _import_allowed(request, kind)
-    from urllib.parse import quote
-
-    response = HttpResponse(imports.template_workbook(kind), content_type=XLSX_TYPE)
-    filename = f"{imports.TITLES[kind]}模板.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
+    return file_response(imports.template_workbook(kind), f"{imports.TITLES[kind]}模板.xlsx", XLSX_TYPE)
 
 
 @login_required

@@ -4,13 +4,20 @@ account, who is neither the proposer nor the target, to confirm or reject it; on
 from yingshang.core.workflow import Workflow, transition
 
 from . import roles as r
+from .models import AdminChangeRequest
+
+State = AdminChangeRequest.State
 
 ADMIN_CHANGE = Workflow(
     "admin_change",
-    {"pending": "待确认", "confirmed": "已确认生效", "rejected": "已驳回", "expired": "已过期"},
+    dict(State.choices),
     [
-        transition("confirm", "确认", ["pending"], "confirmed", r.ADMIN_DUTIES, check="second_person"),
-        transition("reject", "驳回", ["pending"], "rejected", r.ADMIN_DUTIES, check="second_person"),
-        transition("expire", "过期作废", ["pending"], "expired", r.ADMIN_DUTIES, check="past_deadline"),
+        transition(
+            "confirm", "确认", [State.PENDING], State.CONFIRMED, r.ADMIN_DUTIES, check="second_person"
+        ),
+        transition("reject", "驳回", [State.PENDING], State.REJECTED, r.ADMIN_DUTIES, check="second_person"),
+        transition(
+            "expire", "过期作废", [State.PENDING], State.EXPIRED, r.ADMIN_DUTIES, check="past_deadline"
+        ),
     ],
 )

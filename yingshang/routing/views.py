@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -13,20 +12,16 @@ from yingshang.core.errors import ValidationFailed
 from yingshang.core.exports import xlsx_response
 from yingshang.core.http import AuthedRequest
 from yingshang.core.office_settings import get_setting
+from yingshang.core.pages import require, run_action
 
 from . import selectors, services
-from .models import RoutingModel, TrainingRun
+from .models import RoutingModel
 from .permissions import can_manage_routing_model, can_view_hotspots
-
-
-def _require(ok: bool) -> None:
-    if not ok:
-        raise PermissionDenied
 
 
 @login_required
 def model_page(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_routing_model(request.user))
+    require(can_manage_routing_model(request.user))
     active = selectors.active_model()
     selected = active
     if request.GET.get("version"):
@@ -46,41 +41,39 @@ def model_page(request: AuthedRequest) -> HttpResponse:
 
 @login_required
 def training_progress(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_routing_model(request.user))
+    require(can_manage_routing_model(request.user))
     return render(request, "routing/model.html#progress", {"run": selectors.latest_training_run()})
 
 
 @login_required
 @require_POST
 def retrain(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_routing_model(request.user))
-    try:
-        services.training_run_request(actor=request.user)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已发起重新训练，完成后自动启用新模型。")
+    require(can_manage_routing_model(request.user))
+    run_action(
+        request,
+        lambda: services.training_run_request(actor=request.user),
+        "已发起重新训练，完成后自动启用新模型。",
+    )
     return redirect("routing:model")
 
 
 @login_required
 @require_POST
 def activate(request: AuthedRequest, version: str) -> HttpResponse:
-    _require(can_manage_routing_model(request.user))
+    require(can_manage_routing_model(request.user))
     model = get_object_or_404(RoutingModel, version=version)
-    try:
-        services.model_activate(actor=request.user, model=model)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, f"已启用模型版本 {model.version}。")
+    run_action(
+        request,
+        lambda: services.model_activate(actor=request.user, model=model),
+        f"已启用模型版本 {model.version}。",
+    )
     return redirect("routing:model")
 
 
 @login_required
 @require_POST
 def rollback(request: AuthedRequest) -> HttpResponse:
-    _require(can_manage_routing_model(request.user))
+    require(can_manage_routing_model(request.user))
     try:
         model = services.model_rollback(actor=request.user)
     except ValidationFailed as exc:
@@ -100,7 +93,7 @@ def _window(request: AuthedRequest) -> int:
 
 @login_required
 def hotspot_list(request: AuthedRequest) -> HttpResponse:
-    _require(can_view_hotspots(request.user))
+    require(can_view_hotspots(request.user))
     days = _window(request)
     hotspots, as_of = services.hotspots_current(window_days=days)
     if request.GET.get("export") == "xlsx":
@@ -131,7 +124,7 @@ def hotspot_list(request: AuthedRequest) -> HttpResponse:
 @login_required
 def hotspot_detail(request: AuthedRequest, anchor: int) -> HttpResponse:
     """A hotspot is named by its smallest appeal id, in the same computed result as the list."""
-    _require(can_view_hotspots(request.user))
+    require(can_view_hotspots(request.user))
     days = _window(request)
     hotspots, _ = services.hotspots_current(window_days=days)
     hotspot = next((h for h in hotspots if h.anchor == anchor), None)
@@ -141,7 +134,3 @@ def hotspot_detail(request: AuthedRequest, anchor: int) -> HttpResponse:
     return render(
         request, "routing/hotspot_detail.html", {"hotspot": hotspot, "appeals": appeals, "days": days}
     )
-
-
-def training_run_status(run: TrainingRun | None) -> str:
-    return run.get_status_display() if run else ""

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 
 from yingshang.audit.events import record as audit_record
+from yingshang.core.actors import Actor, account_of
 from yingshang.core.errors import PermissionRefused, ValidationFailed, validation_error_fields
 
 from . import calendar, hooks
@@ -86,9 +87,9 @@ def _calendar_changed(stamp: CalendarStamp, first: date, last: date) -> None:
     hooks.enqueue_recompute(first, last)
 
 
-def _require_office(actor: Any) -> None:
+def _require_office(actor: Actor) -> None:
     if not can_manage_calendar(actor):
-        raise PermissionRefused("只有营商办可以维护工作日历。")
+        raise PermissionRefused("只有营商办可以维护工作日历。", code="workdays.calendar_forbidden")
 
 
 def _override_snapshot(o: CalendarOverride | None) -> dict[str, Any] | None:
@@ -97,19 +98,19 @@ def _override_snapshot(o: CalendarOverride | None) -> dict[str, Any] | None:
     return {"date": o.date.isoformat(), "is_workday": o.is_workday, "note": o.note}
 
 
-def _set_override(*, actor: Any, day: date, is_workday: bool, note: str) -> CalendarOverride | None:
+def _set_override(*, actor: Actor, day: date, is_workday: bool, note: str) -> CalendarOverride | None:
     """Create or change one override without touching the table; None when nothing changed."""
     existing = CalendarOverride.objects.select_for_update().filter(date=day).first()
     before = _override_snapshot(existing)
     if existing is not None and existing.is_workday == is_workday and existing.note == note:
         return None
-    override = existing or CalendarOverride(date=day, created_by=actor)
+    override = existing or CalendarOverride(date=day, created_by=account_of(actor))
     override.is_workday = is_workday
     override.note = note
     try:
         override.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed(fields=validation_error_fields(exc)) from exc
+        raise ValidationFailed(code="workdays.override_invalid", fields=validation_error_fields(exc)) from exc
     if existing is None:
         override.save()
     else:
@@ -127,11 +128,13 @@ def _set_override(*, actor: Any, day: date, is_workday: bool, note: str) -> Cale
 
 def _check_year(year: int) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValidationFailed("年度超出范围。", fields={"year": ["年度超出范围。"]})
+        raise ValidationFailed(
+            "年度超出范围。", code="workdays.year_range", fields={"year": ["年度超出范围。"]}
+        )
 
 
 @transaction.atomic
-def calendar_override_set(*, actor: Any, day: date, is_workday: bool, note: str = "") -> CalendarOverride:
+def calendar_override_set(*, actor: Actor, day: date, is_workday: bool, note: str = "") -> CalendarOverride:
     """Declare `day` a working day (班) or a day off (休), winning over the official schedule."""
     _require_office(actor)
     _check_year(day.year)
@@ -144,12 +147,12 @@ def calendar_override_set(*, actor: Any, day: date, is_workday: bool, note: str 
 
 
 @transaction.atomic
-def calendar_override_remove(*, actor: Any, override_id: int) -> None:
+def calendar_override_remove(*, actor: Actor, override_id: int) -> None:
     _require_office(actor)
     stamp = _locked_stamp()
     override = CalendarOverride.objects.select_for_update().filter(pk=override_id).first()
     if override is None:
-        raise ValidationFailed("该调整已不存在，请刷新页面。")
+        raise ValidationFailed("该调整已不存在，请刷新页面。", code="workdays.override_missing")
     before = _override_snapshot(override)
     day = override.date
     audit_record(actor=actor, action="calendar_override.delete", obj=override, before=before, after=None)
@@ -158,7 +161,7 @@ def calendar_override_remove(*, actor: Any, override_id: int) -> None:
 
 
 @transaction.atomic
-def calendar_year_mark(*, actor: Any, year: int, complete: bool, note: str = "") -> CalendarYear:
+def calendar_year_mark(*, actor: Actor, year: int, complete: bool, note: str = "") -> CalendarYear:
     """Mark a year's schedule as entered in full (no longer provisional), or withdraw that mark."""
     _require_office(actor)
     _check_year(year)
@@ -171,7 +174,7 @@ def calendar_year_mark(*, actor: Any, year: int, complete: bool, note: str = "")
         return row
     row.complete = complete
     row.note = note.strip()
-    row.updated_by = actor
+    row.updated_by = account_of(actor)
     row.full_clean()
     row.save()
     audit_record(
@@ -246,17 +249,23 @@ def parse_schedule(year: int, text: str) -> list[ScheduleLine]:
             result[d] = ScheduleLine(d, is_work, note)
             d += timedelta(days=1)
     if errors:
-        raise ValidationFailed("放假安排中有无法录入的行，均未保存。", fields={"text": errors})
+        raise ValidationFailed(
+            "放假安排中有无法录入的行，均未保存。",
+            code="workdays.holiday_text_invalid",
+            fields={"text": errors},
+        )
     if not result:
         raise ValidationFailed(
-            "没有可录入的日期。", fields={"text": ["请粘贴放假安排，每行一个日期或日期区间。"]}
+            "没有可录入的日期。",
+            code="workdays.holiday_text_empty",
+            fields={"text": ["请粘贴放假安排，每行一个日期或日期区间。"]},
         )
     return [result[d] for d in sorted(result)]
 
 
 @transaction.atomic
 def calendar_year_enter(
-    *, actor: Any, year: int, text: str, complete: bool = True, note: str = ""
+    *, actor: Actor, year: int, text: str, complete: bool = True, note: str = ""
 ) -> list[ScheduleLine]:
     """Enter a year's announced schedule in one go (all lines or none) and, by default, mark the year as
     entered so that it stops being provisional. Returns the parsed lines."""
@@ -271,7 +280,7 @@ def calendar_year_enter(
     row = row or CalendarYear(year=year)
     row.complete = complete or row.complete
     row.note = note.strip() or row.note
-    row.updated_by = actor
+    row.updated_by = account_of(actor)
     row.full_clean()
     row.save()
     audit_record(

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,15 +15,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.http import AuthedRequest
+from yingshang.core.pages import require, run_action
 
 from . import selectors, services
 from .forms import OverrideForm, YearEnterForm, YearMarkForm
 from .permissions import can_manage_calendar
-
-
-def _require(request: AuthedRequest) -> None:
-    if not can_manage_calendar(request.user):
-        raise PermissionDenied
 
 
 def _year(raw: Any, default: int) -> int:
@@ -64,7 +59,7 @@ def _page(
 @login_required
 @require_GET
 def calendar_page(request: AuthedRequest) -> HttpResponse:
-    _require(request)
+    require(can_manage_calendar(request.user))
     return _page(request, _year(request.GET.get("year"), timezone.localdate().year))
 
 
@@ -75,7 +70,7 @@ def _back(year: int) -> HttpResponse:
 @login_required
 @require_POST
 def override_add(request: AuthedRequest) -> HttpResponse:
-    _require(request)
+    require(can_manage_calendar(request.user))
     form = OverrideForm(request.POST)
     year = _year(request.POST.get("year"), timezone.localdate().year)
     if not form.is_valid():
@@ -99,21 +94,20 @@ def override_add(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def override_remove(request: AuthedRequest, pk: int) -> HttpResponse:
-    _require(request)
+    require(can_manage_calendar(request.user))
     year = _year(request.POST.get("year"), timezone.localdate().year)
-    try:
-        services.calendar_override_remove(actor=request.user, override_id=pk)
-    except ValidationFailed as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "已删除该调整，恢复按国家安排（或周一至周五）计算。")
+    run_action(
+        request,
+        lambda: services.calendar_override_remove(actor=request.user, override_id=pk),
+        "已删除该调整，恢复按国家安排（或周一至周五）计算。",
+    )
     return _back(year)
 
 
 @login_required
 @require_POST
 def year_enter(request: AuthedRequest) -> HttpResponse:
-    _require(request)
+    require(can_manage_calendar(request.user))
     form = YearEnterForm(request.POST)
     year = _year(request.POST.get("year"), timezone.localdate().year)
     if not form.is_valid():
@@ -145,7 +139,7 @@ def year_enter(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def year_mark(request: AuthedRequest) -> HttpResponse:
-    _require(request)
+    require(can_manage_calendar(request.user))
     form = YearMarkForm(request.POST)
     if not form.is_valid():
         return _page(request, timezone.localdate().year, error="年度无效。", status=422)

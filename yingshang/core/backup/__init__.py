@@ -84,7 +84,7 @@ def backup(target_dir: Path) -> BackupResult:
             capture_output=True,
         )
     else:
-        raise ValidationFailed(f"不支持的数据库：{vendor}")
+        raise ValidationFailed(f"不支持的数据库：{vendor}", code="core.backup_vendor")
     files_dir = target_dir / "files"
     names = _stored_file_names()
     for name in names:
@@ -111,18 +111,21 @@ def check_manifest(source_dir: Path) -> dict[str, Any]:
     """The manifest, after checking every listed file against its checksum; refuses a damaged backup."""
     manifest_path = source_dir / MANIFEST
     if not manifest_path.exists():
-        raise ValidationFailed(f"{source_dir} 中没有备份清单 {MANIFEST}。")
+        raise ValidationFailed(f"{source_dir} 中没有备份清单 {MANIFEST}。", code="core.backup_manifest")
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("format") != FORMAT:
-        raise ValidationFailed("备份格式版本不符，无法恢复。")
+        raise ValidationFailed("备份格式版本不符，无法恢复。", code="core.backup_manifest")
     for rel, expected in manifest["sha256"].items():
         path = source_dir / rel
         if not path.exists():
-            raise ValidationFailed(f"备份缺少文件：{rel}")
+            raise ValidationFailed(f"备份缺少文件：{rel}", code="core.backup_damaged")
         if sha256_file(path) != expected:
-            raise ValidationFailed(f"备份文件校验失败：{rel}")
+            raise ValidationFailed(f"备份文件校验失败：{rel}", code="core.backup_damaged")
     if manifest["vendor"] != connection.vendor:
-        raise ValidationFailed(f"备份来自 {manifest['vendor']}，当前数据库是 {connection.vendor}。")
+        raise ValidationFailed(
+            f"备份来自 {manifest['vendor']}，当前数据库是 {connection.vendor}。",
+            code="core.backup_other_vendor",
+        )
     return manifest
 
 

@@ -1,26 +1,10 @@
 import time
 
 from django.core.management.base import BaseCommand
-from django.db import IntegrityError, transaction
-from django.utils.module_loading import import_string
 
-from yingshang.core.models import ScheduledRun
-from yingshang.core.schedule import PERIODIC_JOBS
+from yingshang.core.schedule import fire_due
 
-
-def fire_due(now: float) -> list[str]:
-    """Enqueue every periodic job whose current slot nobody has claimed yet; return their names."""
-    fired = []
-    for job in PERIODIC_JOBS:
-        slot = int(now // job.every_seconds)
-        try:
-            with transaction.atomic():
-                ScheduledRun.objects.create(job=job.name, slot=slot)
-        except IntegrityError:
-            continue
-        import_string(job.task).enqueue()
-        fired.append(job.name)
-    return fired
+__all__ = ["Command", "fire_due"]
 
 
 class Command(BaseCommand):

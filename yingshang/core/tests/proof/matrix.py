@@ -462,7 +462,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir redir redir redir redir redir redir redir redir redir redir redir",
     ),
     "notify:open": (
-        "login 403   403   403   403   403   403   403   403   403   403   403   403",
+        "login 404   404   404   404   404   404   404   404   404   404   404   404",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "notify:preferences": (

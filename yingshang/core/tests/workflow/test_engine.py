@@ -51,7 +51,7 @@ def test_resolve_returns_the_transition():
 def test_unknown_action():
     with pytest.raises(TransitionRefused) as exc:
         FLOW.resolve(state="draft", action="explode", user=_user("office"))
-    assert exc.value.code == "unknown_action" and exc.value.message == "未知的操作：explode。"
+    assert exc.value.code == "core.unknown_action" and exc.value.message == "未知的操作：explode。"
 
 
 def test_action_not_allowed_in_this_state():

@@ -60,7 +60,7 @@ def test_opening_marks_read_and_follows_local_links_only(liaison, make_user, log
     assert Notification.objects.filter(recipient=liaison, read_at__isnull=True).count() == 0
     intruder = login(make_user(r.LIAISON), c.__class__())
     [mine] = services.notify(recipients=[liaison], kind="system", title="三")
-    assert intruder.get(reverse("notify:open", args=[mine.pk])).status_code == 403
+    assert intruder.get(reverse("notify:open", args=[mine.pk])).status_code == 404
     assert Notification.objects.get(pk=mine.pk).read_at is None
 
 
