@@ -45,10 +45,14 @@ def error_text(exc: ApplicationError) -> str:
 
 
 def run_action(
-    request: HttpRequest, call: Callable[[], Any], ok: str, form: forms.Form | None = None
+    request: HttpRequest,
+    call: Callable[[], Any],
+    ok: str | Callable[[], str],
+    form: forms.Form | None = None,
 ) -> bool:
     """Run a service call and tell the user how it went. A refusal's field errors go onto `form` when one
-    is given (so they show beside the field), and always into the page message. True when it succeeded."""
+    is given (so they show beside the field), and always into the page message. True when it succeeded.
+    `ok` may be a function, for a message that names what the call made."""
     try:
         call()
     except ApplicationError as exc:
@@ -58,7 +62,7 @@ def run_action(
                     form.add_error(field if field in form.fields else None, error)
         messages.error(request, error_text(exc))
         return False
-    messages.success(request, ok)
+    messages.success(request, ok() if callable(ok) else ok)
     return True
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from . import permissions as perm
@@ -70,7 +71,7 @@ class ActionIn(Schema):
 
 def _viewer(request: HttpRequest) -> None:
     if not perm.can_view_supervision(request.user):
-        raise Http404
+        raise PermissionDenied
 
 
 def _page(qs: Any, params: ListQuery) -> Any:

@@ -9,11 +9,22 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yingshang.org.models import Department
 from yingshang.org.scope import filter_by_department
 
 from . import permissions as perm
 from .models import Finding, Inspection, Instruction, Reminder, SupervisionOrder, TypicalCase
 from .workflow import FINDING_RECTIFIED, FINDING_UNRECTIFIED, ORDER_OPEN
+
+
+def active_departments() -> QuerySet[Department]:
+    """The units an order, instruction or finding may be given to, for the pages' choices."""
+    return Department.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def instructions_for_item(item: Any) -> QuerySet[Instruction]:
+    ct = ContentType.objects.get_for_model(item, for_concrete_model=False)
+    return Instruction.objects.filter(target_type=ct, target_id=item.pk).select_related("department")
 
 
 def _none_unless(qs: QuerySet, allowed: bool) -> QuerySet:
@@ -184,3 +195,7 @@ def orders_for_department(department_id: int, period_start: dt.date, period_end:
         "concluded": sum(1 for s, _, _ in rows if s == SupervisionOrder.State.CONCLUDED),
         "overdue_open": sum(1 for s, d, _ in rows if s in ORDER_OPEN and d < today),
     }
+
+
+def findings_of_inspection(inspection: Inspection) -> QuerySet[Finding]:
+    return inspection.findings.select_related("department").order_by("id")

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from yingshang.assessment.official_docx import written_date
+from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting
@@ -19,6 +20,7 @@ from yingshang.org.models import Department
 from yingshang.workdays.calendar import add_workdays
 
 from .. import permissions as perm
+from ..documents import order_notice
 from ..models import Level, OrderSequence, SupervisionOrder
 from ..workflow import ORDER
 from .common import (
@@ -249,3 +251,10 @@ def _reissue(
         department=order.department,
         previous=order,
     )
+
+
+def order_notice_print(*, actor: Any, order: SupervisionOrder) -> bytes:
+    """The printable notice (督办通知单) of an order, its printing recorded."""
+    content = order_notice(order)
+    audit_record(actor=actor, action="supervision_order.print", obj=order)
+    return content
