@@ -12,7 +12,7 @@ from yingshang.org.models import Department
 
 from . import measures
 from .bulletin import SECTION_KEYS
-from .models import IndicatorSet
+from .models import EvaluationIndicator, IndicatorSet
 
 
 def _text(**kwargs: Any) -> forms.CharField:
@@ -143,7 +143,7 @@ class BulletinForm(forms.Form):
 
 
 class EvaluationIndicatorForm(forms.Form):
-    indicator = _text()
+    indicator = LenientModelChoiceField(EvaluationIndicator.objects.all(), required=False)  # None: a new one
     first_level = _text()
     name = _text()
     unit = _text()
@@ -151,6 +151,9 @@ class EvaluationIndicatorForm(forms.Form):
     frontier = LenientFloatField(required=False)
     worst = LenientFloatField(required=False)
     higher_is_better = _text()
+
+    def clean_higher_is_better(self) -> bool:
+        return self.cleaned_data.get("higher_is_better") == "1"
 
     def clean(self) -> dict[str, Any]:
         d = super().clean() or {}

@@ -21,7 +21,16 @@ from django.utils import timezone
 from .errors import ApplicationError
 from .exports import file_response, xlsx_response
 
-__all__ = ["Export", "file_response", "list_page", "paginate", "require", "run_action", "seen_version"]
+__all__ = [
+    "Export",
+    "file_response",
+    "list_page",
+    "paginate",
+    "require",
+    "run_action",
+    "run_form",
+    "seen_version",
+]
 
 PAGE_SIZE = 20
 
@@ -64,6 +73,20 @@ def run_action(
         return False
     messages.success(request, ok() if callable(ok) else ok)
     return True
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    ok: str | Callable[[], str],
+) -> bool:
+    """A posted form, then a service call with its cleaned data: the form's own errors, or the service's
+    refusal, go onto the form and into the page message. True when the call succeeded."""
+    if not form.is_valid():
+        form_errors_message(request, form)
+        return False
+    return run_action(request, lambda: call(form.cleaned_data), ok, form)
 
 
 def form_errors_message(request: HttpRequest, form: forms.Form) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import form_errors_message, require, run_action
+from yingshang.core.pages import form_errors_message, require, run_action, run_form
 
 from .. import evaluation, selectors, services
 from .. import permissions as perm
@@ -51,28 +51,11 @@ def monitoring(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def monitoring_indicator_save(request: AuthedRequest) -> HttpResponse:
     require(perm.can_manage(request.user))
-    form = EvaluationIndicatorForm(request.POST)
-    if not form.is_valid():
-        form_errors_message(request, form)
-        return redirect("assessment:monitoring")
-    d = form.cleaned_data
-    pk = d["indicator"]
-    instance = EvaluationIndicator.objects.filter(pk=pk).first() if pk.isdigit() else None
-    run_action(
+    run_form(
         request,
-        lambda: services.evaluation_indicator_save(
-            actor=request.user,
-            indicator=instance,
-            first_level=d["first_level"],
-            name=d["name"],
-            unit=d["unit"],
-            department=d["department"],
-            frontier=d["frontier"],
-            worst=d["worst"],
-            higher_is_better=d["higher_is_better"] == "1",
-        ),
+        EvaluationIndicatorForm(request.POST),
+        lambda d: services.evaluation_indicator_save(actor=request.user, **d),
         "指标已保存。",
-        form,
     )
     return redirect("assessment:monitoring")
 
@@ -81,18 +64,13 @@ def monitoring_indicator_save(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def monitoring_report(request: AuthedRequest, pk: int) -> HttpResponse:
     indicator = perm.access_indicator_report(request.user, pk)
-    form = EvaluationValueForm(request.POST)
-    form.is_valid()
-    run_action(
+    run_form(
         request,
-        lambda: services.evaluation_value_report(
-            actor=request.user,
-            indicator=indicator,
-            files=request.FILES.getlist("evidence"),
-            **form.cleaned_data,
+        EvaluationValueForm(request.POST),
+        lambda d: services.evaluation_value_report(
+            actor=request.user, indicator=indicator, files=request.FILES.getlist("evidence"), **d
         ),
         "监测值已填报。",
-        form,
     )
     return redirect("assessment:monitoring")
 

@@ -15,7 +15,15 @@ from yingshang.core.errors import ApplicationError
 from yingshang.core.events import timeline_for
 from yingshang.core.exports import xlsx_response
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import form_errors_message, list_page, paginate, require, run_action, seen_version
+from yingshang.core.pages import (
+    form_errors_message,
+    list_page,
+    paginate,
+    require,
+    run_action,
+    run_form,
+    seen_version,
+)
 from yingshang.core.uploads import attachments_for
 from yingshang.org.models import Department
 
@@ -218,15 +226,13 @@ def red_black(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def objection_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     run = perm.access_run(request.user, pk)
-    form = ObjectionForm(request.POST)
-    form.is_valid()
-    run_action(
+    run_form(
         request,
-        lambda: services.objection_submit(
-            actor=request.user, run=run, files=request.FILES.getlist("evidence"), **form.cleaned_data
+        ObjectionForm(request.POST),
+        lambda d: services.objection_submit(
+            actor=request.user, run=run, files=request.FILES.getlist("evidence"), **d
         ),
         "异议已提交，营商办将在公示期结束前答复。",
-        form,
     )
     return redirect("assessment:run", pk=run.pk)
 
@@ -235,19 +241,17 @@ def objection_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def objection_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     objection = perm.access_objection(request.user, pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    run_action(
+    run_form(
         request,
-        lambda: services.objection_decide(
+        DecisionForm(request.POST),
+        lambda d: services.objection_decide(
             actor=request.user,
             objection=objection,
-            accept=form.cleaned_data["action"] == "accept",
-            decision=form.cleaned_data["decision"],
+            accept=d["action"] == "accept",
+            decision=d["decision"],
             seen_version=seen_version(request),
         ),
         "异议已处理。",
-        form,
     )
     return redirect("assessment:run", pk=objection.run_id)
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import form_errors_message, list_page, require, run_action
+from yingshang.core.pages import list_page, require, run_action, run_form
 
 from .. import measures, selectors, services
 from .. import permissions as perm
@@ -90,16 +90,12 @@ def bonus_list(request: AuthedRequest) -> HttpResponse:
     require(perm.can_view_assessment(request.user))
     if request.method == "POST":
         require(perm.can_manage(request.user))
-        form = BonusItemForm(request.POST)
-        if form.is_valid():
-            run_action(
-                request,
-                lambda: services.bonus_item_create(actor=request.user, **form.cleaned_data),
-                "加分事项已登记，待认定。",
-                form,
-            )
-        else:
-            form_errors_message(request, form)
+        run_form(
+            request,
+            BonusItemForm(request.POST),
+            lambda d: services.bonus_item_create(actor=request.user, **d),
+            "加分事项已登记，待认定。",
+        )
         return redirect("assessment:bonus_list")
     qs = selectors.bonus_items(
         request.user, status=request.GET.get("status", ""), department=request.GET.get("department", "")
@@ -121,17 +117,12 @@ def bonus_list(request: AuthedRequest) -> HttpResponse:
 def bonus_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     require(perm.can_manage(request.user))
     item = get_object_or_404(BonusItem, pk=pk)
-    form = DecisionForm(request.POST)
-    form.is_valid()
-    run_action(
+    run_form(
         request,
-        lambda: services.bonus_item_decide(
-            actor=request.user,
-            item=item,
-            approve=form.cleaned_data["action"] == "approve",
-            note=form.cleaned_data["note"],
+        DecisionForm(request.POST),
+        lambda d: services.bonus_item_decide(
+            actor=request.user, item=item, approve=d["action"] == "approve", note=d["note"]
         ),
         "已审核。",
-        form,
     )
     return redirect("assessment:bonus_list")

@@ -13,13 +13,12 @@ from django.utils import timezone
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.events import record_timeline
-from yingshang.core.workflow import apply_transition
 from yingshang.org.models import Department
 
 from .. import permissions as perm
 from ..models import CaseAction, TypicalCase
 from ..workflow import CASE
-from .common import clean, require, save_new
+from .common import clean, require, save_new, step
 
 
 def _people_json(people: Sequence[dict[str, str]]) -> str:
@@ -123,6 +122,15 @@ def case_set_names_printable(*, actor: Any, case: TypicalCase, printable: bool) 
     return case
 
 
+def _case_changes(action: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    note = str(data.get("reason", "")).strip()
+    if action == "publish":
+        return {"published_at": timezone.now()}, note
+    if action == "unpublish":
+        return {"published_at": None}, note
+    return {}, note
+
+
 @transaction.atomic
 def case_transition(
     *,
@@ -132,20 +140,13 @@ def case_transition(
     data: dict[str, Any] | None = None,
     seen_version: int | None = None,
 ) -> TypicalCase:
-    data = dict(data or {})
-    changes: dict[str, Any] = {}
-    if action == "publish":
-        changes = {"published_at": timezone.now()}
-    elif action == "unpublish":
-        changes = {"published_at": None}
-    apply_transition(
+    step(
         case,
-        workflow=CASE,
-        user=actor,
+        CASE,
+        actor=actor,
         action=action,
-        data=data,
+        data=dict(data or {}),
         seen_version=seen_version,
-        changes=changes,
-        note=str(data.get("reason", "")).strip(),
+        changes=_case_changes,
     )
     return case

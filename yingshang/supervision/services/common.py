@@ -4,7 +4,7 @@ department is told, and the entries every new item or step leaves (timeline, aud
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -148,16 +148,18 @@ def save_new(
 
 def step(
     obj: models.Model,
-    *,
     workflow: Workflow,
+    *,
     actor: Any,
     action: str,
-    data: Mapping[str, Any],
+    data: dict[str, Any],
     seen_version: int | None,
-    changes: Mapping[str, Any],
-    note: str,
-) -> None:
-    """One step of an item's workflow (the department checks of `permissions.PREDICATES` included)."""
+    changes: Callable[[str, dict[str, Any]], tuple[dict[str, Any], str]],
+) -> str:
+    """One step of an item's workflow (the department checks of `permissions.PREDICATES` included).
+    `changes` gives the fields the action sets besides the state, and the note of its timeline entry,
+    which is returned."""
+    fields, note = changes(action, data)
     apply_transition(
         obj,
         workflow=workflow,
@@ -166,6 +168,7 @@ def step(
         data=data,
         predicates=perm.PREDICATES,
         seen_version=seen_version,
-        changes=changes,
+        changes=fields,
         note=note,
     )
+    return note

@@ -160,16 +160,14 @@ def finding_transition(
     seen_version: int | None = None,
 ) -> Finding:
     data = dict(data or {})
-    changes, note = _finding_changes(action, data)
-    step(
+    note = step(
         finding,
-        workflow=FINDING,
+        FINDING,
         actor=actor,
         action=action,
         data=data,
         seen_version=seen_version,
-        changes=changes,
-        note=note,
+        changes=_finding_changes,
     )
     if action == "report":
         # Every report carries its own evidence: after a return, the evidence the inspector refused is not

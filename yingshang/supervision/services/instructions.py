@@ -102,6 +102,16 @@ def instruction_create(
     return instruction
 
 
+def _instruction_changes(action: str, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    if action == "reply":
+        reply = official_reply(data, "办理情况")
+        return {"reply": reply, "replied_at": timezone.now()}, reply
+    note = str(data.get("reason") or data.get("note") or "").strip()
+    if action == "conclude":
+        return {"concluded_at": timezone.now()}, note
+    return {}, note
+
+
 @transaction.atomic
 def instruction_transition(
     *,
@@ -111,23 +121,14 @@ def instruction_transition(
     data: dict[str, Any] | None = None,
     seen_version: int | None = None,
 ) -> Instruction:
-    data = dict(data or {})
-    changes: dict[str, Any] = {}
-    note = str(data.get("reason") or data.get("note") or "").strip()
-    if action == "reply":
-        changes = {"reply": official_reply(data, "办理情况"), "replied_at": timezone.now()}
-        note = changes["reply"]
-    elif action == "conclude":
-        changes = {"concluded_at": timezone.now()}
-    step(
+    note = step(
         instruction,
-        workflow=INSTRUCTION,
+        INSTRUCTION,
         actor=actor,
         action=action,
-        data=data,
+        data=dict(data or {}),
         seen_version=seen_version,
-        changes=changes,
-        note=note,
+        changes=_instruction_changes,
     )
     if action == "reply":
         target = target_loaded(instruction)

@@ -191,16 +191,8 @@ def order_transition(
         )
     for uploaded in files:
         check_upload(uploaded, allowed=EVIDENCE_TYPES)
-    changes, note = _order_changes(action, data)
-    step(
-        order,
-        workflow=ORDER,
-        actor=actor,
-        action=action,
-        data=data,
-        seen_version=seen_version,
-        changes=changes,
-        note=note,
+    note = step(
+        order, ORDER, actor=actor, action=action, data=data, seen_version=seen_version, changes=_order_changes
     )
     for uploaded in files:
         attachment_add(actor=actor, obj=order, uploaded=uploaded, purpose="reply", allowed=EVIDENCE_TYPES)

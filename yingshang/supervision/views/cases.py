@@ -11,14 +11,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from yingshang.core.events import timeline_for
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import Export, list_page, require, run_action
+from yingshang.core.pages import Export, list_page, require, run_action, run_form
 
 from .. import permissions as perm
 from .. import selectors, services
 from ..forms import CaseActionForm, CaseForm, NamesPrintableForm
 from ..models import CaseAction, TypicalCase
 from ..workflow import CASE
-from .common import step_view
+from .common import workflow_step
 
 
 def _export(names: bool) -> Export:
@@ -121,28 +121,23 @@ def case_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+_case_step = workflow_step(
+    perm.access_case, CaseActionForm, services.case_transition, "case", "supervision:case_detail"
+)
+
+
 @login_required
 @require_POST
 def case_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    if action != "names_printable":
+        return _case_step(request, pk, action)
     obj = perm.access_case(request.user, pk)
-    if action == "names_printable":
-        form = NamesPrintableForm(request.POST)
-        form.is_valid()
-        run_action(
-            request,
-            lambda: services.case_set_names_printable(
-                actor=request.user, case=obj, printable=form.cleaned_data["printable"] == "1"
-            ),
-            "已保存。",
-            form,
-        )
-        return redirect("supervision:case_detail", pk=obj.pk)
-    return step_view(
+    run_form(
         request,
-        obj,
-        form_class=CaseActionForm,
-        call=lambda data, seen: services.case_transition(
-            actor=request.user, case=obj, action=action, data=data, seen_version=seen
+        NamesPrintableForm(request.POST),
+        lambda d: services.case_set_names_printable(
+            actor=request.user, case=obj, printable=d["printable"] == "1"
         ),
-        detail="supervision:case_detail",
+        "已保存。",
     )
+    return redirect("supervision:case_detail", pk=obj.pk)

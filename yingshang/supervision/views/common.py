@@ -1,4 +1,4 @@
-"""What supervision's pages share: a workflow step posted from an item's page, the link to the item an
+"""What supervision's pages share: the view of a workflow step posted from an item's page, the link to the item an
 order or instruction names, and the dates of list filters."""
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.db import models
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.views.decorators.http import require_POST
 
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import run_action, seen_version
+from yingshang.core.pages import run_form, seen_version
 
 from .. import targets
 
@@ -25,21 +26,39 @@ def filter_date(value: str | None) -> dt.date | None:
         return None
 
 
-def step_view(
-    request: AuthedRequest,
-    obj: models.Model,
-    *,
+def workflow_step(
+    access: Callable[[Any, int], Any],
     form_class: type[forms.Form],
-    call: Callable[[dict[str, Any], int | None], Any],
+    transition: Callable[..., Any],
+    item_name: str,
     detail: str,
-) -> HttpResponse:
-    """A workflow step posted from an item's page: the form's filled-in fields go to the service as the
-    step's data, its refusal to the page message, and the user back to the item."""
-    form = form_class(request.POST)
-    form.is_valid()  # text fields only: always valid
-    data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
-    run_action(request, lambda: call(data, seen_version(request)), "操作成功。", form)
-    return redirect(detail, pk=obj.pk)
+    files: tuple[str, str] | None = None,
+) -> Callable[..., HttpResponse]:
+    """The view of a workflow step posted from an item's page: the item through `access`, the form's
+    filled-in fields as the step's data (and the uploads of the `files` = (argument, input) pair), the
+    refusal into the page message, and the user back to the item."""
+
+    @login_required
+    @require_POST
+    def view(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+        obj = access(request.user, pk)
+        uploads = {files[0]: request.FILES.getlist(files[1])} if files else {}
+        run_form(
+            request,
+            form_class(request.POST),
+            lambda d: transition(
+                actor=request.user,
+                action=action,
+                data={k: v for k, v in d.items() if v not in (None, "")},
+                seen_version=seen_version(request),
+                **{item_name: obj},
+                **uploads,
+            ),
+            "操作成功。",
+        )
+        return redirect(detail, pk=obj.pk)
+
+    return view
 
 
 def target_url(request: AuthedRequest, obj: Any) -> str:

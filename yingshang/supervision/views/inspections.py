@@ -9,11 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yingshang.core.events import timeline_for
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import Export, list_page, require, run_action
+from yingshang.core.pages import Export, list_page, require, run_action, run_form
 from yingshang.core.uploads import attachments_for
 
 from .. import permissions as perm
@@ -21,7 +21,7 @@ from .. import selectors, services
 from ..forms import FindingActionForm, FindingForm, InspectionForm
 from ..models import Inspection
 from ..workflow import FINDING
-from .common import filter_date, step_view
+from .common import filter_date, workflow_step
 
 INSPECTION_EXPORT = Export(
     "明察暗访记录",
@@ -104,13 +104,11 @@ def _inspection_post(request: AuthedRequest, obj: Inspection) -> None:
             "照片已上传。",
         )
         return
-    form = FindingForm(request.POST)
-    form.is_valid()
-    run_action(
+    run_form(
         request,
-        lambda: services.finding_create(actor=request.user, inspection=obj, **form.cleaned_data),
+        FindingForm(request.POST),
+        lambda d: services.finding_create(actor=request.user, inspection=obj, **d),
         "问题已交办责任单位。",
-        form,
     )
 
 
@@ -171,21 +169,11 @@ def finding_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def finding_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    obj = perm.access_finding(request.user, pk)
-    return step_view(
-        request,
-        obj,
-        form_class=FindingActionForm,
-        call=lambda data, seen: services.finding_transition(
-            actor=request.user,
-            finding=obj,
-            action=action,
-            data=data,
-            evidence=request.FILES.getlist("evidence"),
-            seen_version=seen,
-        ),
-        detail="supervision:finding_detail",
-    )
+finding_act = workflow_step(
+    perm.access_finding,
+    FindingActionForm,
+    services.finding_transition,
+    "finding",
+    "supervision:finding_detail",
+    files=("evidence", "evidence"),
+)

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yingshang.core.events import timeline_for
 from yingshang.core.http import AuthedRequest
@@ -17,7 +17,7 @@ from .. import permissions as perm
 from .. import selectors, services
 from ..forms import InstructionActionForm, InstructionForm
 from ..workflow import INSTRUCTION
-from .common import step_view, target_url
+from .common import target_url, workflow_step
 
 INSTRUCTION_EXPORT = Export(
     "领导批示办理台账",
@@ -98,16 +98,10 @@ def instruction_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def instruction_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    obj = perm.access_instruction(request.user, pk)
-    return step_view(
-        request,
-        obj,
-        form_class=InstructionActionForm,
-        call=lambda data, seen: services.instruction_transition(
-            actor=request.user, instruction=obj, action=action, data=data, seen_version=seen
-        ),
-        detail="supervision:instruction_detail",
-    )
+instruction_act = workflow_step(
+    perm.access_instruction,
+    InstructionActionForm,
+    services.instruction_transition,
+    "instruction",
+    "supervision:instruction_detail",
+)

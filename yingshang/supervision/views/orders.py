@@ -12,11 +12,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from yingshang.core.events import timeline_for
 from yingshang.core.http import AuthedRequest
-from yingshang.core.pages import Export, file_response, form_errors_message, list_page, require, run_action
+from yingshang.core.pages import Export, file_response, list_page, require, run_form
 from yingshang.core.uploads import attachments_for
 
 from .. import permissions as perm
@@ -24,7 +24,7 @@ from .. import selectors, services, targets
 from ..forms import InstructionForm, OrderActionForm, OrderIssueForm, RemindForm
 from ..models import Level, SupervisionOrder
 from ..workflow import ORDER, ORDER_OPEN
-from .common import step_view, target_url
+from .common import target_url, workflow_step
 
 ORDER_EXPORT = Export(
     "督办单台账",
@@ -105,24 +105,14 @@ def order_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def order_act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
-    order = perm.access_order(request.user, pk)
-    return step_view(
-        request,
-        order,
-        form_class=OrderActionForm,
-        call=lambda data, seen: services.order_transition(
-            actor=request.user,
-            order=order,
-            action=action,
-            data=data,
-            files=request.FILES.getlist("attachments"),
-            seen_version=seen,
-        ),
-        detail="supervision:order_detail",
-    )
+order_act = workflow_step(
+    perm.access_order,
+    OrderActionForm,
+    services.order_transition,
+    "order",
+    "supervision:order_detail",
+    files=("files", "attachments"),
+)
 
 
 @login_required
@@ -177,11 +167,7 @@ def _item_post(request: AuthedRequest, obj: Any) -> None:
         return
     allowed, form_class, call, ok = entry
     require(allowed(request.user))
-    form = form_class(request.POST)
-    if not form.is_valid():
-        form_errors_message(request, form)
-        return
-    run_action(request, lambda: call(request, obj, form.cleaned_data), ok, form)
+    run_form(request, form_class(request.POST), lambda d: call(request, obj, d), ok)
 
 
 @login_required
