@@ -9,13 +9,13 @@ class AssessmentConfig(AppConfig):
     def ready(self) -> None:
         from yingshang.core.uploads import register_attachment_access
 
-        from . import permissions, services
+        from . import permissions
 
         register_attachment_access("assessment.objection", permissions._objection_download)
         register_attachment_access(
             "assessment.evaluationvalue",
             lambda user, value: (
                 permissions.can_view_monitoring(user)
-                and services.can_report_evaluation(user, value.indicator)
+                and permissions.can_report_evaluation(user, value.indicator)
             ),
         )

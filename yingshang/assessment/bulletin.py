@@ -18,7 +18,7 @@ from yingshang.core.exports import build_workbook
 from yingshang.core.office_settings import get_setting
 from yingshang.ledger.workflow import TASK
 
-from . import selectors, services
+from . import permissions, selectors, services
 from .models import AssessmentRun, Bulletin
 from .official_docx import OfficialDocument, Section, Table, render, written_date
 
@@ -261,7 +261,7 @@ def default_title(run: AssessmentRun) -> str:
 @transaction.atomic
 def generate(*, actor: Any, run: AssessmentRun) -> tuple[Bulletin, bytes, bytes]:
     """Allocate the number once, then render the .docx and the .xlsx (audited)."""
-    services._require_office(actor)
+    services.require_office(actor)
     services.ensure_not_draft(run)
     bulletin = Bulletin.objects.filter(run=run).first()
     if bulletin is None:
@@ -271,3 +271,12 @@ def generate(*, actor: Any, run: AssessmentRun) -> tuple[Bulletin, bytes, bytes]
     xlsx = build_xlsx(run, actor)
     audit_record(actor=actor, action="bulletin.generate", obj=bulletin, after={"number": bulletin.number})
     return bulletin, docx, xlsx
+
+
+def files_for(*, actor: Any, run: AssessmentRun) -> tuple[Bulletin, bytes, bytes]:
+    """The bulletin's .docx and .xlsx: the office generates them (numbering the bulletin once); anyone
+    else who may download them gets the numbered bulletin as it stands."""
+    if permissions.can_manage(actor):
+        return generate(actor=actor, run=run)
+    bulletin = Bulletin.objects.get(run=run)
+    return bulletin, render(build_document(run, bulletin)), build_xlsx(run, actor)

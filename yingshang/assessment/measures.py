@@ -23,8 +23,9 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 
-from yingshang.ledger.workflow import TASK
-from yingshang.supervision.workflow import FINDING, ORDER
+from yingshang.ledger.workflow import CANCELLED, CLOSED, OPEN, TASK
+from yingshang.supervision.models import SupervisionOrder
+from yingshang.supervision.workflow import FINDING, FINDING_RECTIFIED, ORDER
 
 from .periods import Period
 
@@ -127,20 +128,20 @@ def _lead_links(period: Period, ids: list[int]) -> QuerySet:
     # Cancelled tasks and tasks imported as history (outside assessment) are never scored.
     return TaskDepartment.objects.filter(
         role="lead", department_id__in=ids, task__in_assessment=True
-    ).exclude(task__state="cancelled")
+    ).exclude(task__state=CANCELLED)
 
 
 def _on_time_base(period: Period, ids: list[int]) -> QuerySet:
     # Tasks due in the period whose deadline has passed, or already closed.
     return _lead_links(period, ids).filter(
-        Q(task__deadline__lt=_today()) | Q(task__state="closed"),
+        Q(task__deadline__lt=_today()) | Q(task__state=CLOSED),
         task__ongoing=False,
         task__deadline__gte=period.start,
         task__deadline__lte=period.end,
     )
 
 
-ON_TIME_HIT = Q(task__state="closed", task__closed_on__lte=F("task__deadline"))
+ON_TIME_HIT = Q(task__state=CLOSED, task__closed_on__lte=F("task__deadline"))
 
 
 def on_time_completion(period: Period, ids: list[int]) -> dict[int, MeasureValue]:
@@ -199,7 +200,7 @@ def _missing_base(period: Period, ids: list[int]) -> QuerySet:
     # A report owed and not made is a recorded fact (未按时反馈): open tasks whose missing date fell in the
     # period (and has come).
     return _lead_links(period, ids).filter(
-        task__state__in=["not_started", "in_progress"],
+        task__state__in=OPEN,
         task__missing_at__gte=period.start,
         task__missing_at__lte=min(period.end, _today()),
     )
@@ -256,8 +257,6 @@ def _bounds(period: Period) -> tuple[Any, Any]:
 
 
 def _orders_base(period: Period, ids: list[int]) -> QuerySet:
-    from yingshang.supervision.models import SupervisionOrder
-
     return SupervisionOrder.objects.filter(
         Q(reply_deadline__lt=_today()) | Q(answered_at__isnull=False),
         department_id__in=ids,
@@ -266,7 +265,7 @@ def _orders_base(period: Period, ids: list[int]) -> QuerySet:
     )
 
 
-ORDER_HIT = Q(state="concluded", answered_at__date__lte=F("reply_deadline"))
+ORDER_HIT = Q(state=SupervisionOrder.State.CONCLUDED, answered_at__date__lte=F("reply_deadline"))
 
 
 def orders_on_time(period: Period, ids: list[int]) -> dict[int, MeasureValue]:
@@ -297,7 +296,7 @@ def _findings_base(period: Period, ids: list[int]) -> QuerySet:
     from yingshang.supervision.models import Finding
 
     return Finding.objects.filter(
-        Q(rectification_deadline__lt=_today()) | Q(state__in=["verified", "closed"]),
+        Q(rectification_deadline__lt=_today()) | Q(state__in=FINDING_RECTIFIED),
         department_id__in=ids,
         rectification_deadline__gte=period.start,
         rectification_deadline__lte=period.end,
@@ -305,7 +304,7 @@ def _findings_base(period: Period, ids: list[int]) -> QuerySet:
 
 
 RECTIFIED_HIT = Q(
-    state__in=["verified", "closed"],
+    state__in=FINDING_RECTIFIED,
     reported_at__isnull=False,
     reported_at__date__lte=F("rectification_deadline"),
 )
@@ -428,7 +427,10 @@ def _bonus_base(period: Period, ids: list[int]) -> QuerySet:
     from .models import BonusItem
 
     return BonusItem.objects.filter(
-        status="approved", department_id__in=ids, awarded_on__gte=period.start, awarded_on__lte=period.end
+        state=BonusItem.State.APPROVED,
+        department_id__in=ids,
+        awarded_on__gte=period.start,
+        awarded_on__lte=period.end,
     )
 
 

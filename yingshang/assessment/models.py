@@ -60,10 +60,10 @@ class Indicator(models.Model):
         return self.name
 
 
-class BonusItem(models.Model):
+class BonusItem(WorkflowItem):
     """加分事项: a department's recognised achievement, counted once the office approves it."""
 
-    class Status(models.TextChoices):
+    class State(models.TextChoices):
         PENDING = "pending", "待审核"
         APPROVED = "approved", "已认定"
         REFUSED = "refused", "不予认定"
@@ -75,7 +75,7 @@ class BonusItem(models.Model):
     basis = models.TextField("认定依据", blank=True)
     points = models.DecimalField("分值", max_digits=6, decimal_places=2)
     awarded_on = models.DateField("事项日期", db_index=True)
-    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    state = models.CharField("状态", max_length=10, choices=State.choices, default=State.PENDING)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     decided_by = models.ForeignKey(
@@ -88,15 +88,25 @@ class BonusItem(models.Model):
         verbose_name = verbose_name_plural = "加分事项"
         ordering = ["-awarded_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(points__gt=0), name="bonus_points_positive")]
-        indexes = [models.Index(fields=["status", "awarded_on"], name="bonus_status_date")]
+        indexes = [models.Index(fields=["state", "awarded_on"], name="bonus_state_date")]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def pending(self) -> bool:
+        return self.state == self.State.PENDING
 
 
 class AssessmentRun(WorkflowItem):
     """One computation of a period with an indicator set. Once frozen, its inputs (`settings`) and its
     lines never change (service and, on PostgreSQL, a trigger); computing again makes a new version."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        FROZEN = "frozen", "已冻结"
+        PUBLICITY = "publicity", "公示中"
+        PUBLISHED = "published", "已发布"
 
     period_code = models.CharField("考核周期", max_length=10)
     period_label = models.CharField("周期名称", max_length=30)
@@ -177,6 +187,11 @@ class ResultLine(models.Model):
 class Objection(WorkflowItem):
     """公示期异议: a department disputes its result with reasons and evidence; the office decides."""
 
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", "待处理"
+        ACCEPTED = "accepted", "异议成立"
+        REJECTED = "rejected", "异议不成立"
+
     run = models.ForeignKey(AssessmentRun, on_delete=models.CASCADE, related_name="objections")
     department = models.ForeignKey("org.Department", on_delete=models.PROTECT, related_name="+")
     measure = models.CharField("涉及指标", max_length=40, blank=True)
@@ -193,6 +208,10 @@ class Objection(WorkflowItem):
         verbose_name = verbose_name_plural = "公示异议"
         ordering = ["-submitted_at", "-id"]
         indexes = [models.Index(fields=["run", "state"], name="objection_run_state")]
+
+    @property
+    def pending(self) -> bool:
+        return self.state == self.State.SUBMITTED
 
 
 class DocumentSequence(models.Model):

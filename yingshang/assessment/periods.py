@@ -64,6 +64,7 @@ def parse_period(code: str) -> Period:
         return Period(code, "year", date(year, 1, 1), date(year, 12, 31))
     raise ValidationFailed(
         f"无法识别的考核周期“{code}”，请写作 2026-09、2026-Q3 或 2026。",
+        code="assessment.period_invalid",
         fields={"period": ["周期格式不正确。"]},
     )
 
@@ -74,6 +75,7 @@ def started_period(code: str | Period, today: date) -> Period:
     if p.start > today:
         raise ValidationFailed(
             f"{p.label}尚未开始，不能考核或填报；请选择已开始的周期。",
+            code="assessment.period_not_started",
             fields={"period": ["周期尚未开始。"]},
         )
     return p

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from yingshang.org import roles as r
 from yingshang.org.scope import department_ids
 
 from . import workflow as wf
-from .models import AssessmentRun, DepartmentResult, Objection
+from .models import AssessmentRun, Bulletin, DepartmentResult, EvaluationIndicator, Objection
 
 VISIBLE_TO_DEPARTMENTS = {wf.PUBLICITY, wf.PUBLISHED}
 VIEWERS = r.CITY_WIDE_ROLES | r.DEPARTMENT_ROLES
@@ -73,7 +74,32 @@ def can_view_monitoring(user: Any) -> bool:
     return can_view_assessment(user)
 
 
+def can_report_evaluation(user: Any, indicator: EvaluationIndicator) -> bool:
+    """The office, or the department responsible for the indicator."""
+    roles = _roles(user)
+    if r.OFFICE in roles:
+        return True
+    ids = department_ids(user)
+    return bool(roles & r.DEPARTMENT_ROLES) and ids is not None and indicator.department_id in ids
+
+
+def can_download_bulletin(user: Any, run: AssessmentRun) -> bool:
+    """The office always; other viewers once the run is published with a numbered bulletin."""
+    return can_manage(user) or (
+        can_view_assessment(user)
+        and run.state == wf.PUBLISHED
+        and Bulletin.objects.filter(run=run, serial__isnull=False).exists()
+    )
+
+
+def _role(allowed: bool) -> None:
+    """A role that never sees the assessment: a refusal (403), whether or not the record exists."""
+    if not allowed:
+        raise PermissionDenied
+
+
 def access_run(user: Any, pk: int) -> AssessmentRun:
+    _role(can_view_assessment(user))
     run = AssessmentRun.objects.select_related("indicator_set").filter(pk=pk).first()
     if run is None or not can_view_run(user, run):
         raise Http404
@@ -90,10 +116,28 @@ def access_result(user: Any, run: AssessmentRun, department_id: int) -> Departme
 
 
 def access_objection(user: Any, pk: int) -> Objection:
+    _role(can_view_assessment(user))
     obj = Objection.objects.select_related("run", "department", "submitted_by").filter(pk=pk).first()
     if obj is None or not can_view_objection(user, obj):
         raise Http404
     return obj
+
+
+def access_department_items(user: Any, department_id: int) -> None:
+    """The records behind a department's figures: 403 for a role that sees no assessment, 404 for a
+    department outside the user's scope."""
+    _role(can_view_assessment(user))
+    if not can_view_department_items(user, department_id):
+        raise Http404
+
+
+def access_indicator_report(user: Any, pk: int) -> EvaluationIndicator:
+    """An evaluation indicator the user reports values for: the office, or its responsible department."""
+    _role(bool(_roles(user) & ({r.OFFICE} | r.DEPARTMENT_ROLES)))
+    indicator = EvaluationIndicator.objects.select_related("department").filter(pk=pk).first()
+    if indicator is None or not can_report_evaluation(user, indicator):
+        raise Http404
+    return indicator
 
 
 def _objection_download(user: Any, objection: Objection) -> bool:

@@ -9,10 +9,11 @@ from django.db.models import QuerySet
 
 from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
+from yingshang.org.models import Department
 from yingshang.org.scope import department_ids
 
 from . import workflow as wf
-from .models import AssessmentRun, BonusItem, DepartmentResult, IndicatorSet, Objection, ResultLine
+from .models import AssessmentRun, BonusItem, Bulletin, DepartmentResult, IndicatorSet, Objection, ResultLine
 from .ranking import GROUPS, red_black
 
 
@@ -89,8 +90,26 @@ def bonus_items(user: Any, *, status: str = "", department: str = "") -> QuerySe
     ids = department_ids(user)
     if ids is not None:
         qs = qs.filter(department_id__in=ids)
-    if status in BonusItem.Status.values:
-        qs = qs.filter(status=status)
+    if status in BonusItem.State.values:
+        qs = qs.filter(state=status)
     if department.isdigit():
         qs = qs.filter(department_id=int(department))
     return qs.order_by("-awarded_on", "-id")
+
+
+def active_indicator_sets() -> QuerySet[IndicatorSet]:
+    return IndicatorSet.objects.filter(is_active=True)
+
+
+def bulletin_of(run: AssessmentRun) -> Bulletin | None:
+    return Bulletin.objects.filter(run=run).first()
+
+
+def bonus_departments() -> QuerySet[Department]:
+    """The units a bonus item may be recorded for: active city departments and districts."""
+    return Department.objects.filter(is_active=True, kind__in=list(GROUPS)).order_by("sort_order", "code")
+
+
+def monitoring_departments() -> QuerySet[Department]:
+    """The units an evaluation indicator may be given to: active, not sub-units."""
+    return Department.objects.filter(is_active=True).exclude(kind="sub").order_by("sort_order", "code")

@@ -1,15 +1,18 @@
-"""The assessment's state machines, each declared once. Applied only through `services.run_transition`
-and `services.objection_decide` by `core.workflow.apply_transition`."""
+"""The assessment's state machines, each declared once (the states are the models' `State` choices).
+Applied only through the services by `core.workflow.apply_transition`."""
 
 from yingshang.core.workflow import Workflow, transition
 from yingshang.org.roles import OFFICE
 
-DRAFT = "draft"
-FROZEN = "frozen"
-PUBLICITY = "publicity"
-PUBLISHED = "published"
+from .models import AssessmentRun, BonusItem, Objection
 
-RUN_STATES = {DRAFT: "草稿", FROZEN: "已冻结", PUBLICITY: "公示中", PUBLISHED: "已发布"}
+RunState = AssessmentRun.State
+DRAFT = RunState.DRAFT
+FROZEN = RunState.FROZEN
+PUBLICITY = RunState.PUBLICITY
+PUBLISHED = RunState.PUBLISHED
+
+RUN_STATES = {s.value: s.label for s in RunState}
 
 RUN = Workflow(
     "assessment_run",
@@ -21,16 +24,24 @@ RUN = Workflow(
     ],
 )
 
-SUBMITTED = "submitted"
+ObjectionState = Objection.State
+SUBMITTED = ObjectionState.SUBMITTED
+DECIDED = {"decision": "处理意见"}
 OBJECTION = Workflow(
     "assessment_objection",
-    {SUBMITTED: "待处理", "accepted": "异议成立", "rejected": "异议不成立"},
+    {s.value: s.label for s in ObjectionState},
     [
-        transition(
-            "accept", "异议成立", [SUBMITTED], "accepted", {OFFICE}, requires={"decision": "处理意见"}
-        ),
-        transition(
-            "reject", "异议不成立", [SUBMITTED], "rejected", {OFFICE}, requires={"decision": "处理意见"}
-        ),
+        transition("accept", "异议成立", [SUBMITTED], ObjectionState.ACCEPTED, {OFFICE}, requires=DECIDED),
+        transition("reject", "异议不成立", [SUBMITTED], ObjectionState.REJECTED, {OFFICE}, requires=DECIDED),
+    ],
+)
+
+BonusState = BonusItem.State
+BONUS = Workflow(
+    "bonus_item",
+    {s.value: s.label for s in BonusState},
+    [
+        transition("approve", "认定", [BonusState.PENDING], BonusState.APPROVED, {OFFICE}),
+        transition("refuse", "不予认定", [BonusState.PENDING], BonusState.REFUSED, {OFFICE}),
     ],
 )

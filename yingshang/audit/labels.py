@@ -120,6 +120,7 @@ WORKFLOW_SUBJECTS = {
     "appeal_extension": "诉求延期",
     "assessment_run": "考核",
     "assessment_objection": "考核异议",
+    "bonus_item": "加分事项",
     "task": "任务",
     "extension": "任务延期",
     "supervision_order": "督办单",
@@ -132,7 +133,7 @@ WORKFLOW_SUBJECTS = {
 @cache
 def all_action_labels() -> dict[str, str]:
     from yingshang.appeals.workflow import APPEAL_WORKFLOW, EXTENSION_WORKFLOW
-    from yingshang.assessment.workflow import OBJECTION, RUN
+    from yingshang.assessment.workflow import BONUS, OBJECTION, RUN
     from yingshang.ledger.workflow import EXTENSION, TASK
     from yingshang.supervision.workflow import CASE, FINDING, INSTRUCTION, ORDER
 
@@ -142,6 +143,7 @@ def all_action_labels() -> dict[str, str]:
         EXTENSION_WORKFLOW,
         RUN,
         OBJECTION,
+        BONUS,
         TASK,
         EXTENSION,
         ORDER,

@@ -21,7 +21,16 @@ from django.utils import timezone
 from .errors import ApplicationError
 from .exports import file_response, xlsx_response
 
-__all__ = ["Export", "file_response", "list_page", "paginate", "require", "run_action", "seen_version"]
+__all__ = [
+    "Export",
+    "file_response",
+    "list_page",
+    "paginate",
+    "require",
+    "run_action",
+    "run_form",
+    "seen_version",
+]
 
 PAGE_SIZE = 20
 
@@ -45,10 +54,14 @@ def error_text(exc: ApplicationError) -> str:
 
 
 def run_action(
-    request: HttpRequest, call: Callable[[], Any], ok: str, form: forms.Form | None = None
+    request: HttpRequest,
+    call: Callable[[], Any],
+    ok: str | Callable[[], str],
+    form: forms.Form | None = None,
 ) -> bool:
     """Run a service call and tell the user how it went. A refusal's field errors go onto `form` when one
-    is given (so they show beside the field), and always into the page message. True when it succeeded."""
+    is given (so they show beside the field), and always into the page message. True when it succeeded.
+    `ok` may be a function, for a message that names what the call made."""
     try:
         call()
     except ApplicationError as exc:
@@ -58,8 +71,22 @@ def run_action(
                     form.add_error(field if field in form.fields else None, error)
         messages.error(request, error_text(exc))
         return False
-    messages.success(request, ok)
+    messages.success(request, ok() if callable(ok) else ok)
     return True
+
+
+def run_form(
+    request: HttpRequest,
+    form: forms.Form,
+    call: Callable[[dict[str, Any]], Any],
+    ok: str | Callable[[], str],
+) -> bool:
+    """A posted form, then a service call with its cleaned data: the form's own errors, or the service's
+    refusal, go onto the form and into the page message. True when the call succeeded."""
+    if not form.is_valid():
+        form_errors_message(request, form)
+        return False
+    return run_action(request, lambda: call(form.cleaned_data), ok, form)
 
 
 def form_errors_message(request: HttpRequest, form: forms.Form) -> None:

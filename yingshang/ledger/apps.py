@@ -9,7 +9,7 @@ class LedgerConfig(AppConfig):
     def ready(self) -> None:
         from yingshang.core.uploads import register_attachment_access
 
-        from . import permissions
+        from . import permissions, supervision_targets  # noqa: F401  the task as a supervision item
 
         for model in ("ledger.progressreport", "ledger.closeoutrequest", "ledger.task"):
             register_attachment_access(model, permissions.can_view_attachment_item)

@@ -10,12 +10,10 @@ class SupervisionConfig(AppConfig):
     def ready(self) -> None:
         from yingshang.core.uploads import register_attachment_access
 
-        from . import permissions, targets
+        from . import permissions
 
-        # Item types of every app (this one included) register in their `supervision_targets` modules;
-        # ledger and appeals fall back to a guessed registration until they provide theirs.
+        # Item types of every app (this one included) register in their `supervision_targets` modules.
         autodiscover_modules("supervision_targets")
-        targets.register_fallbacks()
         register_attachment_access("supervision.inspection", permissions.can_view_inspection)
         register_attachment_access("supervision.finding", permissions.finding_files_visible)
         register_attachment_access("supervision.supervisionorder", permissions.can_view_item)

@@ -23,6 +23,13 @@ class OrderSequence(models.Model):
 class SupervisionOrder(WorkflowItem):
     """督办单: the office tells a department to act on a tracked item by a reply deadline."""
 
+    class State(models.TextChoices):
+        ISSUED = "issued", "已下发"
+        SIGNED = "signed", "已签收"
+        ANSWERED = "answered", "已答复"
+        CONCLUDED = "concluded", "已办结"
+        REISSUED = "reissued", "已重新督办"
+
     year = models.PositiveIntegerField("年度")
     seq = models.PositiveIntegerField("序号")
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -72,6 +79,11 @@ class SupervisionOrder(WorkflowItem):
 
 class Instruction(WorkflowItem):
     """领导批示: a city leader's instruction, tracked as work for one department with a deadline."""
+
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "待办理"
+        REPLIED = "replied", "已回复"
+        CONCLUDED = "concluded", "已办结"
 
     target_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -132,6 +144,12 @@ class Inspection(models.Model):
 class Finding(WorkflowItem):
     """A problem found in an inspection: the responsible department rectifies it by the deadline."""
 
+    class State(models.TextChoices):
+        ASSIGNED = "assigned", "待整改"
+        REPORTED = "reported", "已报整改"
+        VERIFIED = "verified", "已复核"
+        CLOSED = "closed", "已销号"
+
     inspection = models.ForeignKey(
         Inspection, on_delete=models.PROTECT, related_name="findings", verbose_name="明察暗访"
     )
@@ -171,6 +189,10 @@ class CaseAction(models.TextChoices):
 class TypicalCase(WorkflowItem):
     """典型案例: what damaged the business environment, investigated and, when published, named."""
 
+    class State(models.TextChoices):
+        RECORDED = "recorded", "已登记"
+        PUBLISHED = "published", "已通报"
+
     title = models.CharField("案例标题", max_length=200)
     facts = models.TextField("基本事实")
     departments = models.ManyToManyField(
@@ -198,7 +220,7 @@ class TypicalCase(WorkflowItem):
 
     @property
     def published(self) -> bool:
-        return self.state == "published"
+        return self.state == self.State.PUBLISHED
 
 
 class Reminder(models.Model):

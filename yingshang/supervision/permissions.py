@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from yingshang.org import roles as r
@@ -70,53 +71,64 @@ def can_view_item(user: Any, obj: Any) -> bool:
     return can_view_supervision(user) and sees(user, obj.department_id)
 
 
+def _role(allowed: bool) -> None:
+    """A role that never sees items of this kind: a refusal (403), whether or not the item exists."""
+    if not allowed:
+        raise PermissionDenied
+
+
+def _in_scope(obj: Any, visible: bool = True) -> Any:
+    """An item that does not exist or lies outside the user's departments: not found (404)."""
+    if obj is None or not visible:
+        raise Http404
+    return obj
+
+
 def access_order(user: Any, pk: int):
     from .models import SupervisionOrder
 
-    obj = (
-        SupervisionOrder.objects.select_related("department", "issued_by", "target_type")
-        .filter(pk=pk)
-        .first()
-    )
-    if obj is None or not can_view_item(user, obj):
-        raise Http404
-    return obj
+    _role(can_view_supervision(user))
+    qs = SupervisionOrder.objects.select_related("department", "issued_by", "target_type")
+    obj = qs.filter(pk=pk).first()
+    return _in_scope(obj, obj is not None and sees(user, obj.department_id))
 
 
 def access_instruction(user: Any, pk: int):
     from .models import Instruction
 
+    _role(can_view_supervision(user))
     obj = Instruction.objects.select_related("department", "leader", "target_type").filter(pk=pk).first()
-    if obj is None or not can_view_item(user, obj):
-        raise Http404
-    return obj
+    return _in_scope(obj, obj is not None and sees(user, obj.department_id))
 
 
 def access_finding(user: Any, pk: int):
     from .models import Finding
 
+    _role(can_view_supervision(user))
     obj = Finding.objects.select_related("department", "inspection").filter(pk=pk).first()
-    if obj is None or not can_view_item(user, obj):
-        raise Http404
-    return obj
+    return _in_scope(obj, obj is not None and sees(user, obj.department_id))
 
 
 def access_inspection(user: Any, pk: int):
     from .models import Inspection
 
-    obj = Inspection.objects.select_related("created_by").filter(pk=pk).first()
-    if obj is None or not can_view_inspection(user, obj):
-        raise Http404
-    return obj
+    _role(can_view_inspection(user))
+    return _in_scope(Inspection.objects.select_related("created_by").filter(pk=pk).first())
 
 
 def access_case(user: Any, pk: int):
     from .models import TypicalCase
 
-    obj = TypicalCase.objects.prefetch_related("departments").filter(pk=pk).first()
-    if obj is None or not can_view_cases(user):
-        raise Http404
-    return obj
+    _role(can_view_cases(user))
+    return _in_scope(TypicalCase.objects.prefetch_related("departments").filter(pk=pk).first())
+
+
+def access_reminder(user: Any, pk: int):
+    from .models import Reminder
+
+    _role(can_view_supervision(user))
+    obj = Reminder.objects.select_related("content_type").filter(pk=pk).first()
+    return _in_scope(obj, obj is not None and sees(user, obj.department_id))
 
 
 def finding_files_visible(user: Any, item: Any) -> bool:

@@ -7,11 +7,24 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from yingshang.org.models import Department
 from yingshang.org.scope import filter_by_department
 
 from . import permissions as perm
 from .models import Finding, Inspection, Instruction, Reminder, SupervisionOrder, TypicalCase
+from .workflow import FINDING_RECTIFIED, FINDING_UNRECTIFIED, ORDER_OPEN
+
+
+def active_departments() -> QuerySet[Department]:
+    """The units an order, instruction or finding may be given to, for the pages' choices."""
+    return Department.objects.filter(is_active=True).order_by("sort_order", "code")
+
+
+def instructions_for_item(item: Any) -> QuerySet[Instruction]:
+    ct = ContentType.objects.get_for_model(item, for_concrete_model=False)
+    return Instruction.objects.filter(target_type=ct, target_id=item.pk).select_related("department")
 
 
 def _none_unless(qs: QuerySet, allowed: bool) -> QuerySet:
@@ -24,9 +37,7 @@ def orders(
     qs = SupervisionOrder.objects.select_related("department", "issued_by")
     qs = filter_by_department(_none_unless(qs, perm.can_view_supervision(user)), user)
     if state == "overdue":
-        from django.utils import timezone
-
-        qs = qs.filter(state__in=["issued", "signed"], reply_deadline__lt=timezone.localdate())
+        qs = qs.filter(state__in=ORDER_OPEN, reply_deadline__lt=timezone.localdate())
     elif state:
         qs = qs.filter(state=state)
     if level:
@@ -121,7 +132,9 @@ def published_cases(period_start: dt.date, period_end: dt.date) -> list[dict[str
 
     out = []
     qs = (
-        TypicalCase.objects.filter(state="published", case_date__gte=period_start, case_date__lte=period_end)
+        TypicalCase.objects.filter(
+            state=TypicalCase.State.PUBLISHED, case_date__gte=period_start, case_date__lte=period_end
+        )
         .prefetch_related("departments")
         .order_by("case_date", "id")
     )
@@ -150,8 +163,6 @@ def published_cases(period_start: dt.date, period_end: dt.date) -> list[dict[str
 def findings_for_department(department_id: int, period_start: dt.date, period_end: dt.date) -> dict[str, int]:
     """Inspection findings against one department whose rectification deadline falls in the period:
     how many, how many closed, how many rectified (closed) by the deadline, how many still open past it."""
-    from django.utils import timezone
-
     qs = Finding.objects.filter(
         department_id=department_id,
         rectification_deadline__gte=period_start,
@@ -160,13 +171,11 @@ def findings_for_department(department_id: int, period_start: dt.date, period_en
     today = timezone.localdate()
     rows = list(qs.values_list("state", "rectification_deadline", "reported_at"))
     total = len(rows)
-    closed = sum(1 for s, _, _ in rows if s == "closed")
+    closed = sum(1 for s, _, _ in rows if s == Finding.State.CLOSED)
     on_time = sum(
-        1
-        for s, d, rep in rows
-        if s in {"verified", "closed"} and rep is not None and timezone.localdate(rep) <= d
+        1 for s, d, rep in rows if s in FINDING_RECTIFIED and rep is not None and timezone.localdate(rep) <= d
     )
-    overdue_open = sum(1 for s, d, _ in rows if s in {"assigned", "reported"} and d < today)
+    overdue_open = sum(1 for s, d, _ in rows if s in FINDING_UNRECTIFIED and d < today)
     return {"total": total, "closed": closed, "rectified_on_time": on_time, "overdue_open": overdue_open}
 
 
@@ -174,8 +183,6 @@ def orders_for_department(department_id: int, period_start: dt.date, period_end:
     """Supervision orders to one department whose reply deadline falls in the period: how many, how many were
     answered by the deadline, how many are concluded, how many are still unanswered past the deadline.
     Re-issued orders count once each (the new order has its own deadline)."""
-    from django.utils import timezone
-
     rows = list(
         SupervisionOrder.objects.filter(
             department_id=department_id, reply_deadline__gte=period_start, reply_deadline__lte=period_end
@@ -185,6 +192,10 @@ def orders_for_department(department_id: int, period_start: dt.date, period_end:
     return {
         "total": len(rows),
         "answered_on_time": sum(1 for _, d, a in rows if a is not None and timezone.localdate(a) <= d),
-        "concluded": sum(1 for s, _, _ in rows if s == "concluded"),
-        "overdue_open": sum(1 for s, d, _ in rows if s in {"issued", "signed"} and d < today),
+        "concluded": sum(1 for s, _, _ in rows if s == SupervisionOrder.State.CONCLUDED),
+        "overdue_open": sum(1 for s, d, _ in rows if s in ORDER_OPEN and d < today),
     }
+
+
+def findings_of_inspection(inspection: Inspection) -> QuerySet[Finding]:
+    return inspection.findings.select_related("department").order_by("id")

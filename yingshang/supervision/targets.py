@@ -2,13 +2,10 @@
 its label, how to find its department, deadline, whether it is closed, its URL, who may see it, and — for
 the reminder scan — a query of its OPEN items whose deadline is on or before a date, on indexed columns.
 
-Other apps register their own types in a `supervision_targets.py` module (autodiscovered), e.g.
+Each app registers its own types in its `supervision_targets.py` module (autodiscovered by this app), e.g.
 
     from yingshang.supervision.targets import TargetType, register_target
-    register_target(TargetType(model_label="ledger.task", label="重点任务", ...))
-
-Where an app has not registered yet, `register_fallbacks` registers ledger.Task and appeals.Appeal when
-those apps import, so this module works whether or not they are built."""
+    register_target(TargetType(model_label="ledger.task", label="重点任务", ...))"""
 
 from __future__ import annotations
 
@@ -21,7 +18,6 @@ from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 # (pk, department_id, deadline, title) of an open item with a deadline
 DueRow = tuple[int, int | None, dt.date, str]
@@ -91,89 +87,3 @@ def safe_reverse(name: str, *args: Any) -> str:
         return reverse(name, args=args)
     except NoReverseMatch:
         return ""
-
-
-# --- the ledger's tasks and the appeals, registered here until those apps register themselves ----------
-
-
-def _register_ledger_task() -> None:
-    try:
-        from yingshang.ledger import workflow as ledger_workflow
-        from yingshang.ledger.models import Task
-        from yingshang.ledger.permissions import can_view_task
-    except ImportError:
-        return
-    open_states = frozenset(getattr(ledger_workflow, "OPEN", {"not_started", "in_progress"}))
-    finished = {
-        getattr(ledger_workflow, "CLOSED", "closed"),
-        getattr(ledger_workflow, "CANCELLED", "cancelled"),
-    }
-
-    def due_rows(until: dt.date) -> Iterable[DueRow]:
-        rows = (
-            Task.objects.filter(state__in=open_states, deadline__lte=until)
-            .order_by()  # the model's default ordering would sort every due row
-            .values_list("pk", "primary_lead_id", "deadline", "title")
-            .iterator(chunk_size=2000)
-        )
-        for pk, dept, deadline, title in rows:
-            if deadline is not None:
-                yield pk, dept, deadline, title[:200]
-
-    register_target(
-        TargetType(
-            model_label="ledger.task",
-            label="重点任务",
-            department_id_of=lambda t: t.primary_lead_id,
-            deadline_of=lambda t: t.deadline,
-            is_closed=lambda t: t.state in finished,
-            url_for=lambda pk: safe_reverse("ledger:task", pk),
-            title_of=lambda t: str(t.title)[:200],
-            can_view=can_view_task,
-            due_rows=due_rows,
-        )
-    )
-
-
-def _register_appeal() -> None:
-    try:
-        from yingshang.appeals.models import Appeal
-        from yingshang.appeals.permissions import can_view_appeal
-    except ImportError:
-        return
-    state = Appeal.State
-    # Reminders while the department holds the appeal (to sign, or to answer), on its reply deadline.
-    in_hand = {state.DISPATCHED, state.SIGNED}
-    finished = {state.CONCLUDED, state.CLOSED}
-
-    def due_rows(until: dt.date) -> Iterable[DueRow]:
-        bound = timezone.make_aware(dt.datetime.combine(until + dt.timedelta(days=1), dt.time()))
-        rows = (
-            Appeal.objects.filter(state__in=in_hand, reply_deadline__lt=bound)
-            .values_list("pk", "main_department_id", "reply_deadline", "title")
-            .iterator(chunk_size=2000)
-        )
-        for pk, dept, deadline, title in rows:
-            yield pk, dept, timezone.localdate(deadline), title[:200]
-
-    register_target(
-        TargetType(
-            model_label="appeals.appeal",
-            label="企业诉求",
-            department_id_of=lambda a: a.main_department_id,
-            deadline_of=lambda a: timezone.localdate(a.reply_deadline) if a.reply_deadline else None,
-            is_closed=lambda a: a.state in finished,
-            url_for=lambda pk: safe_reverse("appeals:detail", pk),
-            title_of=lambda a: str(a.title)[:200],
-            can_view=can_view_appeal,
-            due_rows=due_rows,
-        )
-    )
-
-
-def register_fallbacks() -> None:
-    """Register ledger.Task and appeals.Appeal unless their apps registered them (supervision_targets.py)."""
-    if "ledger.task" not in REGISTRY:
-        _register_ledger_task()
-    if "appeals.appeal" not in REGISTRY:
-        _register_appeal()

@@ -79,5 +79,5 @@ def test_instructions_and_findings_lists(people, orders):
     )
     assert replied.json()["state"] == "replied"
     assert api.get("/api/supervision/findings").json() == []
-    assert bearer(people[r.ENTERPRISE]).get("/api/supervision/orders").status_code == 404
+    assert bearer(people[r.ENTERPRISE]).get("/api/supervision/orders").status_code == 403
     assert Client().get("/api/supervision/orders").status_code == 401

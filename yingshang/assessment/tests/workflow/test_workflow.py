@@ -1,4 +1,4 @@
-"""Every (state, action, role) of the run and objection workflows: allowed ones move the item, refused
+"""Every (state, action, role) of the run, objection and bonus-item workflows: allowed ones move the item, refused
 ones change nothing."""
 
 from datetime import date
@@ -8,8 +8,8 @@ from freezegun import freeze_time
 
 from yingshang.assessment import services
 from yingshang.assessment import workflow as wf
-from yingshang.assessment.models import AssessmentRun, Objection
-from yingshang.core.errors import ApplicationError
+from yingshang.assessment.models import AssessmentRun, BonusItem, Objection
+from yingshang.core.errors import ApplicationError, ConcurrentChange
 from yingshang.org import roles as r
 
 ROLES = sorted(r.BUSINESS_ROLES)
@@ -128,3 +128,56 @@ def test_only_departments_object(setup, role):
     with freeze_time("2026-10-13 09:00:00"), pytest.raises(ApplicationError):
         services.objection_submit(actor=users[role], run=run, reason="数据有误")
     assert not Objection.objects.exists()
+
+
+BONUS_EXPECTED = {
+    (BonusItem.State.PENDING, "approve"): BonusItem.State.APPROVED,
+    (BonusItem.State.PENDING, "refuse"): BonusItem.State.REFUSED,
+}
+
+
+def bonus_in(state, users):
+    dept = users[r.LIAISON].department
+    item = services.bonus_item_create(
+        actor=users[r.OFFICE], department=dept, title="经验做法获推广", points=2, awarded_on=date(2026, 9, 1)
+    )
+    if state != BonusItem.State.PENDING:
+        services.bonus_item_decide(
+            actor=users[r.OFFICE], item=item, approve=state == BonusItem.State.APPROVED, note="已核实"
+        )
+    return item
+
+
+@pytest.mark.parametrize("state", list(wf.BONUS.states))
+@pytest.mark.parametrize("action", wf.BONUS.actions)
+@pytest.mark.parametrize("role", ROLES)
+def test_bonus_transitions(setup, state, action, role):
+    users, _ = setup
+    item = bonus_in(state, users)
+    before = BonusItem.objects.filter(pk=item.pk).values().get()
+    target = BONUS_EXPECTED.get((state, action)) if role == r.OFFICE else None
+    decide = {"actor": users[role], "item": item, "approve": action == "approve", "note": "意见"}
+    if target:
+        services.bonus_item_decide(**decide)
+        item.refresh_from_db()
+        assert (item.state, item.version, item.decided_by, item.decision_note) == (
+            target,
+            before["version"] + 1,
+            users[role],
+            "意见",
+        )
+    else:
+        with pytest.raises(ApplicationError):
+            services.bonus_item_decide(**decide)
+        assert BonusItem.objects.filter(pk=item.pk).values().get() == before
+
+
+def test_bonus_decision_on_a_stale_page_is_refused(setup):
+    users, _ = setup
+    item = bonus_in(BonusItem.State.PENDING, users)
+    stale = BonusItem.objects.get(pk=item.pk)
+    services.bonus_item_decide(actor=users[r.OFFICE], item=item, approve=True, seen_version=0)
+    with pytest.raises(ConcurrentChange):
+        services.bonus_item_decide(actor=users[r.OFFICE], item=stale, approve=False, seen_version=0)
+    item.refresh_from_db()
+    assert item.state == BonusItem.State.APPROVED

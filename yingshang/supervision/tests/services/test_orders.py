@@ -13,6 +13,7 @@ from yingshang.org import services as org_services
 from yingshang.supervision import services
 from yingshang.supervision.documents import order_notice
 from yingshang.supervision.models import OrderSequence, SupervisionOrder
+from yingshang.supervision.services.orders import _next_order_seq
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +42,7 @@ def test_orders_are_numbered_per_year(people, instruction):
     assert (first.number, second.number) == (f"督办〔{year}〕1号", f"督办〔{year}〕2号")
     assert OrderSequence.objects.get(year=year).last == 2
     OrderSequence.objects.create(year=year + 1, last=0)
-    assert services._next_order_seq(year + 1) == 1
+    assert _next_order_seq(year + 1) == 1
 
 
 def test_issue_writes_timeline_on_both_and_notifies_department(people, instruction, dept):

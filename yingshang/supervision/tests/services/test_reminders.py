@@ -12,6 +12,7 @@ from yingshang.notify.models import Notification
 from yingshang.org import roles as r
 from yingshang.supervision import services
 from yingshang.supervision.models import Reminder
+from yingshang.supervision.services import reminders as reminder_services
 
 pytestmark = pytest.mark.django_db
 
@@ -133,7 +134,7 @@ def test_scan_twice_sends_once(make_instruction, people):
 
 def test_crashed_scan_sends_exactly_what_is_still_owed(make_instruction, people, monkeypatch):
     items = [make_instruction(D(2026, 10, 9)) for _ in range(5)]
-    real = services.notify_many
+    real = reminder_services.notify_many
     calls = {"n": 0}
 
     def flaky(messages, **kwargs):
@@ -142,14 +143,14 @@ def test_crashed_scan_sends_exactly_what_is_still_owed(make_instruction, people,
             raise RuntimeError("mail queue down")
         return real(messages, **kwargs)
 
-    monkeypatch.setattr(services, "notify_many", flaky)
+    monkeypatch.setattr(reminder_services, "notify_many", flaky)
     with pytest.raises(RuntimeError):
         services.reminder_scan(today=D(2026, 10, 9), chunk_size=2, types=["supervision.instruction"])
     # The first chunk went out whole; the crashed chunk left no claim, notice or timeline entry behind.
     assert Reminder.objects.count() == 2
     assert Notification.objects.filter(kind="reminder").count() == 2
     assert TimelineEntry.objects.filter(action="reminder").count() == 2
-    monkeypatch.setattr(services, "notify_many", real)
+    monkeypatch.setattr(reminder_services, "notify_many", real)
     again = services.reminder_scan(today=D(2026, 10, 9), chunk_size=2, types=["supervision.instruction"])
     assert (again["sent"], again["already"]) == (3, 2)
     assert sorted(Reminder.objects.values_list("object_id", flat=True)) == sorted(i.pk for i in items)

@@ -94,8 +94,9 @@ def test_department_sees_only_its_own_and_guessing_gives_404(people, world, logi
     assert world["order"].number in page and world["other_order"].number not in page
     assert c.get(reverse("supervision:order_detail", args=[world["other_order"].pk])).status_code == 404
     assert c.get(reverse("supervision:finding_detail", args=[world["theirs"].pk])).status_code == 404
-    assert c.get(reverse("supervision:inspection_detail", args=[world["inspection"].pk])).status_code == 404
-    assert c.get(reverse("supervision:case_detail", args=[world["case"].pk])).status_code == 404
+    # Inspections and cases are for city-wide roles: a department's refusal is by role (403), not scope.
+    assert c.get(reverse("supervision:inspection_detail", args=[world["inspection"].pk])).status_code == 403
+    assert c.get(reverse("supervision:case_detail", args=[world["case"].pk])).status_code == 403
     before = (world["other_order"].state, world["other_order"].version)
     assert c.post(reverse("supervision:order_act", args=[world["other_order"].pk, "sign"])).status_code == 404
     world["other_order"].refresh_from_db()
@@ -324,3 +325,14 @@ def test_leader_writes_instruction_and_department_replies(people, dept, login, c
     assert "退回理由" in response.content.decode()
     obj.refresh_from_db()
     assert obj.state == "replied"
+
+
+def test_a_refused_form_shows_the_service_message_beside_its_field(people, login):
+    c = login(people[r.DISCIPLINE])
+    response = c.post(
+        reverse("supervision:case_create"),
+        {"title": "窗口推诿", "facts": "经查属实", "action": "criticism", "case_date": "2026-01-05"},
+    )
+    assert response.status_code == 200
+    assert '<div class="invalid-feedback d-block">请选择涉及单位。</div>' in response.content.decode()
+    assert not TypicalCase.objects.exists()

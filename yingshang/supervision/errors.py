@@ -1,0 +1,27 @@
+"""The error codes supervision raises, each with its meaning (listed in the API description)."""
+
+CODES: dict[str, str] = {
+    "supervision.record_invalid": "记录的字段不符合要求",
+    "supervision.department_missing": "未选择责任单位或承办单位",
+    "supervision.department_inactive": "所选单位已撤销或停用",
+    "supervision.target_unsupported": "该类事项不能督办",
+    "supervision.target_not_orderable": "该类事项不能作为督办单的督办事项",
+    "supervision.target_closed": "事项已办结或已关闭，不能再督办或催办",
+    "supervision.target_gone": "原督办事项已不存在",
+    "supervision.office_only": "只有营商办可以下发督办单或催办",
+    "supervision.leader_only": "只有市领导（或营商办代为录入）可以作出批示",
+    "supervision.inspector_only": "只有督查人员可以登记明察暗访及其问题",
+    "supervision.discipline_only": "只有纪检监察人员可以登记或调整典型案例",
+    "supervision.requirement_missing": "未填写督办要求",
+    "supervision.reply_deadline_invalid": "答复时限无效或早于今天",
+    "supervision.files_not_accepted": "只有答复督办单时可以附上材料",
+    "supervision.content_missing": "未填写批示内容",
+    "supervision.deadline_invalid": "办理时限无效或早于今天",
+    "supervision.inspection_date_invalid": "检查日期无效或晚于今天",
+    "supervision.rectification_deadline_invalid": "整改时限无效或早于今天",
+    "supervision.evidence_missing": "报告整改情况未附佐证材料",
+    "supervision.case_departments_missing": "典型案例未选择涉及单位",
+    "supervision.case_date_invalid": "典型案例的处理日期无效或晚于今天",
+    "supervision.case_action_missing": "典型案例未选择处理方式",
+    "supervision.message_missing": "未填写催办内容",
+}
