@@ -14,8 +14,10 @@ from datetime import date, timedelta
 from yingshang.core.office_settings import get_setting
 from yingshang.workdays.calendar import add_workdays
 
-MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-OPEN_STATES = {"not_started", "in_progress"}
+from .models import Cycle, Task
+
+MONTHS: dict[str, int] = {Cycle.MONTH: 1, Cycle.QUARTER: 3, Cycle.HALF: 6, Cycle.YEAR: 12}
+OPEN_STATES: set[str] = {Task.State.NOT_STARTED, Task.State.IN_PROGRESS}
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LEVEL_LABELS = {GREEN: "正常", YELLOW: "黄色预警", RED: "红色预警"}

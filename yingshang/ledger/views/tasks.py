@@ -47,7 +47,12 @@ def _can_supervise(user: Any) -> bool:
 @login_required
 @require_GET
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    task = perms.access_task(request.user, pk)
+    return _page(request, perms.access_task(request.user, pk))
+
+
+def _page(request: AuthedRequest, task: Any, failed: tuple[str, forms.Form] | None = None) -> HttpResponse:
+    """The task page; after a refused action, with that action's form as posted and its errors beside the
+    fields (`failed`: the form's name in the template and the form)."""
     detail = selectors.task_detail(task)
     user = request.user
     today = timezone.localdate()
@@ -84,6 +89,8 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "extension_state": ExtensionRequest.State,
         "cycles": services.Cycle.choices,
         "can_supervise": _can_supervise(user),
+        "failed": failed[0] if failed else "",
+        "failed_form": failed[1] if failed else None,
     }
     return render(request, "ledger/task_detail.html", ctx)
 
@@ -99,14 +106,17 @@ def _act(
     task_pk: int,
     call: Callable[[dict[str, Any]], Any],
     ok: str | Callable[[dict[str, Any]], str],
+    name: str,
 ) -> HttpResponse:
-    """Parse the form, then run the service with its cleaned data and tell the user; back to the task."""
+    """Parse the form and run the service with its cleaned data: done, back to the task; refused, the task
+    page again with the form `name` as posted and the errors beside its fields."""
     if not form.is_valid():
         form_errors_message(request, form)
     else:
         data = form.cleaned_data
-        run_action(request, lambda: call(data), ok(data) if callable(ok) else ok, form=form)
-    return redirect("ledger:task", pk=task_pk)
+        if run_action(request, lambda: call(data), ok(data) if callable(ok) else ok, form=form):
+            return redirect("ledger:task", pk=task_pk)
+    return _page(request, perms.access_task(request.user, task_pk), (name, form))
 
 
 def _decided(approved: str, refused: str) -> Callable[[dict[str, Any]], str]:
@@ -136,6 +146,7 @@ def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             seen_version=seen_version(request),
         ),
         "进展已反馈。",
+        "report",
     )
 
 
@@ -151,6 +162,7 @@ def report_head_decide(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user, report=report, approve=d["decision"] == "approve", reason=d["reason"]
         ),
         _decided("进度反馈已审核通过。", "进度反馈已退回。"),
+        f"report_head_{pk}",
     )
 
 
@@ -164,6 +176,7 @@ def contribution_submit(request: AuthedRequest, pk: int) -> HttpResponse:
         pk,
         lambda d: services.contribution_submit(actor=request.user, task=task, text=d["text"]),
         "配合情况已提交，牵头单位反馈时将一并汇总。",
+        "contribute",
     )
 
 
@@ -184,6 +197,7 @@ def close_out_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             seen_version=seen_version(request),
         ),
         lambda d: "年度销号申请已提交。" if d["annual"] else "销号申请已提交。",
+        "close_out",
     )
 
 
@@ -208,6 +222,7 @@ def _close_out_decision(
                 seen_version=seen_version(request),
             ),
             _decided(approved, refused),
+            service.__name__,
         )
 
     return view
@@ -237,6 +252,7 @@ def task_action(request: AuthedRequest, pk: int) -> HttpResponse:
             note=d["reason"],
         ),
         lambda d: TaskActionForm.ACTIONS[d["action"]],
+        f"action_{form.cleaned_data['action']}",
     )
 
 
@@ -257,6 +273,7 @@ def task_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
             seen_version=seen_version(request),
         ),
         "任务已调整。",
+        "adjust",
     )
 
 
@@ -272,6 +289,7 @@ def extension_submit(request: AuthedRequest, pk: int) -> HttpResponse:
             actor=request.user, task=task, requested_deadline=d["requested_deadline"], reason=d["reason"]
         ),
         "延期申请已提交，待营商办审批。",
+        "extension",
     )
 
 
@@ -291,6 +309,7 @@ def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
             seen_version=seen_version(request),
         ),
         _decided("已同意延期。", "已不同意延期。"),
+        f"extension_decide_{pk}",
     )
 
 
