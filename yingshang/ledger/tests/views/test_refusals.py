@@ -72,3 +72,11 @@ def test_role_refusal_is_403_and_out_of_scope_is_404(ledger, login, client, make
     login(ledger["liaison"])
     assert client.get(reverse("ledger:categories")).status_code == 403
     assert client.get(reverse("ledger:document_create")).status_code == 403
+
+
+def test_document_form_shows_the_services_field_error(ledger, login, client):
+    login(ledger["office"])
+    response = client.post(reverse("ledger:document_create"), {"title": " ", "issued_on": "2026-13-01"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert '<div class="invalid-feedback d-block">发文日期格式应为 YYYY-MM-DD。</div>' in body
