@@ -100,7 +100,7 @@ def _report_period(task: Any, reports: list[ProgressReport], today: Any) -> str:
     return w.period_label(services.default_report_period(task, today, reported=reported), task.cycle)
 
 
-def _act(
+def _task_action(
     request: AuthedRequest,
     form: forms.Form,
     task_pk: int,
@@ -128,7 +128,7 @@ def _decided(approved: str, refused: str) -> Callable[[dict[str, Any]], str]:
 def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = perms.access_task(request.user, pk)
     form = ReportForm(request.POST, request.FILES)
-    return _act(
+    return _task_action(
         request,
         form,
         pk,
@@ -154,7 +154,7 @@ def report_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_head_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     report = perms.access_on_task(request.user, ProgressReport, pk)
-    return _act(
+    return _task_action(
         request,
         DecisionForm(request.POST),
         report.task_id,
@@ -170,7 +170,7 @@ def report_head_decide(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def contribution_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = perms.access_task(request.user, pk)
-    return _act(
+    return _task_action(
         request,
         ContributionForm(request.POST),
         pk,
@@ -184,7 +184,7 @@ def contribution_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def close_out_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = perms.access_task(request.user, pk)
-    return _act(
+    return _task_action(
         request,
         CloseOutForm(request.POST, request.FILES),
         pk,
@@ -210,7 +210,7 @@ def _close_out_decision(
     @require_POST
     def view(request: AuthedRequest, pk: int) -> HttpResponse:
         task = perms.access_task(request.user, pk)
-        return _act(
+        return _task_action(
             request,
             DecisionForm(request.POST),
             pk,
@@ -239,7 +239,7 @@ def task_action(request: AuthedRequest, pk: int) -> HttpResponse:
     form = TaskActionForm(request.POST)
     if not form.is_valid():
         raise Http404
-    return _act(
+    return _task_action(
         request,
         form,
         pk,
@@ -261,7 +261,7 @@ def task_action(request: AuthedRequest, pk: int) -> HttpResponse:
 def task_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
     task = perms.access_task(request.user, pk)
     form = TaskAdjustForm(request.POST)
-    return _act(
+    return _task_action(
         request,
         form,
         pk,
@@ -281,7 +281,7 @@ def task_adjust(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def extension_submit(request: AuthedRequest, pk: int) -> HttpResponse:
     task = perms.access_task(request.user, pk)
-    return _act(
+    return _task_action(
         request,
         ExtensionForm(request.POST),
         pk,
@@ -297,7 +297,7 @@ def extension_submit(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def extension_decide(request: AuthedRequest, pk: int) -> HttpResponse:
     extension = perms.access_on_task(request.user, ExtensionRequest, pk)
-    return _act(
+    return _task_action(
         request,
         ExtensionDecisionForm(request.POST),
         extension.task_id,
