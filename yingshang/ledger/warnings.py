@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from yingshang.core.office_settings import get_setting
 from yingshang.workdays.calendar import add_workdays
@@ -92,6 +93,18 @@ NONE = Thresholds(None, None, None)
 
 def _before_workdays(deadline: date, n: int) -> date:
     return add_workdays(deadline, -n)
+
+
+def facts(task: Task) -> dict[str, Any]:
+    """What a task's warning follows from, as `thresholds` and `missed_count` take it."""
+    return {
+        "state": task.state,
+        "deadline": task.deadline,
+        "ongoing": task.ongoing,
+        "cycle": task.cycle,
+        "start_date": task.start_date,
+        "last_period": task.last_period,
+    }
 
 
 def thresholds(

@@ -95,7 +95,7 @@ def implementation_report(document: PolicyDocument, on: date, user: Any) -> list
     tasks = list(
         scoped_tasks(user)
         .filter(document=document, start_date__lte=on)
-        .only("id", "state", "deadline", "ongoing", "cycle", "start_date", "closed_on")
+        .only("id", "state", "deadline", "ongoing", "cycle", "start_date", "last_period", "closed_on")
     )
     ids = [t.id for t in tasks]
     last_periods = _last_accepted_periods(ids, timezone.make_aware(datetime.combine(on, time.max)))
@@ -106,15 +106,8 @@ def implementation_report(document: PolicyDocument, on: date, user: Any) -> list
         closed = task.state == wf.CLOSED and task.closed_on is not None and task.closed_on <= on
         cancelled = task.state == wf.CANCELLED
         state = wf.CLOSED if closed else (wf.CANCELLED if cancelled else wf.IN_PROGRESS)
-        t = w.thresholds(
-            state=state,
-            deadline=task.deadline,
-            ongoing=task.ongoing,
-            cycle=task.cycle,
-            start_date=task.start_date,
-            last_period=last_periods.get(task.id),
-            rules=rules,
-        )
+        as_of = {**w.facts(task), "state": state, "last_period": last_periods.get(task.id)}
+        t = w.thresholds(**as_of, rules=rules)
         outcome = state if state != wf.IN_PROGRESS else w.level(t.yellow_at, t.red_at, on)
         missing = t.missing_at is not None and t.missing_at <= on
         for dept_id in leads.get(task.id, []):

@@ -448,16 +448,7 @@ def my_task_groups(user: Any, today: date) -> dict[str, list[dict[str, Any]]]:
             "task": task,
             "level": level,
             "state_label": wf.TASK_STATES.get(task.state, task.state),
-            "missed": w.missed_count(
-                state=task.state,
-                cycle=task.cycle,
-                start_date=task.start_date,
-                last_period=task.last_period,
-                deadline=task.deadline,
-                ongoing=task.ongoing,
-                on=today,
-                rules=rules,
-            ),
+            "missed": w.missed_count(**w.facts(task), on=today, rules=rules),
             "period": w.period_label(owed, task.cycle) if is_open else "",
         }
         groups["late" if level == w.RED else "due" if level == w.YELLOW else "other"].append(item)

@@ -18,7 +18,7 @@ from yingshang.core.errors import (
     ValidationFailed,
     validation_error_fields,
 )
-from yingshang.core.uploads import check_upload
+from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import Transition, Workflow, apply_transition
 
 from .. import permissions as perms
@@ -69,6 +69,11 @@ def require_office(actor: Any) -> None:
 def check_files(files: Sequence[Any]) -> None:
     for f in files:
         check_upload(f, allowed=EVIDENCE_TYPES)
+
+
+def add_evidence(*, actor: Any, obj: models.Model, files: Sequence[Any]) -> None:
+    for f in files:
+        attachment_add(actor=actor, obj=obj, uploaded=f, purpose="evidence", allowed=EVIDENCE_TYPES)
 
 
 def field_errors(exc: ValidationFailed, labels: dict[str, str] | None = None) -> str:
@@ -142,15 +147,7 @@ def set_status(
 
 
 def task_thresholds(task: Task, rules: w.Rules | None = None) -> w.Thresholds:
-    return w.thresholds(
-        state=task.state,
-        deadline=task.deadline,
-        ongoing=task.ongoing,
-        cycle=task.cycle,
-        start_date=task.start_date,
-        last_period=task.last_period,
-        rules=rules or w.Rules.current(),
-    )
+    return w.thresholds(**w.facts(task), rules=rules or w.Rules.current())
 
 
 def refresh_warning(task: Task, rules: w.Rules | None = None) -> None:

@@ -13,7 +13,6 @@ from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import PermissionRefused, TransitionRefused, ValidationFailed
 from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting
-from yingshang.core.uploads import attachment_add
 from yingshang.core.workflow import apply_transition
 
 from .. import permissions as perms
@@ -21,7 +20,7 @@ from .. import workflow as wf
 from ..models import CloseOutRequest, ExtensionRequest, Task
 from ..selectors import pending_close_out
 from ._common import (
-    EVIDENCE_TYPES,
+    add_evidence,
     check_files,
     full_clean,
     refresh_warning,
@@ -92,8 +91,7 @@ def close_out_request(
     )
     full_clean(request)
     request.save()
-    for f in evidence:
-        attachment_add(actor=actor, obj=request, uploaded=f, purpose="evidence", allowed=EVIDENCE_TYPES)
+    add_evidence(actor=actor, obj=request, files=evidence)
     refresh_warning(task)
     audit_record(
         actor=actor,

@@ -15,7 +15,6 @@ from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ConcurrentChange, PermissionRefused, ValidationFailed
 from yingshang.core.events import record_timeline
 from yingshang.core.office_settings import get_setting
-from yingshang.core.uploads import attachment_add
 from yingshang.org import roles as r
 from yingshang.org.models import Department
 
@@ -24,7 +23,7 @@ from .. import warnings as w
 from .. import workflow as wf
 from ..models import Contribution, ProgressReport, Task, TaskDepartment
 from ._common import (
-    EVIDENCE_TYPES,
+    add_evidence,
     check_files,
     full_clean,
     refresh_warning,
@@ -128,8 +127,7 @@ def progress_report_submit(
     if fold_contributions is not None:
         contributions = contributions.filter(pk__in=list(fold_contributions))
     folded = contributions.update(report=report)
-    for f in evidence:
-        attachment_add(actor=actor, obj=report, uploaded=f, purpose="evidence", allowed=EVIDENCE_TYPES)
+    add_evidence(actor=actor, obj=report, files=evidence)
     label = f"反馈进展（{w.period_label(period, task.cycle)}）" + ("，逾期" if report.is_late else "")
     if to_head:
         label += "，待部门负责人审核"
