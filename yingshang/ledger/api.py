@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 
-from yingshang.core.errors import ValidationFailed
+from yingshang.core.errors import PermissionRefused
 
 from . import permissions as perms
 from . import selectors, services
@@ -117,7 +117,7 @@ def _out(row: selectors.TaskRow) -> dict:
 
 def _reader(request: HttpRequest) -> None:
     if not perms.can_read_ledger(request.user):
-        raise Http404
+        raise PermissionRefused("您的角色不能查看台账。", code="ledger.reader_only")
 
 
 @router.get("/tasks", response=TaskPage, summary="任务清单（按权限范围，支持筛选）")
@@ -170,10 +170,6 @@ def task_detail(request: HttpRequest, task_id: int):
 @router.post("/tasks/{task_id}/reports", response={201: TaskDetailOut}, summary="提交进度反馈（牵头单位）")
 def submit_report(request: HttpRequest, task_id: int, payload: ReportIn):
     task = perms.access_task(request.user, task_id)
-    if not payload.text.strip():
-        raise ValidationFailed("请填写工作进展。", fields={"text": ["请填写工作进展。"]})
-    if not 0 <= payload.percent <= 100:
-        raise ValidationFailed("完成进度应为 0–100 的整数。", fields={"percent": ["应为 0–100 的整数。"]})
     services.progress_report_submit(
         actor=request.user,
         task=task,

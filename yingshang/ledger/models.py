@@ -77,6 +77,14 @@ class Task(WorkflowItem):
     `missing_at`) are dates computed on every write and by the daily scan; the level on a given day is a
     comparison the database makes, so lists filter on it through an index."""
 
+    class State(models.TextChoices):
+        NOT_STARTED = "not_started", "未启动"
+        IN_PROGRESS = "in_progress", "推进中"
+        HEAD_REVIEW = "head_review", "待部门负责人审核"
+        CLOSE_REQUESTED = "close_requested", "待审核"
+        CLOSED = "closed", "已销号"
+        CANCELLED = "cancelled", "已取消"
+
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="tasks", verbose_name="措施")
     document = models.ForeignKey(
         PolicyDocument, on_delete=models.PROTECT, related_name="tasks", verbose_name="政策文件"
@@ -277,6 +285,11 @@ class CloseOutRequest(models.Model):
 
 class ExtensionRequest(WorkflowItem):
     """延期申请: a lead department asks for a later deadline; the office approves or refuses."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待审批"
+        APPROVED = "approved", "已同意"
+        REFUSED = "refused", "不同意"
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="extensions")
     current_deadline = models.DateField("原完成时限", null=True, blank=True)

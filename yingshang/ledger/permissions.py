@@ -3,15 +3,19 @@ departments see the task and contribute; office staff curate and review; city-wi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
+from django.db import models
 from django.http import Http404
 
 from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
 from yingshang.org.scope import department_ids
 
-from .models import ExtensionRequest, Task, TaskDepartment
+from .models import CloseOutRequest, Task, TaskDepartment
+from .workflow import ACTIVE, OPEN
+
+M = TypeVar("M", bound=models.Model)
 
 
 def _roles(user: Any) -> frozenset[str]:
@@ -37,11 +41,11 @@ def _my_roles_on(user: Any, task: Task) -> set[str]:
 
 
 def is_lead(user: Any, task: Task) -> bool:
-    return "lead" in _my_roles_on(user, task)
+    return TaskDepartment.Role.LEAD in _my_roles_on(user, task)
 
 
 def is_co(user: Any, task: Task) -> bool:
-    return "co" in _my_roles_on(user, task)
+    return TaskDepartment.Role.CO in _my_roles_on(user, task)
 
 
 def can_view_task(user: Any, task: Task) -> bool:
@@ -51,29 +55,24 @@ def can_view_task(user: Any, task: Task) -> bool:
 
 
 def can_report_progress(user: Any, task: Task) -> bool:
-    from .workflow import ACTIVE
-
     return task.state in ACTIVE and is_lead(user, task)
 
 
 def can_contribute(user: Any, task: Task) -> bool:
-    from .workflow import ACTIVE
-
     return task.state in ACTIVE and is_co(user, task)
 
 
 def can_request_extension(user: Any, task: Task) -> bool:
-    from .workflow import OPEN
-
     return task.state in OPEN and not task.ongoing and is_lead(user, task)
-
-
-def can_decide_extension(user: Any, extension: ExtensionRequest | None = None) -> bool:
-    return r.OFFICE in _roles(user)
 
 
 def can_manage_ledger(user: Any) -> bool:
     return r.OFFICE in _roles(user)
+
+
+def can_review(user: Any) -> bool:
+    """The review queue: the office and the department heads."""
+    return bool(_roles(user) & {r.OFFICE, r.DEPT_HEAD})
 
 
 def can_read_ledger(user: Any) -> bool:
@@ -81,8 +80,6 @@ def can_read_ledger(user: Any) -> bool:
 
 
 def _pending_kind(task: Task) -> str | None:
-    from .models import CloseOutRequest
-
     cached = getattr(task, "_pending_close_kind", "unset")
     if cached == "unset":
         cached = (
@@ -100,8 +97,8 @@ def predicates() -> dict[str, Any]:
         "is_lead": is_lead,
         "is_lead_without_head_approval": lambda u, t: not head_on and is_lead(u, t),
         "is_lead_with_head_approval": lambda u, t: head_on and is_lead(u, t),
-        "final_request": lambda u, t: _pending_kind(t) == "final",
-        "annual_request": lambda u, t: _pending_kind(t) == "annual",
+        "final_request": lambda u, t: _pending_kind(t) == CloseOutRequest.Kind.FINAL,
+        "annual_request": lambda u, t: _pending_kind(t) == CloseOutRequest.Kind.ANNUAL,
     }
 
 
@@ -113,6 +110,15 @@ def access_task(user: Any, pk: int) -> Task:
     if task is None or not can_view_task(user, task):
         raise Http404
     return task
+
+
+def access_on_task(user: Any, model: type[M], pk: int) -> M:
+    """A row that belongs to a task (a report, an extension, a time node) if `user` may see the task."""
+    obj = model._default_manager.filter(pk=pk).first()
+    if obj is None:
+        raise Http404
+    access_task(user, obj.task_id)  # type: ignore[attr-defined]
+    return obj
 
 
 def can_view_attachment_item(user: Any, item: Any) -> bool:

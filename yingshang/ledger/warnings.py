@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from yingshang.core.office_settings import get_setting
 from yingshang.workdays.calendar import add_workdays
 
-MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
-OPEN_STATES = {"not_started", "in_progress"}
+from .models import Cycle, Task
+
+MONTHS: dict[str, int] = {Cycle.MONTH: 1, Cycle.QUARTER: 3, Cycle.HALF: 6, Cycle.YEAR: 12}
+OPEN_STATES: set[str] = {Task.State.NOT_STARTED, Task.State.IN_PROGRESS}
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
 LEVEL_LABELS = {GREEN: "正常", YELLOW: "黄色预警", RED: "红色预警"}
@@ -90,6 +93,18 @@ NONE = Thresholds(None, None, None)
 
 def _before_workdays(deadline: date, n: int) -> date:
     return add_workdays(deadline, -n)
+
+
+def facts(task: Task) -> dict[str, Any]:
+    """What a task's warning follows from, as `thresholds` and `missed_count` take it."""
+    return {
+        "state": task.state,
+        "deadline": task.deadline,
+        "ongoing": task.ongoing,
+        "cycle": task.cycle,
+        "start_date": task.start_date,
+        "last_period": task.last_period,
+    }
 
 
 def thresholds(

@@ -1,28 +1,25 @@
-"""The ledger's state machines, each declared once. Applied only by `services.task_transition` and
-`services.extension_decide` through `core.workflow.apply_transition`."""
+"""The ledger's state machines, each declared once; the states are the models' TextChoices. Tasks and
+extensions are moved by `core.workflow.apply_transition`; a progress report's approval and a close-out
+request's outcome (no version column of their own) by `core.workflow.Workflow.resolve` and a compare-and-set
+on their status, in `services`."""
 
 from yingshang.core.workflow import Workflow, transition
 from yingshang.org.roles import DEPT_HEAD, LIAISON, OFFICE
 
-NOT_STARTED = "not_started"
-IN_PROGRESS = "in_progress"
-HEAD_REVIEW = "head_review"
-CLOSE_REQUESTED = "close_requested"
-CLOSED = "closed"
-CANCELLED = "cancelled"
+from .models import CloseOutRequest, ExtensionRequest, ProgressReport, Task
+
+NOT_STARTED = Task.State.NOT_STARTED
+IN_PROGRESS = Task.State.IN_PROGRESS
+HEAD_REVIEW = Task.State.HEAD_REVIEW
+CLOSE_REQUESTED = Task.State.CLOSE_REQUESTED
+CLOSED = Task.State.CLOSED
+CANCELLED = Task.State.CANCELLED
 
 DEPARTMENT = {LIAISON, DEPT_HEAD}
 OPEN = {NOT_STARTED, IN_PROGRESS}
 ACTIVE = {NOT_STARTED, IN_PROGRESS, HEAD_REVIEW, CLOSE_REQUESTED}
 
-TASK_STATES = {
-    NOT_STARTED: "未启动",
-    IN_PROGRESS: "推进中",
-    HEAD_REVIEW: "待部门负责人审核",
-    CLOSE_REQUESTED: "待审核",
-    CLOSED: "已销号",
-    CANCELLED: "已取消",
-}
+TASK_STATES = dict(Task.State.choices)
 
 REASON = {"reason": "理由"}
 
@@ -79,12 +76,49 @@ TASK = Workflow(
     ],
 )
 
-EXT_PENDING = "pending"
+EXT_PENDING = ExtensionRequest.State.PENDING
 EXTENSION = Workflow(
     "extension",
-    {EXT_PENDING: "待审批", "approved": "已同意", "refused": "不同意"},
+    dict(ExtensionRequest.State.choices),
     [
-        transition("approve", "同意延期", [EXT_PENDING], "approved", {OFFICE}),
-        transition("refuse", "不同意延期", [EXT_PENDING], "refused", {OFFICE}, requires=REASON),
+        transition("approve", "同意延期", [EXT_PENDING], ExtensionRequest.State.APPROVED, {OFFICE}),
+        transition(
+            "refuse", "不同意延期", [EXT_PENDING], ExtensionRequest.State.REFUSED, {OFFICE}, requires=REASON
+        ),
+    ],
+)
+
+# A liaison's progress report waits for the lead department's head when the office setting asks for it.
+REPORT = ProgressReport.Status
+REPORT_APPROVAL = Workflow(
+    "progress_report",
+    dict(REPORT.choices),
+    [
+        transition(
+            "head_approve", "部门负责人审核通过进度反馈", [REPORT.PENDING_HEAD], REPORT.ACCEPTED, {DEPT_HEAD}
+        ),
+        transition(
+            "head_return",
+            "部门负责人退回进度反馈",
+            [REPORT.PENDING_HEAD],
+            REPORT.RETURNED,
+            {DEPT_HEAD},
+            requires=REASON,
+        ),
+    ],
+)
+
+# The outcome of a close-out request follows the task's close-out transitions (the task's table decides
+# who may; this one says which outcome each gives and that only a pending request has one to give).
+OUTCOME = CloseOutRequest.Outcome
+CLOSE_OUT = Workflow(
+    "close_out",
+    dict(OUTCOME.choices),
+    [
+        transition("head_reject", "部门负责人退回销号申请", [OUTCOME.PENDING], OUTCOME.REJECTED, {DEPT_HEAD}),
+        transition("approve", "同意销号", [OUTCOME.PENDING], OUTCOME.APPROVED, {OFFICE}),
+        transition("reject", "退回销号申请", [OUTCOME.PENDING], OUTCOME.REJECTED, {OFFICE}),
+        # Cancelling the task closes its pending request.
+        transition("withdraw", "任务取消，销号申请不再审核", [OUTCOME.PENDING], OUTCOME.REJECTED, {OFFICE}),
     ],
 )

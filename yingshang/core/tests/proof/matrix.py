@@ -70,7 +70,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:list_tasks": (
-        "401   ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "401   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:openapi-json": (
@@ -311,38 +311,38 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:adjust": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:categories": (
-        "login ok    404   404   404   404   404   404   404   404   404   404   404",
-        "login redir 404   404   404   404   404   404   404   404   404   404   404",
+        "login ok    403   403   403   403   403   403   403   403   403   403   403",
+        "login redir 403   403   403   403   403   403   403   403   403   403   403",
     ),
     "ledger:close_out": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:close_out_review": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:contribute": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:document": (
-        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:document_create": (
-        "login ok    404   404   404   404   404   404   404   404   404   404   404",
-        "login ok    404   404   404   404   404   404   404   404   404   404   404",
+        "login ok    403   403   403   403   403   403   403   403   403   403   403",
+        "login ok    403   403   403   403   403   403   403   403   403   403   403",
     ),
     "ledger:documents": (
-        "login ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:export": (
-        "login ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:export_download": (
@@ -355,7 +355,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:extension": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:extension_decide": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
@@ -367,14 +367,14 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:filter_save": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir redir redir redir redir 404   404   404   404   404",
+        "login redir redir redir redir redir redir redir 403   403   403   403   403",
     ),
     "ledger:head_decide": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:implementation_report": (
-        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:import_cancel": (
@@ -410,7 +410,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 422   403   403   403   403   403   403   403   403   403   403   403",
     ),
     "ledger:list": (
-        "login ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:milestone_done": (
@@ -418,19 +418,19 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
     ),
     "ledger:mine": (
-        "login ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "login ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:report": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
+        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
     ),
     "ledger:report_head_decide": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
     ),
     "ledger:review": (
-        "login ok    404   ok    404   404   404   404   404   404   404   404   404",
+        "login ok    403   ok    403   403   403   403   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "ledger:task": (
@@ -439,7 +439,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:task_create": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login redir 404   404   404   404   404   404   404   404   404   404   404",
+        "login redir 403   403   403   403   403   403   403   403   403   403   403",
     ),
     "notify:badge": (
         "login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",

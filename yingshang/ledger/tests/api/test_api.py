@@ -72,7 +72,7 @@ def test_submit_report_refusals_change_nothing(ledger, two_tasks, client):
         content_type="application/json",
         **co,
     )
-    assert denied.status_code == 403 and denied.json()["code"] == "forbidden"
+    assert denied.status_code == 403 and denied.json()["code"] == "ledger.report_not_allowed"
     lead = bearer(ledger["liaison"], token="tok-" + "l" * 30)
     bad = client.post(
         f"/api/ledger/tasks/{mine.pk}/reports",

@@ -3,6 +3,7 @@ from datetime import date
 from django.utils import timezone
 
 from yingshang.ledger import selectors, services
+from yingshang.ledger import warnings as w
 from yingshang.ledger.tests.conftest import pdf
 from yingshang.org import roles as r
 
@@ -37,7 +38,7 @@ def test_warning_q_matches_python_level(ledger):
             .filter(selectors.warning_q(level, today))
             .values_list("pk", flat=True)
         )
-        in_py = {t.pk for t in tasks if selectors.w.level(t.yellow_at, t.red_at, today) == level}
+        in_py = {t.pk for t in tasks if w.level(t.yellow_at, t.red_at, today) == level}
         assert in_db == in_py
 
 

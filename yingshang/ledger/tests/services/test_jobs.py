@@ -25,7 +25,9 @@ def test_warning_scan_is_a_periodic_job_and_idempotent(ledger):
 def test_export_beyond_sheet_limit_writes_csv(ledger, monkeypatch):
     for i in range(3):
         ledger["make_task"](title=f"任务{i}", serial=str(i + 1))
-    monkeypatch.setattr(jobs, "MAX_SHEET_ROWS", 6)  # 3 rows + title, header, blank, footer > 6
+    from yingshang.ledger.services import exports
+
+    monkeypatch.setattr(exports, "MAX_SHEET_ROWS", 6)  # 3 rows + title, header, blank, footer > 6
     job = ExportJob.objects.create(user=ledger["office"], query="")
     jobs.run_export.enqueue(job.pk)
     job.refresh_from_db()

@@ -66,7 +66,7 @@ def test_task_create_refuses_missing_deadline_and_non_office(ledger, login, clie
         reverse("ledger:task_create", args=[document.pk]),
         {"measure": ledger["measure"].pk, "title": "越权任务", "leads": [ledger["lead"].pk], "ongoing": "1"},
     )
-    assert response.status_code == 404 and not Task.objects.filter(title="越权任务").exists()
+    assert response.status_code == 403 and not Task.objects.filter(title="越权任务").exists()
     assert Measure.objects.count() == 1
 
 

@@ -201,7 +201,7 @@ def test_liaison_cannot_review_or_cancel(ledger, login, client):
     task = ledger["make_task"]()
     services.close_out_request(actor=ledger["liaison"], task=task, summary="完成", evidence=[pdf()])
     login(ledger["liaison"])
-    assert client.get(reverse("ledger:review")).status_code == 404
+    assert client.get(reverse("ledger:review")).status_code == 403
     client.post(reverse("ledger:close_out_review", args=[task.pk]), {"decision": "approve"})
     client.post(reverse("ledger:action", args=[task.pk]), {"action": "cancel", "reason": "x"})
     fresh = Task.objects.get(pk=task.pk)
@@ -262,7 +262,7 @@ def test_implementation_report_as_of_earlier_date_ignores_later_reports(ledger, 
 
 def test_categories_page_office_only(ledger, login, client):
     login(ledger["liaison"])
-    assert client.get(reverse("ledger:categories")).status_code == 404
+    assert client.get(reverse("ledger:categories")).status_code == 403
     login(ledger["office"])
     client.post(reverse("ledger:categories"), {"code": "innovation", "name": "创新环境"})
     from yingshang.ledger.models import Category

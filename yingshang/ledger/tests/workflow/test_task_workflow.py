@@ -15,7 +15,7 @@ WHO = ["office", "lead_liaison", "lead_head", "co_liaison", "inspector", "leader
 LEADS = {"lead_liaison", "lead_head"}
 
 # (state, action) -> (who may, target); every other triple is refused.
-EXPECTED_HEAD_OFF = {
+EXPECTED_HEAD_OFF: dict[tuple[str, str], tuple[set[str], str | None]] = {
     (wf.NOT_STARTED, "start"): (LEADS, wf.IN_PROGRESS),
     (wf.NOT_STARTED, "request_close"): (LEADS, wf.CLOSE_REQUESTED),
     (wf.NOT_STARTED, "cancel"): ({"office"}, wf.CANCELLED),

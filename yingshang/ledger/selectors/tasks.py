@@ -1,4 +1,4 @@
-"""Every read of the ledger, already scoped: liaisons and department heads see the tasks where their
+"""The ledger's tasks as each user may see them, already scoped: liaisons and department heads see the tasks where their
 department (or a sub-unit) is a lead or cooperating department; office, leader, inspector and discipline
 see all. Warning filters are database comparisons of the stored threshold dates with today."""
 
@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -19,12 +19,13 @@ from yingshang.org import roles as r
 from yingshang.org.models import Department
 from yingshang.org.scope import department_ids
 
-from . import warnings as w
-from . import workflow as wf
-from .models import (
+from .. import warnings as w
+from .. import workflow as wf
+from ..models import (
     Category,
     CloseOutRequest,
     Contribution,
+    Cycle,
     ExtensionRequest,
     PolicyDocument,
     ProgressReport,
@@ -132,7 +133,7 @@ class TaskFilters:
         f.lead = integer("lead")
         f.category = integer("category")
         state = (params.get("state") or "").strip()
-        f.state = state if state in wf.TASK_STATES or state in {"open"} else ""
+        f.state = state if state in wf.TASK_STATES or state == OPEN_FILTER else ""
         warning = (params.get("warning") or "").strip()
         f.warning = warning if warning in w.LEVEL_LABELS else ""
         f.missing = (params.get("missing") or "") in {"1", "on", "true"}
@@ -160,36 +161,38 @@ class TaskFilters:
 SERIAL = re.compile(r"[0-9]+(?:[.．-][0-9]+)*")
 
 
+OPEN_FILTER = "open"  # the list's "未销号" choice: every active state
+
+
+def _state_q(state: str) -> Q:
+    if state == OPEN_FILTER:
+        return Q(state__in=wf.ACTIVE)
+    return Q(state=state) if state else Q()
+
+
+def _keyword_q(keyword: str) -> Q:
+    """A 序号 ("3", "12.4") matches the serial; anything else searches the title (trigram index on PG)."""
+    if not keyword:
+        return Q()
+    return Q(serial=keyword) if SERIAL.fullmatch(keyword) else Q(title__icontains=keyword)
+
+
 def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> QuerySet[Task]:
     on = on or timezone.localdate()
-    if f.document:
-        qs = qs.filter(document_id=f.document)
+    simple = {
+        "document_id": f.document,
+        "primary_lead_id": f.lead,
+        "category_id": f.category,
+        "deadline__gte": f.deadline_from,
+        "deadline__lte": f.deadline_to,
+        "is_priority": True if f.priority else None,
+        "missing_at__lte": on if f.missing else None,
+    }
+    qs = qs.filter(_state_q(f.state), _keyword_q(f.keyword), **{k: v for k, v in simple.items() if v})
     if f.department:
         qs = qs.filter(of_departments([f.department]))
-    if f.lead:
-        qs = qs.filter(primary_lead_id=f.lead)
-    if f.category:
-        qs = qs.filter(category_id=f.category)
-    if f.state == "open":
-        qs = qs.filter(state__in=wf.ACTIVE)
-    elif f.state:
-        qs = qs.filter(state=f.state)
     if f.warning:
         qs = qs.filter(warning_q(f.warning, on))
-    if f.missing:
-        qs = qs.filter(missing_at__lte=on)
-    if f.deadline_from:
-        qs = qs.filter(deadline__gte=f.deadline_from)
-    if f.deadline_to:
-        qs = qs.filter(deadline__lte=f.deadline_to)
-    if f.keyword:
-        # A 序号 ("3", "12.4") matches the serial; anything else searches the title (trigram index on PG).
-        if SERIAL.fullmatch(f.keyword):
-            qs = qs.filter(serial=f.keyword)
-        else:
-            qs = qs.filter(title__icontains=f.keyword)
-    if f.priority:
-        qs = qs.filter(is_priority=True)
     return qs
 
 
@@ -208,7 +211,9 @@ def my_tasks(user: Any) -> QuerySet[Task]:
         qs = Task.objects.none()
     else:
         qs = Task.objects.filter(
-            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role=TaskDepartment.Role.LEAD).values(
+                "task_id"
+            ),
             state__in=wf.ACTIVE,
         )
     return qs.select_related("primary_lead", "category", "document").order_by(
@@ -222,7 +227,9 @@ def co_tasks(user: Any) -> QuerySet[Task]:
         return Task.objects.none()
     return (
         Task.objects.filter(
-            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="co").values("task_id"),
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role=TaskDepartment.Role.CO).values(
+                "task_id"
+            ),
             state__in=wf.ACTIVE,
         )
         .select_related("primary_lead", "document")
@@ -257,11 +264,8 @@ class TaskRow:
     def deadline_display(self) -> str:
         t = self.task
         if t.ongoing:
-            return t.deadline_text or f"长期坚持（{dict(CYCLE_LABELS)[t.cycle]}反馈）"
+            return t.deadline_text or f"长期坚持（{Cycle(t.cycle).label}反馈）"
         return f"{t.deadline:%Y-%m-%d}" if t.deadline else t.deadline_text
-
-
-CYCLE_LABELS = (("month", "每月"), ("quarter", "每季度"), ("half", "每半年"), ("year", "每年"))
 
 
 def task_rows(tasks: Any, on: date | None = None) -> list[TaskRow]:
@@ -277,7 +281,7 @@ def task_rows(tasks: Any, on: date | None = None) -> list[TaskRow]:
             .values_list("task_id", "role", "department__short_name", "department__name")
         )
         for task_id, role, short, name in rows:
-            names[task_id][0 if role == "lead" else 1].append(short or name)
+            names[task_id][0 if role == TaskDepartment.Role.LEAD else 1].append(short or name)
     out = []
     for task in tasks:
         leads, cos = names[task.pk]
@@ -336,16 +340,19 @@ def task_detail(task: Task) -> dict[str, Any]:
             waiting.append(c)
         else:
             folded[c.report_id].append(c)
+    extensions = list(task.extensions.select_related("requested_by", "decided_by"))
+    for extension in extensions:
+        extension.state_label = wf.EXTENSION.label(extension.state)  # type: ignore[attr-defined]
     for report in reports:
         report.period_text = w.period_label(report.period_start, task.cycle)  # type: ignore[attr-defined]
         report.folded = folded.get(report.pk, [])  # type: ignore[attr-defined]
     return {
-        "leads": [d for d in departments if d.role == "lead"],
-        "cos": [d for d in departments if d.role == "co"],
+        "leads": [d for d in departments if d.role == TaskDepartment.Role.LEAD],
+        "cos": [d for d in departments if d.role == TaskDepartment.Role.CO],
         "reports": reports,
         "open_contributions": waiting,
         "close_outs": list(task.close_outs.select_related("requested_by", "reviewed_by", "head_by")),
-        "extensions": list(task.extensions.select_related("requested_by", "decided_by")),
+        "extensions": extensions,
         "milestones": list(task.milestones.all()),
         "timeline": list(timeline_for(task)),
     }
@@ -361,7 +368,9 @@ def review_queue(user: Any) -> QuerySet[Task]:
         ids = department_ids(user) or set()
         qs = Task.objects.filter(
             state=wf.HEAD_REVIEW,
-            id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+            id__in=TaskDepartment.objects.filter(department_id__in=ids, role=TaskDepartment.Role.LEAD).values(
+                "task_id"
+            ),
         )
     else:
         return Task.objects.none()
@@ -376,7 +385,9 @@ def pending_reports(user: Any) -> QuerySet[ProgressReport]:
     return (
         ProgressReport.objects.filter(
             status=ProgressReport.Status.PENDING_HEAD,
-            task_id__in=TaskDepartment.objects.filter(department_id__in=ids, role="lead").values("task_id"),
+            task_id__in=TaskDepartment.objects.filter(
+                department_id__in=ids, role=TaskDepartment.Role.LEAD
+            ).values("task_id"),
         )
         .select_related("task", "submitted_by")
         .order_by("submitted_at", "id")
@@ -391,6 +402,57 @@ def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:
         .select_related("task", "task__primary_lead", "requested_by")
         .order_by("requested_at")
     )
+
+
+def pending_close_outs(tasks: Iterable[Task]) -> dict[int, CloseOutRequest]:
+    """{task id: its pending close-out request} for the review queue."""
+    return {
+        c.task_id: c
+        for c in CloseOutRequest.objects.filter(task__in=list(tasks), outcome=CloseOutRequest.Outcome.PENDING)
+    }
+
+
+def files_for_reports(reports: list[ProgressReport]) -> dict[int, list[Any]]:
+    """{report id: its evidence files}, in one query."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from yingshang.core.models import Attachment
+
+    if not reports:
+        return {}
+    ct = ContentType.objects.get_for_model(reports[0])
+    out: dict[int, list[Any]] = {}
+    for a in Attachment.objects.filter(
+        content_type=ct, object_id__in=[report.pk for report in reports]
+    ).order_by("id"):
+        out.setdefault(a.object_id, []).append(a)
+    return out
+
+
+def active_departments() -> QuerySet[Department]:
+    return Department.objects.filter(is_active=True).only("id", "name")
+
+
+def my_task_groups(user: Any, today: date) -> dict[str, list[dict[str, Any]]]:
+    """我的任务 in three groups — late (red), due (yellow), other — each task with its level, state, missed
+    reports and the cycle now owed."""
+    groups: dict[str, list[dict[str, Any]]] = {"late": [], "due": [], "other": []}
+    rules = w.Rules.current()
+    for task in my_tasks(user)[:500]:
+        is_open = task.state in wf.OPEN
+        level = w.level(task.yellow_at, task.red_at, today) if is_open else ""
+        owed = w.due_report_period(
+            cycle=task.cycle, start_date=task.start_date, last_period=task.last_period, on=today
+        )
+        item = {
+            "task": task,
+            "level": level,
+            "state_label": wf.TASK_STATES.get(task.state, task.state),
+            "missed": w.missed_count(**w.facts(task), on=today, rules=rules),
+            "period": w.period_label(owed, task.cycle) if is_open else "",
+        }
+        groups["late" if level == w.RED else "due" if level == w.YELLOW else "other"].append(item)
+    return groups
 
 
 def categories(active_only: bool = True) -> QuerySet[Category]:
@@ -424,136 +486,6 @@ def departments_for_filter(user: Any) -> QuerySet[Department]:
     ids = department_ids(user)
     qs = Department.objects.filter(is_active=True)
     return qs if ids is None else qs.filter(pk__in=ids)
-
-
-# --- progress of a document, implementation report ------------------------------------------------
-
-
-def document_progress(document: PolicyDocument, user: Any) -> dict[str, Any]:
-    """Per primary lead department and per category: total, closed, red, yellow (today)."""
-    on = timezone.localdate()
-    base = scoped_tasks(user).filter(document=document)
-    aggregates = {
-        "total": Count("id"),
-        "closed": Count("id", filter=Q(state=wf.CLOSED)),
-        "red": Count("id", filter=warning_q(w.RED, on)),
-        "yellow": Count("id", filter=warning_q(w.YELLOW, on)),
-    }
-    by_department = list(
-        base.values("primary_lead_id", "primary_lead__name", "primary_lead__short_name")
-        .annotate(**aggregates)
-        .order_by("primary_lead__sort_order", "primary_lead_id")
-    )
-    by_category = list(
-        base.values("category_id", "category__name").annotate(**aggregates).order_by("category__sort_order")
-    )
-    totals = base.aggregate(**aggregates)
-    return {"by_department": by_department, "by_category": by_category, "totals": totals}
-
-
-@dataclass
-class DepartmentLine:
-    department: Department
-    total: int = 0
-    closed: int = 0
-    on_track: int = 0
-    yellow: int = 0
-    red: int = 0
-    missing: int = 0
-    cancelled: int = 0
-
-
-def implementation_report(document: PolicyDocument, on: date, user: Any) -> list[DepartmentLine]:
-    """落实情况 as of the end of day `on`, per lead department (a task counts for each of its lead
-    departments): tasks total, closed, on track (green), yellow, red, with a report missing. Reports
-    submitted after `on` and close-outs after `on` are not counted; today's office settings apply."""
-    rules = w.Rules.current()
-    until = timezone.make_aware(datetime.combine(on, time.max))
-    tasks = list(
-        scoped_tasks(user)
-        .filter(document=document, start_date__lte=on)
-        .only("id", "state", "deadline", "ongoing", "cycle", "start_date", "closed_on")
-    )
-    ids = [t.id for t in tasks]
-    last_periods: dict[int, date] = {}
-    for chunk in _chunks(ids, 5000):
-        for task_id, period in (
-            ProgressReport.objects.filter(task_id__in=chunk, submitted_at__lte=until, status="accepted")
-            .values_list("task_id", "period_start")
-            .order_by()
-        ):
-            if task_id not in last_periods or period > last_periods[task_id]:
-                last_periods[task_id] = period
-    leads: dict[int, list[int]] = defaultdict(list)
-    for chunk in _chunks(ids, 5000):
-        for task_id, dept_id in TaskDepartment.objects.filter(task_id__in=chunk, role="lead").values_list(
-            "task_id", "department_id"
-        ):
-            leads[task_id].append(dept_id)
-    lines: dict[int, DepartmentLine] = {}
-    departments = Department.objects.in_bulk({d for v in leads.values() for d in v})
-    for task in tasks:
-        closed = task.state == wf.CLOSED and task.closed_on is not None and task.closed_on <= on
-        cancelled = task.state == wf.CANCELLED
-        state = wf.CLOSED if closed else (wf.CANCELLED if cancelled else wf.IN_PROGRESS)
-        t = w.thresholds(
-            state=state,
-            deadline=task.deadline,
-            ongoing=task.ongoing,
-            cycle=task.cycle,
-            start_date=task.start_date,
-            last_period=last_periods.get(task.id),
-            rules=rules,
-        )
-        level = w.level(t.yellow_at, t.red_at, on)
-        missing = t.missing_at is not None and t.missing_at <= on
-        for dept_id in leads.get(task.id, []):
-            line = lines.get(dept_id)
-            if line is None:
-                line = lines[dept_id] = DepartmentLine(departments[dept_id])
-            if cancelled:
-                line.cancelled += 1
-                continue
-            line.total += 1
-            if closed:
-                line.closed += 1
-            elif level == w.RED:
-                line.red += 1
-            elif level == w.YELLOW:
-                line.yellow += 1
-            else:
-                line.on_track += 1
-            if missing:
-                line.missing += 1
-    return sorted(lines.values(), key=lambda x: (x.department.sort_order, x.department.code))
-
-
-REPORT_HEADERS = ["序号", "牵头单位", "任务总数", "已销号", "正常推进", "黄色预警", "红色预警", "未按时反馈"]
-
-
-def report_rows(lines: list[DepartmentLine]) -> list[list[Any]]:
-    rows: list[list[Any]] = [
-        [i, x.department.name, x.total, x.closed, x.on_track, x.yellow, x.red, x.missing]
-        for i, x in enumerate(lines, start=1)
-    ]
-    rows.append(
-        [
-            "",
-            "合计",
-            sum(x.total for x in lines),
-            sum(x.closed for x in lines),
-            sum(x.on_track for x in lines),
-            sum(x.yellow for x in lines),
-            sum(x.red for x in lines),
-            sum(x.missing for x in lines),
-        ]
-    )
-    return rows
-
-
-def _chunks(items: list[int], size: int):
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def pending_close_out(task: Task) -> CloseOutRequest | None:

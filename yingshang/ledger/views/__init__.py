@@ -1,0 +1,63 @@
+"""Ledger pages: thin — parse a form, access, call one service, render (whole page or its htmx fragment)."""
+
+from .documents import (
+    category_list,
+    document_create,
+    document_detail,
+    document_list,
+    implementation_report,
+    task_create,
+)
+from .lists import (
+    export_download,
+    export_job,
+    my_tasks,
+    review_queue,
+    saved_filter_delete,
+    saved_filter_save,
+    task_export,
+    task_list,
+)
+from .tasks import (
+    close_out_review,
+    close_out_submit,
+    contribution_submit,
+    extension_decide,
+    extension_submit,
+    head_decide,
+    milestone_complete,
+    report_head_decide,
+    report_submit,
+    task_action,
+    task_adjust,
+    task_detail,
+)
+
+__all__ = [
+    "category_list",
+    "close_out_review",
+    "close_out_submit",
+    "contribution_submit",
+    "document_create",
+    "document_detail",
+    "document_list",
+    "export_download",
+    "export_job",
+    "extension_decide",
+    "extension_submit",
+    "head_decide",
+    "implementation_report",
+    "milestone_complete",
+    "my_tasks",
+    "report_head_decide",
+    "report_submit",
+    "review_queue",
+    "saved_filter_delete",
+    "saved_filter_save",
+    "task_action",
+    "task_adjust",
+    "task_create",
+    "task_detail",
+    "task_export",
+    "task_list",
+]
