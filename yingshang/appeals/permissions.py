@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
@@ -10,7 +11,7 @@ from yingshang.core.uploads import register_attachment_access
 from yingshang.org import roles as r
 from yingshang.org.scope import department_ids
 
-from .models import Appeal, Reply
+from .models import Appeal, Dispatch, ExtensionRequest, Reply
 
 
 def _authenticated(user: Any) -> bool:
@@ -64,6 +65,38 @@ def can_see_full_contact(user: Any, appeal: Appeal) -> bool:
     to call the enterprise back) and the enterprise itself. Everyone else, every list, export and API
     answer gets the masked number."""
     return is_office(user) or is_main_department(user, appeal) or is_owner(user, appeal)
+
+
+def can_request_extension(user: Any, appeal: Appeal, extensions: Iterable[ExtensionRequest]) -> bool:
+    """The main department while handling, when no request of this round awaits the office. `extensions`:
+    the appeal's requests (all rounds; a request left pending in an earlier round does not count)."""
+    return (
+        appeal.state == Appeal.State.SIGNED
+        and is_main_department(user, appeal)
+        and not any(
+            e.state == ExtensionRequest.State.PENDING and e.dispatch.round == appeal.round for e in extensions
+        )
+    )
+
+
+def can_decide_extension(user: Any, extension: ExtensionRequest, appeal: Appeal) -> bool:
+    """The office, on a pending request of the round in hand (an earlier round's request lapsed with it)."""
+    return (
+        is_office(user)
+        and extension.state == ExtensionRequest.State.PENDING
+        and extension.dispatch.round == appeal.round
+        and extension.dispatch.is_current
+    )
+
+
+def co_signable(user: Any, dispatches: Iterable[Dispatch]) -> list[Dispatch]:
+    """The current co-handling parts of `dispatches` that `user`'s departments have yet to sign."""
+    ids = department_ids(user)
+    return [
+        d
+        for d in dispatches
+        if d.role == Dispatch.Role.CO and d.is_current and not d.signed_at and ids and d.department_id in ids
+    ]
 
 
 def can_submit_appeal_api(user: Any) -> bool:

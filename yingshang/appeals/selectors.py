@@ -105,7 +105,9 @@ def appeal_detail(appeal: Appeal) -> dict[str, Any]:
         FollowUp.objects.filter(appeal=appeal).select_related("department", "recorded_by", "unreasonable_by")
     )
     extensions = list(
-        ExtensionRequest.objects.filter(appeal=appeal).select_related("requested_by", "decided_by")
+        ExtensionRequest.objects.filter(appeal=appeal).select_related(
+            "dispatch", "requested_by", "decided_by"
+        )
     )
     reply_files = {reply.pk: list(attachments_for(reply)) for reply in replies}
     return {
@@ -131,9 +133,3 @@ def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
     """What an anonymous submitter sees: steps and times, no names of officials, no internal notes."""
     visible = {"submit", "dispatch", "sign", "return", "reply", "conclude", "reopen", "close_invalid"}
     return [{"at": e.at, "label": e.label} for e in timeline_for(appeal) if e.action in visible]
-
-
-def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:
-    return ExtensionRequest.objects.filter(
-        appeal__in=appeals_visible(user), state=ExtensionRequest.State.PENDING
-    ).select_related("appeal", "dispatch__department", "requested_by")

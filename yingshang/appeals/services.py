@@ -706,8 +706,8 @@ def extension_request(*, actor: Any, appeal: Appeal, days: int, reason: str) -> 
         errors["reason"] = ["请填写延期理由。"]
     if errors:
         raise ValidationFailed(next(iter(errors.values()))[0], fields=errors)
-    if appeal.extensions.filter(state=ExtensionRequest.State.PENDING).exists():
-        raise TransitionRefused("已有待审批的延期申请。")
+    if appeal.extensions.filter(state=ExtensionRequest.State.PENDING, dispatch__round=appeal.round).exists():
+        raise TransitionRefused("已有待审批的延期申请。", code="appeals.extension_pending")
     dispatch = current_main_dispatch(appeal)
     assert dispatch is not None
     extension = ExtensionRequest(
@@ -743,6 +743,13 @@ def extension_request(*, actor: Any, appeal: Appeal, days: int, reason: str) -> 
 def extension_decide(
     *, actor: Any, extension: ExtensionRequest, approve: bool, note: str = "", seen_version: int | None = None
 ) -> ExtensionRequest:
+    appeal = extension.appeal
+    if extension.dispatch.round != appeal.round or not extension.dispatch.is_current:
+        # A request left pending when its round ended (answered, returned, reopened) must not move the
+        # clock of the round that followed.
+        raise TransitionRefused(
+            "该延期申请所在的办理轮次已结束，无需再审批。", code="appeals.extension_round_over"
+        )
     now = _now()
     changes: dict[str, Any] = {"decided_by": actor, "decided_at": now, "decision_note": note[:500]}
     apply_transition(
@@ -755,16 +762,14 @@ def extension_decide(
         changes=changes,
         note=note,
     )
-    appeal = extension.appeal
     if approve:
         Dispatch.objects.filter(pk=extension.dispatch_id).update(reply_deadline=extension.new_deadline)
-        if extension.dispatch.round == appeal.round:
-            Appeal.objects.filter(pk=appeal.pk).update(
-                reply_deadline=extension.new_deadline,
-                reply_deadline_provisional=deadlines.span_provisional(
-                    extension.dispatch.dispatched_at, extension.new_deadline
-                ),
-            )
+        Appeal.objects.filter(pk=appeal.pk).update(
+            reply_deadline=extension.new_deadline,
+            reply_deadline_provisional=deadlines.span_provisional(
+                extension.dispatch.dispatched_at, extension.new_deadline
+            ),
+        )
     record_timeline(
         appeal,
         actor=actor,

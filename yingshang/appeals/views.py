@@ -42,9 +42,12 @@ from .models import (
 from .permissions import (
     PREDICATES,
     access_appeal,
+    can_decide_extension,
     can_import_appeals,
+    can_request_extension,
     can_see_full_contact,
     can_view_rates,
+    co_signable,
     is_office,
 )
 from .workflow import APPEAL_WORKFLOW
@@ -273,7 +276,6 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     full_contact = can_see_full_contact(request.user, appeal)
     if full_contact:
         services.contact_revealed(actor=request.user, appeal=appeal)
-    ids = department_ids(request.user)
     context.update(
         appeal=appeal,
         phone=appeal.contact_phone if full_contact else mask_phone(appeal.contact_phone),
@@ -284,14 +286,9 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         return_reasons=Dispatch.ReturnReason.choices,
         invalid_reasons=InvalidReason.choices,
         satisfactions=FollowUp.Satisfaction.choices,
-        can_extend=appeal.state == Appeal.State.SIGNED
-        and PREDICATES["is_main_department"](request.user, appeal)
-        and not any(e.state == "pending" for e in context["extensions"]),
-        co_signable=[
-            d
-            for d in context["dispatches"]
-            if d.role == "co" and d.is_current and not d.signed_at and ids and d.department_id in ids
-        ],
+        can_extend=can_request_extension(request.user, appeal, context["extensions"]),
+        co_signable=co_signable(request.user, context["dispatches"]),
+        decidable={e.pk for e in context["extensions"] if can_decide_extension(request.user, e, appeal)},
         extension_max=get_setting("appeals.extension_max_days"),
         # The supervision item page checks can_view_supervision and the appeal's own can_view (passed here).
         can_supervise=can_view_supervision(request.user),
