@@ -1,5 +1,6 @@
 """企业诉求: appeals, their dispatches (one per department and round), extensions, replies and follow-ups,
-the source systems that push appeals in and the outbox of status pushes back to them (回传)."""
+the source systems that push appeals in, the outbox of status pushes back to them (回传), and the
+similarity index of appeal texts (duplicate linking; the routing app reads it for hotspots)."""
 
 from django.conf import settings
 from django.db import models
@@ -352,3 +353,40 @@ class WebhookDelivery(models.Model):
         verbose_name = verbose_name_plural = "回传记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+
+class SimilarityDoc(models.Model):
+    """One appeal's text in the similarity index: its MinHash signature, and what the subscribers of the
+    index (hotspot grouping in the routing app) asked to keep beside it. The tables keep the names they
+    had when the index lived in the routing app."""
+
+    appeal_id = models.BigIntegerField("诉求", unique=True)
+    at = models.DateTimeField("受理时间", db_index=True)
+    title = models.CharField("标题", max_length=200, blank=True)
+    category = models.CharField("类别", max_length=100, blank=True)
+    places = models.JSONField("地点", default=list, blank=True)
+    words = models.JSONField("关键词", default=list, blank=True)
+    signature = models.BinaryField("签名")
+
+    class Meta:
+        db_table = "routing_similaritydoc"
+        verbose_name = verbose_name_plural = "相似度索引文档"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.title}"
+
+
+class SimilarityBand(models.Model):
+    """One LSH band key of one document: texts sharing a key are candidate near duplicates."""
+
+    band_key = models.BigIntegerField("分带键", db_index=True)
+    appeal_id = models.BigIntegerField("诉求")
+    at = models.DateTimeField("受理时间")
+
+    class Meta:
+        db_table = "routing_similarityband"
+        verbose_name = verbose_name_plural = "相似度索引分带"
+        indexes = [models.Index(fields=["appeal_id"], name="routing_band_appeal")]
+
+    def __str__(self) -> str:
+        return f"{self.band_key}:{self.appeal_id}"

@@ -33,9 +33,8 @@ from yingshang.core.uploads import attachment_add, check_upload
 from yingshang.core.workflow import apply_transition
 from yingshang.org.models import Department, Enterprise
 from yingshang.org.roles import ENTERPRISE
-from yingshang.routing import similarity as routing_similarity
 
-from . import deadlines
+from . import deadlines, hooks, similarity
 from .models import (
     Appeal,
     Category,
@@ -132,57 +131,6 @@ def validate_intake(data: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
-def _find_duplicate(
-    *, concerned_enterprise_id: int | None, credit_code: str, phone_hash: str, text: str, now: datetime
-) -> Appeal | None:
-    """The first open, unlinked appeal of the same party (phone, enterprise or credit code) within the
-    window whose text is nearly the same. Candidates come from the shared MinHash index of the routing
-    app (indexed band lookups, no scan of history); the same-party filter is applied to those ids."""
-    from django.db.models import Q
-
-    days = int(get_setting("appeals.duplicate_window_days"))
-    threshold = float(get_setting("appeals.duplicate_threshold"))
-    # A generous limit: many parties may write about the same matter (a road, a policy); the ranking
-    # is done in memory on signatures already fetched, so it costs no extra query.
-    similar = routing_similarity.similar_recent(text, days=days, now=now, threshold=threshold, limit=500)
-    if not similar:
-        return None
-    same_party = Q(phone_hash=phone_hash)
-    if concerned_enterprise_id:
-        same_party |= Q(concerned_enterprise_id=concerned_enterprise_id)
-    if credit_code:
-        same_party |= Q(credit_code=credit_code)
-    return (
-        Appeal.objects.filter(
-            same_party,
-            pk__in=[pk for pk, _ in similar],
-            received_at__gte=now - timedelta(days=days),
-            received_at__lte=now,
-            duplicate_of__isnull=True,
-        )
-        .exclude(state=Appeal.State.CLOSED)
-        .order_by("received_at", "id")
-        .first()
-    )
-
-
-def appeal_text_indexed_on_commit(appeal: Appeal, *, new: bool = False) -> None:
-    """Feed the shared similarity index once the current transaction commits. Call it from every write
-    that creates an appeal (`new=True`: insert-only) or changes its title or description."""
-    from yingshang.routing import services as routing_services
-
-    transaction.on_commit(lambda: routing_services.appeal_index(appeal=appeal, new=new), robust=True)
-
-
-def _auto_dispatch_on_commit(appeal: Appeal) -> None:
-    """Offer a new appeal to automatic dispatch after commit when the office turned it on (the job checks
-    the setting again; not enqueuing while it is off saves a queue row per intake)."""
-    if get_setting("routing.auto_dispatch_enabled"):
-        from yingshang.routing.jobs import consider_auto_dispatch
-
-        transaction.on_commit(lambda: consider_auto_dispatch.enqueue(appeal.pk), robust=True)
-
-
 def submitting_enterprise(actor: Any) -> Enterprise | None:
     """The enterprise that owns what `actor` submits: only a signed-in enterprise account's own. Every other
     door (the anonymous form, the API, the hotline import) only names the enterprise concerned."""
@@ -227,7 +175,7 @@ def appeal_submit(
     else:
         concerned = None
     phone_hash = blind_index(clean["contact_phone"])
-    duplicate = _find_duplicate(
+    duplicate = similarity.find_duplicate(
         concerned_enterprise_id=concerned.pk if concerned else None,
         credit_code=clean["credit_code"],
         phone_hash=phone_hash,
@@ -291,12 +239,10 @@ def appeal_submit(
         },
     )
     if index_now:
-        from yingshang.routing import services as routing_services
-
-        routing_services.appeal_index(appeal=appeal, new=True)
+        similarity.appeal_index(appeal=appeal, new=True)
     else:
-        appeal_text_indexed_on_commit(appeal, new=True)
-    _auto_dispatch_on_commit(appeal)
+        similarity.appeal_indexed_on_commit(appeal, new=True)
+    hooks.appeal_received(appeal)
     return appeal
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from yingshang.appeals import similarity
 from yingshang.core.errors import PermissionRefused
 
-from . import services, similarity
+from . import services
 from .permissions import can_see_suggestions
 from .textmodel import check_text
 

@@ -3,8 +3,8 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
-from yingshang.routing import similarity
-from yingshang.routing.models import SimilarityBand, SimilarityDoc
+from yingshang.appeals import similarity
+from yingshang.appeals.models import SimilarityBand, SimilarityDoc
 
 ORIGINAL = "我公司位于高新区创业路88号，厂区门口道路破损严重，雨天积水，货车无法通行，请尽快维修。"
 EDITED = "我公司位于高新区创业路88号，厂区门口的道路破损严重，下雨天积水，货车无法通行，请求尽快维修！"
@@ -55,18 +55,6 @@ def test_empty_text_matches_nothing(db):
     similarity.index_text(appeal_id=1, text="……")
     assert SimilarityBand.objects.count() == 0
     assert similarity.near_duplicates("……") == []
-
-
-def test_benchmark_generator_rows_are_found_by_the_index(db):
-    from yingshang.routing.management.commands import routing_generate as gen
-
-    gen.generate(600)
-    assert gen.generated_count() == 600
-    assert SimilarityBand.objects.count() == 600 * similarity.BANDS
-    gen.generate(700)  # extends, does not start again
-    assert gen.generated_count() == 700
-    found = similarity.near_duplicates(gen.edited(gen.probe_text(3)))
-    assert [m.appeal_id for m in found] == [gen.BASE_ID + 3]
 
 
 def test_index_new_text_inserts_and_falls_back_to_replace_when_already_indexed(db):
