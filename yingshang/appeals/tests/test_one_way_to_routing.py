@@ -18,7 +18,7 @@ def _imports(path: Path) -> set[str]:
     return names
 
 
-def test_no_appeals_module_imports_routing():
+def test_no_appeals_module_imports_routing(db):
     offenders = {
         str(path.relative_to(APPEALS)): sorted(n for n in _imports(path) if n.startswith("yingshang.routing"))
         for path in APPEALS.rglob("*.py")
