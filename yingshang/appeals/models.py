@@ -179,11 +179,16 @@ class Appeal(WorkflowItem):
 
 
 class Dispatch(models.Model):
-    """One department's part in one round of an appeal (主办 or 协办)."""
+    """One department's part in one round of an appeal (主办 or 协办). `state`/`version` carry the part's
+    own small workflow (signing, workflow.DISPATCH_WORKFLOW); the main part is signed with the appeal."""
 
     class Role(models.TextChoices):
         MAIN = "main", "主办"
         CO = "co", "协办"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待签收"
+        SIGNED = "signed", "已签收"
 
     class ReturnReason(models.TextChoices):
         FUNCTION = "function", "职能不符"
@@ -198,6 +203,12 @@ class Dispatch(models.Model):
     )
     round = models.PositiveSmallIntegerField("轮次")
     role = models.CharField("角色", max_length=8, choices=Role.choices)
+    # Not indexed (unlike WorkflowItem): no query selects parts by it, and this table is the largest.
+    # Database defaults too, for the bulk loaders that write rows without the ORM.
+    state = models.CharField(
+        "签收状态", max_length=16, choices=State.choices, default=State.PENDING, db_default=State.PENDING
+    )
+    version = models.PositiveIntegerField("版本", default=0, db_default=0, editable=False)
     dispatched_at = models.DateTimeField("派单时间")
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="派单人"

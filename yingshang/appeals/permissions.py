@@ -8,10 +8,12 @@ from typing import Any
 from django.http import Http404
 
 from yingshang.core.uploads import register_attachment_access
+from yingshang.core.workflow import Predicate
 from yingshang.org import roles as r
 from yingshang.org.scope import department_ids
 
 from .models import Appeal, Dispatch, ExtensionRequest, Reply
+from .workflow import DISPATCH_WORKFLOW
 
 
 def _authenticated(user: Any) -> bool:
@@ -40,7 +42,22 @@ def is_office_or_owner(user: Any, appeal: Appeal) -> bool:
     return is_office(user) or is_owner(user, appeal)
 
 
-PREDICATES = {"is_main_department": is_main_department, "is_office_or_owner": is_office_or_owner}
+def is_current_co_department(user: Any, dispatch: Dispatch) -> bool:
+    """`dispatch` is a co-handling part of the round in hand, given to one of `user`'s departments."""
+    ids = department_ids(user)
+    return (
+        dispatch.role == Dispatch.Role.CO
+        and dispatch.is_current
+        and ids is not None
+        and dispatch.department_id in ids
+    )
+
+
+PREDICATES: dict[str, Predicate] = {
+    "is_main_department": is_main_department,
+    "is_office_or_owner": is_office_or_owner,
+    "is_current_co_department": is_current_co_department,
+}
 
 
 def can_view_appeal(user: Any, appeal: Appeal) -> bool:
@@ -91,12 +108,7 @@ def can_decide_extension(user: Any, extension: ExtensionRequest, appeal: Appeal)
 
 def co_signable(user: Any, dispatches: Iterable[Dispatch]) -> list[Dispatch]:
     """The current co-handling parts of `dispatches` that `user`'s departments have yet to sign."""
-    ids = department_ids(user)
-    return [
-        d
-        for d in dispatches
-        if d.role == Dispatch.Role.CO and d.is_current and not d.signed_at and ids and d.department_id in ids
-    ]
+    return [d for d in dispatches if DISPATCH_WORKFLOW.available(d, user, PREDICATES)]
 
 
 def can_submit_appeal_api(user: Any) -> bool:

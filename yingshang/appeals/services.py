@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from yingshang.audit.events import record as audit_record
@@ -48,7 +49,7 @@ from .models import (
     WebhookDelivery,
 )
 from .permissions import PREDICATES, is_main_department
-from .workflow import APPEAL_WORKFLOW, EXTENSION_WORKFLOW
+from .workflow import APPEAL_WORKFLOW, DISPATCH_WORKFLOW, EXTENSION_WORKFLOW
 
 ATTACHMENT_TYPES = {".pdf", ".png", ".jpg", ".jpeg", ".docx", ".xlsx", ".doc", ".xls"}
 CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
@@ -428,8 +429,9 @@ def appeal_sign(*, actor: Any, appeal: Appeal, seen_version: int | None = None) 
         predicates=PREDICATES,
         seen_version=seen_version,
     )
+    # The main part is signed by this transition of the appeal (a co-handler signs through co_sign).
     Dispatch.objects.filter(appeal=appeal, round=appeal.round, role=Dispatch.Role.MAIN).update(
-        signed_at=now, signed_by=actor
+        signed_at=now, signed_by=actor, state=Dispatch.State.SIGNED, version=F("version") + 1
     )
     _push_status(appeal, "sign")
     return appeal
@@ -615,25 +617,22 @@ def appeal_close_invalid(
 
 
 @transaction.atomic
-def dispatch_sign_co(*, actor: Any, dispatch: Dispatch) -> Dispatch:
+def dispatch_sign_co(*, actor: Any, dispatch: Dispatch, seen_version: int | None = None) -> Dispatch:
     """A co-handler acknowledges its part (no state change of the appeal)."""
-    from yingshang.org.scope import department_ids
-
-    ids = department_ids(actor)
-    if dispatch.role != Dispatch.Role.CO or ids is None or dispatch.department_id not in ids:
-        raise TransitionRefused("只有协办单位可以签收协办任务。")
-    if not dispatch.is_current or dispatch.signed_at:
-        raise TransitionRefused("该协办任务已签收或已失效。")
-    updated = Dispatch.objects.filter(pk=dispatch.pk, signed_at__isnull=True).update(
-        signed_at=_now(), signed_by=actor
+    apply_transition(
+        dispatch,
+        workflow=DISPATCH_WORKFLOW,
+        user=actor,
+        action="co_sign",
+        predicates=PREDICATES,
+        seen_version=seen_version,
+        changes={"signed_at": _now(), "signed_by": actor},
+        note=str(dispatch.department),
     )
-    if updated != 1:
-        raise TransitionRefused("该协办任务已签收。")
-    dispatch.refresh_from_db()
+    # The appeal's own history shows it too (the engine wrote the part's).
     record_timeline(
         dispatch.appeal, actor=actor, action="co_sign", label="协办签收", note=str(dispatch.department)
     )
-    audit_record(actor=actor, action="appeal.co_sign", obj=dispatch.appeal, after={"dispatch": dispatch.pk})
     return dispatch
 
 
