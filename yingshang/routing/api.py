@@ -40,7 +40,7 @@ class DuplicateOut(Schema):
 @router.post("/suggestions", response=SuggestionsOut)
 def suggestions(request: HttpRequest, payload: TextIn) -> dict:
     if not can_see_suggestions(request.user):
-        raise PermissionRefused()
+        raise PermissionRefused(code="routing.suggestions_refused")
     check = check_text(payload.text)
     rows = services.suggest_departments(payload.text) if check.ok else []
     return {
@@ -60,7 +60,7 @@ def suggestions(request: HttpRequest, payload: TextIn) -> dict:
 @router.post("/duplicates", response=list[DuplicateOut])
 def duplicates(request: HttpRequest, payload: TextIn, days: int = 30) -> list[dict]:
     if not can_see_suggestions(request.user):
-        raise PermissionRefused()
+        raise PermissionRefused(code="routing.suggestions_refused")
     days = max(1, min(days, 365))
     return [
         {"appeal_id": pk, "similarity": score}

@@ -79,7 +79,7 @@ def model_rollback(*, actor: Any) -> RoutingModel:
     """Back to the version trained before the one in use."""
     current = RoutingModel.objects.filter(is_active=True).first()
     if current is None:
-        raise ValidationFailed("当前没有在用的派单模型，无需回退。")
+        raise ValidationFailed("当前没有在用的派单模型，无需回退。", code="routing.no_active_model")
     previous = (
         RoutingModel.objects.filter(created_at__lte=current.created_at)
         .exclude(pk=current.pk)
@@ -88,7 +88,7 @@ def model_rollback(*, actor: Any) -> RoutingModel:
         .first()
     )
     if previous is None:
-        raise ValidationFailed("没有更早的模型版本可以回退。")
+        raise ValidationFailed("没有更早的模型版本可以回退。", code="routing.no_earlier_model")
     return model_activate(actor=actor, model=previous, action="routing_model.rollback")
 
 
@@ -120,7 +120,8 @@ def model_train(
         named = "、".join(f"{k}（{n} 条）" for k, n in left_out.items())
         raise ValidationFailed(
             f"办理历史不足，无法训练：至少需要两个单位各有 {minimum} 条以上可用的诉求。"
-            + (f"样本不足的单位：{named}。" if named else "")
+            + (f"样本不足的单位：{named}。" if named else ""),
+            code="routing.history_too_small",
         )
     report(10, "已整理训练数据")
     held_metrics: dict[str, Any] = {}
@@ -233,7 +234,9 @@ def training_run_request(*, actor: Any) -> TrainingRun:
     if TrainingRun.objects.filter(
         status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
     ).exists():
-        raise ValidationFailed("已有一个训练任务在进行中，请等待其完成。")
+        raise ValidationFailed(
+            "已有一个训练任务在进行中，请等待其完成。", code="routing.training_in_progress"
+        )
     with transaction.atomic():
         run = TrainingRun(requested_by=actor)
         run.full_clean()
