@@ -2,19 +2,17 @@
 ones change nothing."""
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
 
 from yingshang.appeals import services
 from yingshang.appeals.models import Appeal, ExtensionRequest
+from yingshang.appeals.tests.conftest import ROLES
 from yingshang.appeals.workflow import EXTENSION_WORKFLOW
 from yingshang.audit.models import AuditRecord
 from yingshang.core.errors import ApplicationError, PermissionRefused, TransitionRefused
 from yingshang.core.models import TimelineEntry
-from yingshang.org import roles as r
 
 STATES = ["pending", "approved", "refused"]
 ACTIONS = ["approve", "refuse"]
-ROLES = [*sorted(r.ALL_ROLES), "anonymous"]
 
 # Written out by hand from the design, not derived from the table under test.
 ALLOWED = {
@@ -47,7 +45,7 @@ def snapshot(extension):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_every_action_and_role(state, walk, make_user, dept, enterprise, liaison, office_user):
+def test_every_action_and_role(state, walk, users_by_role, dept, liaison, office_user):
     def requested():
         appeal = walk("signed")
         extension = services.extension_request(actor=liaison, appeal=appeal, days=2, reason="需现场核查")
@@ -57,18 +55,7 @@ def test_every_action_and_role(state, walk, make_user, dept, enterprise, liaison
             )
         return ExtensionRequest.objects.select_related("appeal", "dispatch").get(pk=extension.pk)
 
-    users = {}
-    for role in ROLES:
-        if role == "anonymous":
-            users[role] = AnonymousUser()
-        elif role == r.OFFICE:
-            users[role] = office_user
-        elif role in r.DEPARTMENT_ROLES:
-            users[role] = make_user(role, department=dept)
-        elif role == r.ENTERPRISE:
-            users[role] = make_user(role, enterprise=enterprise)
-        else:
-            users[role] = make_user(role)
+    users = users_by_role(dept, liaison=liaison)
     shared = requested()
     for action in ACTIONS:
         for role in ROLES:

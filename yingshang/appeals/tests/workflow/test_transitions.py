@@ -7,6 +7,7 @@ import pytest
 
 from yingshang.appeals import services
 from yingshang.appeals.models import Appeal, Dispatch, FollowUp, Reply
+from yingshang.appeals.tests.conftest import ROLES
 from yingshang.appeals.workflow import APPEAL_WORKFLOW, DISPATCH_WORKFLOW
 from yingshang.audit.models import AuditRecord
 from yingshang.core.errors import ApplicationError, ConcurrentChange, PermissionRefused, TransitionRefused
@@ -15,7 +16,6 @@ from yingshang.org import roles as r
 
 STATES = ["submitted", "dispatched", "signed", "returned", "replied", "concluded", "closed"]
 ACTIONS = ["dispatch", "sign", "return", "reply", "conclude", "reopen", "close_invalid"]
-ROLES = [*sorted(r.ALL_ROLES), "anonymous"]
 
 # Written out by hand from the design, not derived from the table under test.
 ALLOWED = {
@@ -85,24 +85,9 @@ def test_table_matches_the_design():
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_every_action_and_role(state, walk, make_user, dept, enterprise, liaison, office_user):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_every_action_and_role(state, walk, users_by_role, dept, liaison):
     TARGET["dept"] = dept
-    users = {}
-    for role in ROLES:
-        if role == "anonymous":
-            users[role] = AnonymousUser()
-        elif role == r.LIAISON:
-            users[role] = liaison
-        elif role == r.OFFICE:
-            users[role] = office_user
-        elif role in r.DEPARTMENT_ROLES:
-            users[role] = make_user(role, department=dept)
-        elif role == r.ENTERPRISE:
-            users[role] = make_user(role, enterprise=enterprise)
-        else:
-            users[role] = make_user(role)
+    users = users_by_role(dept, liaison=liaison)
     # The enterprise account submits, as only its own appeals are its to rate.
     shared = walk(state, actor=users[r.ENTERPRISE])
     for action in ACTIONS:
@@ -216,9 +201,7 @@ def dispatch_snapshot(dispatch):
 
 
 @pytest.mark.parametrize("state", DISPATCH_STATES)
-def test_every_co_sign_state_and_role(state, walk, make_user, office_user, dept, other_dept, enterprise):
-    from django.contrib.auth.models import AnonymousUser
-
+def test_every_co_sign_state_and_role(state, walk, make_user, users_by_role, office_user, dept, other_dept):
     def co_part():
         appeal = walk("submitted")
         services.appeal_dispatch(
@@ -230,16 +213,7 @@ def test_every_co_sign_state_and_role(state, walk, make_user, office_user, dept,
             part.refresh_from_db()
         return part
 
-    users = {}
-    for role in ROLES:
-        if role == "anonymous":
-            users[role] = AnonymousUser()
-        elif role in r.DEPARTMENT_ROLES:
-            users[role] = make_user(role, department=other_dept)
-        elif role == r.ENTERPRISE:
-            users[role] = make_user(role, enterprise=enterprise)
-        else:
-            users[role] = make_user(role)
+    users = users_by_role(other_dept)
     shared = co_part()
     for role in ROLES:
         key = (state, "co_sign", role)
