@@ -113,14 +113,14 @@ class AppealDetailOut(AppealOut):
     response={200: AppealOut, 201: AppealOut, 403: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     summary="接收企业诉求（幂等）",
     description="请求头 `Idempotency-Key` 必填：同一键、同一内容的重试返回同一条诉求（200）；"
-    "同一键、不同内容返回 409 `idempotency_key_reused`。新建返回 201。",
+    "同一键、不同内容返回 409 `appeals.idempotency_key_reused`。新建返回 201。",
 )
 def intake(
     request: HttpRequest, payload: AppealIn, idempotency_key: str = Header("", alias="Idempotency-Key")
 ):
     user = request.user
     if not can_submit_appeal_api(user):
-        raise PermissionRefused("该账号不能通过接口提交诉求。")
+        raise PermissionRefused("该账号不能通过接口提交诉求。", code="appeals.api_intake_refused")
     system = getattr(user, "appeal_source_system", None)
     appeal, created = services.appeal_intake(
         actor=user, payload=payload.dict(), idempotency_key=idempotency_key, source_system=system

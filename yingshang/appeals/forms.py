@@ -114,3 +114,73 @@ class TrackForm(CleanInputForm):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-control"
         self.fields["last4"].widget.attrs.update({"inputmode": "numeric", "maxlength": "4"})
+
+
+# --- the handling actions on the detail page -----------------------------------------------------------
+# Parsers for the action forms: they turn the posted text into values and carry the service's refusal
+# back to each field (`core.pages.run_action(form=...)`). The rules themselves — what is required, which
+# reasons exist, the limits — are the services' and the workflow table's, so the page, the API and the
+# commands refuse alike; a field the service checks is optional here.
+
+
+def _departments() -> Any:
+    from yingshang.org.models import Department
+
+    return Department.objects.filter(is_active=True)
+
+
+class ActionForm(CleanInputForm):
+    version = forms.IntegerField(required=False, min_value=0)
+
+
+class DispatchForm(ActionForm):
+    main_department: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None, required=False)
+    co_departments = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+    instruction = forms.CharField(max_length=500, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        departments = _departments()
+        self.fields["main_department"].queryset = departments  # type: ignore[attr-defined]
+        self.fields["main_department"].error_messages["invalid_choice"] = "所选主办单位不存在。"
+        self.fields["co_departments"].choices = [(d.pk, d.pk) for d in departments.only("pk")]  # type: ignore[attr-defined]
+        self.fields["co_departments"].error_messages["invalid_choice"] = "所选协办单位不存在。"
+
+
+class ReasonNoteForm(ActionForm):
+    """退单 and 作废: a reason from the model's choices (checked by the service) and a note."""
+
+    reason = forms.CharField(max_length=16, required=False)
+    note = forms.CharField(max_length=500, required=False)
+
+
+class ReplyForm(ActionForm):
+    content = forms.CharField(required=False, strip=False)
+
+
+class FollowUpForm(ActionForm):
+    satisfaction = forms.CharField(max_length=16, required=False)
+    solved = forms.TypedChoiceField(
+        choices=[("1", "已解决"), ("0", "未解决")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+    )
+    note = forms.CharField(required=False)
+
+
+class ExtensionForm(ActionForm):
+    days = forms.IntegerField(required=False, error_messages={"invalid": "延期天数应为整数。"})
+    reason = forms.CharField(required=False, strip=False)
+
+    def clean_days(self) -> int:
+        return self.cleaned_data["days"] or 0  # the service says what the limits are
+
+
+class ExtensionDecisionForm(ActionForm):
+    decision = forms.ChoiceField(choices=[("approve", "同意"), ("refuse", "不同意")], required=False)
+    note = forms.CharField(required=False)
+
+
+class UnreasonableForm(ActionForm):
+    reason = forms.CharField(required=False, strip=False)

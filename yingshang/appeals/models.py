@@ -1,5 +1,6 @@
 """企业诉求: appeals, their dispatches (one per department and round), extensions, replies and follow-ups,
-the source systems that push appeals in and the outbox of status pushes back to them (回传)."""
+the source systems that push appeals in, the outbox of status pushes back to them (回传), and the
+similarity index of appeal texts (duplicate linking; the routing app reads it for hotspots)."""
 
 from django.conf import settings
 from django.db import models
@@ -178,11 +179,16 @@ class Appeal(WorkflowItem):
 
 
 class Dispatch(models.Model):
-    """One department's part in one round of an appeal (主办 or 协办)."""
+    """One department's part in one round of an appeal (主办 or 协办). `state`/`version` carry the part's
+    own small workflow (signing, workflow.DISPATCH_WORKFLOW); the main part is signed with the appeal."""
 
     class Role(models.TextChoices):
         MAIN = "main", "主办"
         CO = "co", "协办"
+
+    class State(models.TextChoices):
+        PENDING = "pending", "待签收"
+        SIGNED = "signed", "已签收"
 
     class ReturnReason(models.TextChoices):
         FUNCTION = "function", "职能不符"
@@ -197,6 +203,12 @@ class Dispatch(models.Model):
     )
     round = models.PositiveSmallIntegerField("轮次")
     role = models.CharField("角色", max_length=8, choices=Role.choices)
+    # Not indexed (unlike WorkflowItem): no query selects parts by it, and this table is the largest.
+    # Database defaults too, for the bulk loaders that write rows without the ORM.
+    state = models.CharField(
+        "签收状态", max_length=16, choices=State.choices, default=State.PENDING, db_default=State.PENDING
+    )
+    version = models.PositiveIntegerField("版本", default=0, db_default=0, editable=False)
     dispatched_at = models.DateTimeField("派单时间")
     dispatched_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name="派单人"
@@ -352,3 +364,40 @@ class WebhookDelivery(models.Model):
         verbose_name = verbose_name_plural = "回传记录"
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["status", "next_attempt_at"], name="webhook_due")]
+
+
+class SimilarityDoc(models.Model):
+    """One appeal's text in the similarity index: its MinHash signature, and what the subscribers of the
+    index (hotspot grouping in the routing app) asked to keep beside it. The tables keep the names they
+    had when the index lived in the routing app."""
+
+    appeal_id = models.BigIntegerField("诉求", unique=True)
+    at = models.DateTimeField("受理时间", db_index=True)
+    title = models.CharField("标题", max_length=200, blank=True)
+    category = models.CharField("类别", max_length=100, blank=True)
+    places = models.JSONField("地点", default=list, blank=True)
+    words = models.JSONField("关键词", default=list, blank=True)
+    signature = models.BinaryField("签名")
+
+    class Meta:
+        db_table = "routing_similaritydoc"
+        verbose_name = verbose_name_plural = "相似度索引文档"
+
+    def __str__(self) -> str:
+        return f"{self.appeal_id} {self.title}"
+
+
+class SimilarityBand(models.Model):
+    """One LSH band key of one document: texts sharing a key are candidate near duplicates."""
+
+    band_key = models.BigIntegerField("分带键", db_index=True)
+    appeal_id = models.BigIntegerField("诉求")
+    at = models.DateTimeField("受理时间")
+
+    class Meta:
+        db_table = "routing_similarityband"
+        verbose_name = verbose_name_plural = "相似度索引分带"
+        indexes = [models.Index(fields=["appeal_id"], name="routing_band_appeal")]
+
+    def __str__(self) -> str:
+        return f"{self.band_key}:{self.appeal_id}"

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
 
 from yingshang.core.uploads import register_attachment_access
+from yingshang.core.workflow import Predicate
 from yingshang.org import roles as r
 from yingshang.org.scope import department_ids
 
-from .models import Appeal, Reply
+from .models import Appeal, Dispatch, ExtensionRequest, Reply
+from .workflow import DISPATCH_WORKFLOW
 
 
 def _authenticated(user: Any) -> bool:
@@ -39,7 +42,22 @@ def is_office_or_owner(user: Any, appeal: Appeal) -> bool:
     return is_office(user) or is_owner(user, appeal)
 
 
-PREDICATES = {"is_main_department": is_main_department, "is_office_or_owner": is_office_or_owner}
+def is_current_co_department(user: Any, dispatch: Dispatch) -> bool:
+    """`dispatch` is a co-handling part of the round in hand, given to one of `user`'s departments."""
+    ids = department_ids(user)
+    return (
+        dispatch.role == Dispatch.Role.CO
+        and dispatch.is_current
+        and ids is not None
+        and dispatch.department_id in ids
+    )
+
+
+PREDICATES: dict[str, Predicate] = {
+    "is_main_department": is_main_department,
+    "is_office_or_owner": is_office_or_owner,
+    "is_current_co_department": is_current_co_department,
+}
 
 
 def can_view_appeal(user: Any, appeal: Appeal) -> bool:
@@ -64,6 +82,33 @@ def can_see_full_contact(user: Any, appeal: Appeal) -> bool:
     to call the enterprise back) and the enterprise itself. Everyone else, every list, export and API
     answer gets the masked number."""
     return is_office(user) or is_main_department(user, appeal) or is_owner(user, appeal)
+
+
+def can_request_extension(user: Any, appeal: Appeal, extensions: Iterable[ExtensionRequest]) -> bool:
+    """The main department while handling, when no request of this round awaits the office. `extensions`:
+    the appeal's requests (all rounds; a request left pending in an earlier round does not count)."""
+    return (
+        appeal.state == Appeal.State.SIGNED
+        and is_main_department(user, appeal)
+        and not any(
+            e.state == ExtensionRequest.State.PENDING and e.dispatch.round == appeal.round for e in extensions
+        )
+    )
+
+
+def can_decide_extension(user: Any, extension: ExtensionRequest, appeal: Appeal) -> bool:
+    """The office, on a pending request of the round in hand (an earlier round's request lapsed with it)."""
+    return (
+        is_office(user)
+        and extension.state == ExtensionRequest.State.PENDING
+        and extension.dispatch.round == appeal.round
+        and extension.dispatch.is_current
+    )
+
+
+def co_signable(user: Any, dispatches: Iterable[Dispatch]) -> list[Dispatch]:
+    """The current co-handling parts of `dispatches` that `user`'s departments have yet to sign."""
+    return [d for d in dispatches if DISPATCH_WORKFLOW.available(d, user, PREDICATES)]
 
 
 def can_submit_appeal_api(user: Any) -> bool:

@@ -39,9 +39,17 @@ def appeals_visible(user: Any) -> QuerySet[Appeal]:
     return qs.filter(condition)
 
 
-def appeal_list(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Appeal]:
-    """The queue: filtered by GET parameters on indexed columns."""
-    f = filters or {}
+# Filters that are one lookup on an indexed column: GET parameter → lookup.
+SIMPLE_FILTERS = {
+    "department": "main_department_id",
+    "category": "category",
+    "source": "source",
+    "start": "received_at__date__gte",
+    "end": "received_at__date__lte",
+}
+
+
+def _queue_of(user: Any) -> QuerySet[Appeal]:
     ids = department_ids(user)
     if ids is not None and ids and not (user.has_role(r.ENTERPRISE) and user.enterprise_id):
         # A department's queue: what it handles as main department, plus open appeals it co-handles in
@@ -52,45 +60,42 @@ def appeal_list(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet
                 department_id__in=ids, is_current=True, role=Dispatch.Role.CO, appeal__state__in=OPEN_STATES
             ).values_list("appeal_id", flat=True)[:1000]
         )
-        qs = Appeal.objects.filter(Q(main_department_id__in=ids) | Q(pk__in=co_ids))
-    else:
-        qs = appeals_visible(user)
+        return Appeal.objects.filter(Q(main_department_id__in=ids) | Q(pk__in=co_ids))
+    return appeals_visible(user)
+
+
+def _conditions(f: Mapping[str, Any]) -> list[Any]:
+    """The filters' conditions beyond the simple ones."""
+    out: list[Any] = []
     state = f.get("state")
-    if state == "open":
-        qs = qs.filter(state__in=OPEN_STATES)
-    elif state:
-        qs = qs.filter(state=state)
-    if f.get("department"):
-        qs = qs.filter(main_department_id=f["department"])
-    if f.get("category"):
-        qs = qs.filter(category=f["category"])
-    if f.get("source"):
-        qs = qs.filter(source=f["source"])
+    if state:
+        out.append(Q(state__in=OPEN_STATES) if state == "open" else Q(state=state))
     if f.get("urgent"):
-        qs = qs.filter(urgent=True)
-    if f.get("duplicates") == "only":
-        qs = qs.filter(duplicate_of__isnull=False)
-    elif f.get("duplicates") == "exclude":
-        qs = qs.filter(duplicate_of__isnull=True)
+        out.append(Q(urgent=True))
+    duplicates = {"only": False, "exclude": True}.get(f.get("duplicates") or "")
+    if duplicates is not None:
+        out.append(Q(duplicate_of__isnull=duplicates))
     if f.get("overdue"):
         now = timezone.now()
-        qs = qs.filter(
+        out.append(
             Q(state=Appeal.State.DISPATCHED, sign_deadline__lt=now)
             | Q(state=Appeal.State.SIGNED, reply_deadline__lt=now)
         )
     if f.get("extension"):
-        qs = qs.filter(
-            Exists(
-                ExtensionRequest.objects.filter(appeal=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
-            )
-        )
-    if f.get("start"):
-        qs = qs.filter(received_at__date__gte=f["start"])
-    if f.get("end"):
-        qs = qs.filter(received_at__date__lte=f["end"])
+        pending = ExtensionRequest.objects.filter(appeal=OuterRef("pk"), state=ExtensionRequest.State.PENDING)
+        out.append(Exists(pending))
     q = (f.get("q") or "").strip()
     if q:
-        qs = qs.filter(Q(tracking_code=q.upper()) | Q(title__icontains=q) | Q(enterprise_name__icontains=q))
+        out.append(Q(tracking_code=q.upper()) | Q(title__icontains=q) | Q(enterprise_name__icontains=q))
+    return out
+
+
+def appeal_list(user: Any, filters: Mapping[str, Any] | None = None) -> QuerySet[Appeal]:
+    """The queue: filtered by GET parameters on indexed columns."""
+    f = filters or {}
+    qs = _queue_of(user).filter(
+        *_conditions(f), **{lookup: f[key] for key, lookup in SIMPLE_FILTERS.items() if f.get(key)}
+    )
     return qs.select_related("main_department").order_by("-received_at", "-id")
 
 
@@ -105,7 +110,9 @@ def appeal_detail(appeal: Appeal) -> dict[str, Any]:
         FollowUp.objects.filter(appeal=appeal).select_related("department", "recorded_by", "unreasonable_by")
     )
     extensions = list(
-        ExtensionRequest.objects.filter(appeal=appeal).select_related("requested_by", "decided_by")
+        ExtensionRequest.objects.filter(appeal=appeal).select_related(
+            "dispatch", "requested_by", "decided_by"
+        )
     )
     reply_files = {reply.pk: list(attachments_for(reply)) for reply in replies}
     return {
@@ -131,9 +138,3 @@ def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
     """What an anonymous submitter sees: steps and times, no names of officials, no internal notes."""
     visible = {"submit", "dispatch", "sign", "return", "reply", "conclude", "reopen", "close_invalid"}
     return [{"at": e.at, "label": e.label} for e in timeline_for(appeal) if e.action in visible]
-
-
-def pending_extensions(user: Any) -> QuerySet[ExtensionRequest]:
-    return ExtensionRequest.objects.filter(
-        appeal__in=appeals_visible(user), state=ExtensionRequest.State.PENDING
-    ).select_related("appeal", "dispatch__department", "requested_by")

@@ -11,7 +11,7 @@
 from yingshang.core.workflow import Workflow, transition
 from yingshang.org.roles import DEPT_HEAD, ENTERPRISE, LIAISON, OFFICE
 
-from .models import Appeal, ExtensionRequest
+from .models import Appeal, Dispatch, ExtensionRequest
 
 S = Appeal.State
 DEPARTMENT = {LIAISON, DEPT_HEAD}
@@ -87,3 +87,12 @@ EXTENSION_WORKFLOW = Workflow(
 )
 
 OPEN_STATES = frozenset({S.SUBMITTED, S.DISPATCHED, S.SIGNED, S.RETURNED, S.REPLIED})
+
+# A department's part in a round: the co-handler signs its own part (协办签收); the main part is signed by
+# the appeal's "sign" transition above. Named "appeal" too: its audit action stays "appeal.co_sign".
+D = Dispatch.State
+DISPATCH_WORKFLOW = Workflow(
+    "appeal",
+    {s.value: s.label for s in D},
+    [transition("co_sign", "协办签收", [D.PENDING], D.SIGNED, DEPARTMENT, check="is_current_co_department")],
+)

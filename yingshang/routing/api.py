@@ -6,9 +6,10 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from yingshang.appeals import similarity
 from yingshang.core.errors import PermissionRefused
 
-from . import services, similarity
+from . import services
 from .permissions import can_see_suggestions
 from .textmodel import check_text
 
@@ -39,7 +40,7 @@ class DuplicateOut(Schema):
 @router.post("/suggestions", response=SuggestionsOut)
 def suggestions(request: HttpRequest, payload: TextIn) -> dict:
     if not can_see_suggestions(request.user):
-        raise PermissionRefused()
+        raise PermissionRefused(code="routing.suggestions_refused")
     check = check_text(payload.text)
     rows = services.suggest_departments(payload.text) if check.ok else []
     return {
@@ -59,7 +60,7 @@ def suggestions(request: HttpRequest, payload: TextIn) -> dict:
 @router.post("/duplicates", response=list[DuplicateOut])
 def duplicates(request: HttpRequest, payload: TextIn, days: int = 30) -> list[dict]:
     if not can_see_suggestions(request.user):
-        raise PermissionRefused()
+        raise PermissionRefused(code="routing.suggestions_refused")
     days = max(1, min(days, 365))
     return [
         {"appeal_id": pk, "similarity": score}

@@ -2,13 +2,14 @@
 
 Model files live under VAR_DIR/models/routing/; the rows here say which versions exist, which one is in
 use, and what each measured — so every worker process agrees on the active model. The similarity index
-(signatures and LSH band keys) is kept in the database for the same reason: any worker adding an appeal
-updates the one index every other worker reads. Appeals are referred to by id (`appeal_id`), so the index
-works for any text source and does not tie this app's migrations to the appeals app."""
+of appeal texts belongs to the appeals app (duplicate linking); its two models are named here too for the
+readers of this app (hotspots, the index generator)."""
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+
+from yingshang.appeals.models import SimilarityBand, SimilarityDoc  # noqa: F401  the index lives in appeals
 
 
 class RoutingModel(models.Model):
@@ -116,39 +117,6 @@ class AutoDispatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} → {self.department_id}"
-
-
-class SimilarityDoc(models.Model):
-    """One indexed text: its MinHash signature and what hotspot grouping needs without reading appeals."""
-
-    appeal_id = models.BigIntegerField("诉求", unique=True)
-    at = models.DateTimeField("受理时间", db_index=True)
-    title = models.CharField("标题", max_length=200, blank=True)
-    category = models.CharField("类别", max_length=100, blank=True)
-    places = models.JSONField("地点", default=list, blank=True)
-    words = models.JSONField("关键词", default=list, blank=True)
-    signature = models.BinaryField("签名")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "相似度索引文档"
-
-    def __str__(self) -> str:
-        return f"{self.appeal_id} {self.title}"
-
-
-class SimilarityBand(models.Model):
-    """One LSH band key of one document: texts sharing a key are candidate near duplicates."""
-
-    band_key = models.BigIntegerField("分带键", db_index=True)
-    appeal_id = models.BigIntegerField("诉求")
-    at = models.DateTimeField("受理时间")
-
-    class Meta:
-        verbose_name = verbose_name_plural = "相似度索引分带"
-        indexes = [models.Index(fields=["appeal_id"], name="routing_band_appeal")]
-
-    def __str__(self) -> str:
-        return f"{self.band_key}:{self.appeal_id}"
 
 
 class HotspotSnapshot(models.Model):

@@ -9,11 +9,13 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from yingshang.appeals.models import SimilarityDoc
+from yingshang.appeals.selectors import appeals_visible
+from yingshang.appeals.similarity import signature_from_bytes
 from yingshang.core.office_settings import get_setting
 
 from .hotspots import HotDoc, Hotspot, detect
-from .models import AutoDispatch, RoutingModel, SimilarityDoc, TrainingRun
-from .similarity import signature_from_bytes
+from .models import AutoDispatch, RoutingModel, TrainingRun
 
 
 def model_versions() -> QuerySet[RoutingModel]:
@@ -97,7 +99,5 @@ def hotspots_now(
 
 def appeals_of(ids: list[int], user: Any) -> list[Any]:
     """The appeals of a hotspot the user may see, newest first."""
-    from yingshang.appeals.selectors import appeals_visible
-
     qs = appeals_visible(user).filter(pk__in=ids).select_related("main_department")
     return list(qs.order_by("-received_at", "-id"))

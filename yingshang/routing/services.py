@@ -1,5 +1,7 @@
 """Every write of smart dispatch: training and activating models, rolling back, automatic dispatch and its
-feedback, and the similarity index. Reads used by pages live in selectors.py."""
+feedback, and hotspot snapshots. Routing reads the appeals app (its history, its dispatch service, its
+similarity index) and hears of new appeals through `appeals.hooks`; the appeals app never imports it.
+Reads used by pages live in selectors.py."""
 
 from __future__ import annotations
 
@@ -14,13 +16,20 @@ import sklearn
 from django.db import transaction
 from django.utils import timezone
 
+from yingshang.appeals import services as appeal_services
+from yingshang.appeals import similarity
+from yingshang.appeals.models import Appeal, Dispatch
 from yingshang.audit.events import record as audit_record
 from yingshang.core.errors import ValidationFailed
 from yingshang.core.office_settings import get_setting
+from yingshang.org import roles as r
+from yingshang.org import services as org_services
+from yingshang.org.models import Department, User
 
-from . import modelstore, similarity
-from .hotspots import Hotspot
+from . import jobs, modelstore
+from .hotspots import Hotspot, places_in, top_words_of
 from .models import AutoDispatch, HotspotSnapshot, RoutingModel, TrainingRun
+from .selectors import hotspots_now
 from .textmodel import DEFAULT_VARIANT, TextRouter, check_text, evaluate, metrics, prepare
 
 log = logging.getLogger(__name__)
@@ -28,7 +37,7 @@ Progress = Callable[[int, str], None]
 
 # Appeals whose main department is the one that finally handled them (signed, replied or concluded):
 # the first guesses that were returned never reach these states with that department.
-HANDLED_STATES = ("signed", "replied", "concluded")
+HANDLED_STATES = (Appeal.State.SIGNED, Appeal.State.REPLIED, Appeal.State.CONCLUDED)
 SYSTEM_USERNAME = "smart-dispatch"
 
 
@@ -70,7 +79,7 @@ def model_rollback(*, actor: Any) -> RoutingModel:
     """Back to the version trained before the one in use."""
     current = RoutingModel.objects.filter(is_active=True).first()
     if current is None:
-        raise ValidationFailed("当前没有在用的派单模型，无需回退。")
+        raise ValidationFailed("当前没有在用的派单模型，无需回退。", code="routing.no_active_model")
     previous = (
         RoutingModel.objects.filter(created_at__lte=current.created_at)
         .exclude(pk=current.pk)
@@ -79,7 +88,7 @@ def model_rollback(*, actor: Any) -> RoutingModel:
         .first()
     )
     if previous is None:
-        raise ValidationFailed("没有更早的模型版本可以回退。")
+        raise ValidationFailed("没有更早的模型版本可以回退。", code="routing.no_earlier_model")
     return model_activate(actor=actor, model=previous, action="routing_model.rollback")
 
 
@@ -111,7 +120,8 @@ def model_train(
         named = "、".join(f"{k}（{n} 条）" for k, n in left_out.items())
         raise ValidationFailed(
             f"办理历史不足，无法训练：至少需要两个单位各有 {minimum} 条以上可用的诉求。"
-            + (f"样本不足的单位：{named}。" if named else "")
+            + (f"样本不足的单位：{named}。" if named else ""),
+            code="routing.history_too_small",
         )
     report(10, "已整理训练数据")
     held_metrics: dict[str, Any] = {}
@@ -178,9 +188,6 @@ def model_train(
 def history_examples() -> tuple[list[str], list[str], list[int], dict[str, str]]:
     """(texts, labels, appeal ids, {label: department name}) from the appeals that were finally handled.
     An appeal whose automatic dispatch was returned is counted twice: the correction is the signal."""
-    from yingshang.appeals.models import Appeal
-    from yingshang.org.models import Department
-
     feedback_sync()
     corrected = set(AutoDispatch.objects.filter(returned=True).values_list("appeal_id", flat=True))
     texts, labels, ids = [], [], []
@@ -224,18 +231,18 @@ def train_from_history(
 
 def training_run_request(*, actor: Any) -> TrainingRun:
     """Queue a retraining from history; the job runs after the commit."""
-    from .jobs import run_training
-
     if TrainingRun.objects.filter(
         status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
     ).exists():
-        raise ValidationFailed("已有一个训练任务在进行中，请等待其完成。")
+        raise ValidationFailed(
+            "已有一个训练任务在进行中，请等待其完成。", code="routing.training_in_progress"
+        )
     with transaction.atomic():
         run = TrainingRun(requested_by=actor)
         run.full_clean()
         run.save()
         audit_record(actor=actor, action="routing_training.request", obj=run)
-        transaction.on_commit(lambda: run_training.enqueue(run.pk))
+        transaction.on_commit(lambda: jobs.run_training.enqueue(run.pk))
     return run
 
 
@@ -318,8 +325,6 @@ def _active_departments_by_label(labels: list[str]) -> dict[str, Any]:
     """Label -> active department. Models trained from history carry department ids; a model trained from
     a file may carry department names, short names or aliases. Departments merged or closed since the
     model was trained (inactive now) are simply absent, so they are never suggested."""
-    from yingshang.org.models import Department
-
     ids = [int(x) for x in labels if x.isdigit()]
     names = {x for x in labels if not x.isdigit()}
     out: dict[str, Any] = {}
@@ -335,10 +340,6 @@ def _active_departments_by_label(labels: list[str]) -> dict[str, Any]:
 
 def _system_actor() -> Any:
     """The account automatic dispatches are made in the name of (office role, cannot sign in)."""
-    from yingshang.org import roles as r
-    from yingshang.org import services as org_services
-    from yingshang.org.models import User
-
     user = User.objects.filter(username=SYSTEM_USERNAME).first()
     if user is None:
         user = org_services.user_create(
@@ -356,9 +357,6 @@ def _system_actor() -> Any:
 def auto_dispatch_consider(*, appeal_id: int) -> AutoDispatch | None:
     """Dispatch a newly received appeal automatically when the office turned this on and the model's
     confidence in one active department reaches the office's threshold. Safe to call twice."""
-    from yingshang.appeals import services as appeal_services
-    from yingshang.appeals.models import Appeal
-
     if not get_setting("routing.auto_dispatch_enabled"):
         return None
     threshold = float(get_setting("routing.auto_dispatch_threshold"))
@@ -398,8 +396,6 @@ def auto_dispatch_consider(*, appeal_id: int) -> AutoDispatch | None:
 
 def feedback_sync() -> int:
     """Mark automatic dispatches whose department returned the appeal; they weigh double in training."""
-    from yingshang.appeals.models import Dispatch
-
     marked = 0
     for row in AutoDispatch.objects.filter(returned=False).only("appeal_id", "department_id"):
         returned_at = (
@@ -416,35 +412,29 @@ def feedback_sync() -> int:
     return marked
 
 
-# ------------------------------------------------------------------------------ similarity index
+# ------------------------------------------------------------------------------ hearing of new appeals
 
 
-def appeal_index(*, appeal: Any, new: bool = False) -> None:
-    """Add (or refresh) one appeal in the similarity index; the appeals app calls this on commit.
-    `new=True` for an appeal just created (never indexed): the lean insert-only path."""
-    (similarity.index_new_text if new else similarity.index_text)(
-        appeal_id=appeal.pk,
-        text=f"{appeal.title}\n{appeal.description}",
-        at=appeal.received_at,
-        title=appeal.title,
-        category=appeal.get_category_display() if hasattr(appeal, "get_category_display") else "",
-    )
+def offer_to_auto_dispatch(appeal: Appeal) -> None:
+    """Listener of `appeals.hooks.on_appeal_received`: offer a new appeal to automatic dispatch after commit
+    when the office turned it on (the job checks the setting again; not enqueuing while it is off saves a
+    queue row per intake)."""
+    if get_setting("routing.auto_dispatch_enabled"):
+        transaction.on_commit(lambda: jobs.consider_auto_dispatch.enqueue(appeal.pk), robust=True)
+
+
+def hotspot_doc_fields(title: str, text: str) -> dict[str, Any]:
+    """Registered with `appeals.similarity.register_doc_fields`: what hotspot grouping keeps per text."""
+    return {"places": places_in(f"{title} {text}")[:10], "words": top_words_of(title or text, 8)}
+
+
+def appeal_index(*, appeal: Appeal, new: bool = False) -> None:
+    """The appeals app's index feed, named here for the demo seed (it runs in one transaction)."""
+    similarity.appeal_index(appeal=appeal, new=new)
 
 
 def index_sync(*, limit: int = 5000) -> int:
-    """Index appeals received since the newest indexed one (catches up after imports; safe to repeat)."""
-    from django.db.models import Max
-
-    from yingshang.appeals.models import Appeal
-
-    from .models import SimilarityDoc
-
-    newest = SimilarityDoc.objects.aggregate(m=Max("appeal_id"))["m"] or 0
-    count = 0
-    for appeal in Appeal.objects.filter(pk__gt=newest).order_by("pk")[:limit]:
-        appeal_index(appeal=appeal)
-        count += 1
-    return count
+    return similarity.index_sync(limit=limit)
 
 
 # The periodic job refreshes the office's window this often; a page finding an older result recomputes it.
@@ -452,8 +442,6 @@ HOTSPOTS_FRESH_FOR = timedelta(minutes=10)
 
 
 def hotspots_refresh(*, window_days: int | None = None) -> HotspotSnapshot:
-    from .selectors import hotspots_now
-
     days = int(window_days or get_setting("routing.hotspot_window_days"))
     now = timezone.now()
     started = time.perf_counter()

@@ -132,3 +132,28 @@ def walk(submit, office_user, liaison, dept):
         return appeal
 
     return do
+
+
+ROLES = [*sorted(r.ALL_ROLES), "anonymous"]
+
+
+@pytest.fixture
+def users_by_role(make_user, enterprise, office_user):
+    """users_by_role(department, **given) -> {role: user} for every role and an anonymous visitor; the
+    department roles belong to `department`, the enterprise account to `enterprise`; `given` ones are used
+    as they are (e.g. liaison=...)."""
+
+    def do(department, **given):
+        from django.contrib.auth.models import AnonymousUser
+
+        users = {"anonymous": AnonymousUser(), r.OFFICE: office_user, **given}
+        for role in r.ALL_ROLES - set(users):
+            if role in r.DEPARTMENT_ROLES:
+                users[role] = make_user(role, department=department)
+            elif role == r.ENTERPRISE:
+                users[role] = make_user(role, enterprise=enterprise)
+            else:
+                users[role] = make_user(role)
+        return users
+
+    return do

@@ -32,7 +32,7 @@ def test_intake_is_idempotent(client, hotline_token):
     assert first.json()["contact_phone_masked"] == "139****5678"
     conflict = post(client, hotline_token, {**body, "description": "另一件事"})
     assert conflict.status_code == 409
-    assert conflict.json()["code"] == "idempotency_key_reused"
+    assert conflict.json()["code"] == "appeals.idempotency_key_reused"
     assert Appeal.objects.count() == 1
     appeal = Appeal.objects.get()
     assert (appeal.source, appeal.source_system.code, appeal.external_id) == ("api", "12345", "RX-9")
@@ -40,7 +40,7 @@ def test_intake_is_idempotent(client, hotline_token):
 
 def test_missing_key_and_bad_input(client, hotline_token):
     missing = post(client, hotline_token, intake(), key=None)
-    assert missing.status_code == 422 and missing.json()["code"] == "idempotency_key_missing"
+    assert missing.status_code == 422 and missing.json()["code"] == "appeals.idempotency_key_missing"
     bad = post(client, hotline_token, intake(credit_code="91370100MA3C8XYR29"), key="k-2")
     assert bad.status_code == 422
     assert set(bad.json()) == {"code", "message", "fields"} and "credit_code" in bad.json()["fields"]
@@ -53,7 +53,7 @@ def test_token_required_and_role_checked(client, make_user):
     assert client.post("/api/appeals/", data="{}", content_type="application/json").status_code == 401
     _, token = org_services.api_token_create(actor=None, user=make_user(r.LIAISON), name="x")
     refused = post(client, token, intake())
-    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
+    assert refused.status_code == 403 and refused.json()["code"] == "appeals.api_intake_refused"
 
 
 def test_status_scoped_and_queue(client, walk, liaison, other_liaison, hotline_token):

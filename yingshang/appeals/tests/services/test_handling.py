@@ -3,6 +3,7 @@ from unittest import mock
 import pytest
 
 from yingshang.appeals import services
+from yingshang.appeals.services import intake as intake_services
 from yingshang.appeals.models import Appeal, Dispatch, ExtensionRequest, SourceSystem, WebhookDelivery
 from yingshang.appeals.tests.conftest import intake
 from yingshang.audit.models import AuditRecord
@@ -209,7 +210,7 @@ def test_intake_race_resolved_by_the_constraint(db, hotline):
     )
     # No look-up before the insert (most requests are new): the unique constraint refuses the second
     # insert, the transaction rolls back whole, and only then is the first appeal looked up.
-    with mock.patch.object(services, "_replay", wraps=services._replay) as replay:
+    with mock.patch.object(intake_services, "_replay", wraps=intake_services._replay) as replay:
         again, created = services.appeal_intake(
             actor=hotline.account, payload=payload, idempotency_key="race", source_system=hotline
         )

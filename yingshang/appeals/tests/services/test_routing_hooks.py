@@ -1,15 +1,16 @@
-"""The appeals app feeds the shared similarity index on commit, takes duplicate candidates from it, and
-offers new appeals to automatic dispatch on commit when the office turned it on."""
+"""The appeals app feeds its similarity index on commit and takes duplicate candidates from it; the routing
+app, listening through appeals.hooks, offers new appeals to automatic dispatch on commit when the office
+turned it on."""
 
 from datetime import timedelta
 
 from django.utils import timezone
 
-from yingshang.appeals import services
+from yingshang.appeals import services, similarity
+from yingshang.appeals.models import SimilarityBand, SimilarityDoc
 from yingshang.appeals.tests.conftest import intake
 from yingshang.core.office_settings import office_setting_change
 from yingshang.routing import jobs as routing_jobs
-from yingshang.routing.models import SimilarityBand, SimilarityDoc
 
 TEXT = "我公司位于经开区纬二路，厂区东侧排水管网堵塞，每逢下雨院内积水没过脚踝，影响原料进出，请协调疏通。"
 
@@ -33,9 +34,7 @@ def test_duplicate_candidates_come_from_the_index(db, committed):
         services.appeal_submit, actor=None, data=intake(description=TEXT, title="排水管网堵塞")
     )
     assert unseen.duplicate_of is None
-    from yingshang.routing.services import appeal_index
-
-    appeal_index(appeal=first)
+    similarity.appeal_index(appeal=first)
     repeat = committed(
         services.appeal_submit, actor=None, data=intake(description=TEXT + "再次反映。", title="排水管网堵塞")
     )

@@ -1,11 +1,14 @@
 """Every (state, action, role) triple of the appeal workflow: allowed ones move the appeal, refused ones
 change nothing."""
 
+from typing import Any
+
 import pytest
 
 from yingshang.appeals import services
 from yingshang.appeals.models import Appeal, Dispatch, FollowUp, Reply
-from yingshang.appeals.workflow import APPEAL_WORKFLOW
+from yingshang.appeals.tests.conftest import ROLES
+from yingshang.appeals.workflow import APPEAL_WORKFLOW, DISPATCH_WORKFLOW
 from yingshang.audit.models import AuditRecord
 from yingshang.core.errors import ApplicationError, ConcurrentChange, PermissionRefused, TransitionRefused
 from yingshang.core.models import TimelineEntry
@@ -13,7 +16,6 @@ from yingshang.org import roles as r
 
 STATES = ["submitted", "dispatched", "signed", "returned", "replied", "concluded", "closed"]
 ACTIONS = ["dispatch", "sign", "return", "reply", "conclude", "reopen", "close_invalid"]
-ROLES = [*sorted(r.ALL_ROLES), "anonymous"]
 
 # Written out by hand from the design, not derived from the table under test.
 ALLOWED = {
@@ -36,11 +38,12 @@ ALLOWED = {
 }
 
 
-def act(action, user, appeal):
-    from yingshang.appeals.models import Dispatch as D  # noqa: F401
+TARGET: dict[str, Any] = {}  # the department dispatches go to, set by the test
 
+
+def act(action, user, appeal):
     if action == "dispatch":
-        return services.appeal_dispatch(actor=user, appeal=appeal, main_department=act.dept)
+        return services.appeal_dispatch(actor=user, appeal=appeal, main_department=TARGET["dept"])
     if action == "sign":
         return services.appeal_sign(actor=user, appeal=appeal)
     if action == "return":
@@ -82,24 +85,9 @@ def test_table_matches_the_design():
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_every_action_and_role(state, walk, make_user, dept, enterprise, liaison, office_user):
-    from django.contrib.auth.models import AnonymousUser
-
-    act.dept = dept
-    users = {}
-    for role in ROLES:
-        if role == "anonymous":
-            users[role] = AnonymousUser()
-        elif role == r.LIAISON:
-            users[role] = liaison
-        elif role == r.OFFICE:
-            users[role] = office_user
-        elif role in r.DEPARTMENT_ROLES:
-            users[role] = make_user(role, department=dept)
-        elif role == r.ENTERPRISE:
-            users[role] = make_user(role, enterprise=enterprise)
-        else:
-            users[role] = make_user(role)
+def test_every_action_and_role(state, walk, users_by_role, dept, liaison):
+    TARGET["dept"] = dept
+    users = users_by_role(dept, liaison=liaison)
     # The enterprise account submits, as only its own appeals are its to rate.
     shared = walk(state, actor=users[r.ENTERPRISE])
     for action in ACTIONS:
@@ -187,3 +175,74 @@ def test_reply_with_stale_version_is_refused(walk, liaison, make_user, dept):
             seen_version=stale.version,
         )
     assert Reply.objects.filter(appeal=appeal).count() == 1
+
+
+# The co-handling part's own workflow (协办签收): written out by hand, as above.
+DISPATCH_STATES = ["pending", "signed"]
+DISPATCH_ALLOWED = {
+    ("pending", "co_sign", "liaison"): "signed",
+    ("pending", "co_sign", "dept_head"): "signed",
+}
+
+
+def test_dispatch_table_matches_the_design():
+    table = {
+        (s, t.action, role): t.target
+        for t in DISPATCH_WORKFLOW.transitions
+        for s in t.sources
+        for role in t.roles
+    }
+    assert table == DISPATCH_ALLOWED
+
+
+def dispatch_snapshot(dispatch):
+    row = Dispatch.objects.get(pk=dispatch.pk)
+    return (row.state, row.version, row.signed_at, TimelineEntry.objects.count(), AuditRecord.objects.count())
+
+
+@pytest.mark.parametrize("state", DISPATCH_STATES)
+def test_every_co_sign_state_and_role(state, walk, make_user, users_by_role, office_user, dept, other_dept):
+    def co_part():
+        appeal = walk("submitted")
+        services.appeal_dispatch(
+            actor=office_user, appeal=appeal, main_department=dept, co_departments=[other_dept.pk]
+        )
+        part = Dispatch.objects.get(appeal=appeal, role=Dispatch.Role.CO)
+        if state == "signed":
+            services.dispatch_sign_co(actor=make_user(r.LIAISON, department=other_dept), dispatch=part)
+            part.refresh_from_db()
+        return part
+
+    users = users_by_role(other_dept)
+    shared = co_part()
+    for role in ROLES:
+        key = (state, "co_sign", role)
+        if key in DISPATCH_ALLOWED:
+            part = co_part()
+            services.dispatch_sign_co(actor=users[role], dispatch=part)
+            part.refresh_from_db()
+            assert (part.state, part.signed_by) == (DISPATCH_ALLOWED[key], users[role]), key
+        else:
+            before = dispatch_snapshot(shared)
+            with pytest.raises(ApplicationError) as info:
+                services.dispatch_sign_co(actor=users[role], dispatch=Dispatch.objects.get(pk=shared.pk))
+            assert isinstance(info.value, TransitionRefused | PermissionRefused), (key, info.value)
+            assert dispatch_snapshot(shared) == before, key
+
+
+def test_main_department_cannot_sign_a_co_part_nor_a_lapsed_one(walk, office_user, dept, other_dept, liaison):
+    appeal = walk("submitted")
+    services.appeal_dispatch(
+        actor=office_user, appeal=appeal, main_department=dept, co_departments=[other_dept.pk]
+    )
+    part = Dispatch.objects.get(appeal=appeal, role=Dispatch.Role.CO)
+    before = dispatch_snapshot(part)
+    with pytest.raises(PermissionRefused):
+        services.dispatch_sign_co(actor=liaison, dispatch=part)  # the main department's liaison
+    assert dispatch_snapshot(part) == before
+    services.appeal_close_invalid(actor=office_user, appeal=appeal, reason="spam", note="广告")
+    lapsed = Dispatch.objects.get(pk=part.pk)
+    assert not lapsed.is_current
+    from yingshang.appeals.permissions import co_signable
+
+    assert co_signable(liaison, [lapsed]) == []

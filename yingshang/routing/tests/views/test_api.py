@@ -43,7 +43,7 @@ def test_suggestions_api_refuses_departments(login, make_user, trained):
         "/api/routing/suggestions", {"text": "工厂夜间排放污水"}, content_type="application/json"
     )
     assert response.status_code == 403
-    assert response.json()["code"] == "forbidden"
+    assert response.json()["code"] == "routing.suggestions_refused"
 
 
 def test_duplicates_api(login, office_user):

@@ -3,8 +3,8 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
-from yingshang.routing import similarity
-from yingshang.routing.models import SimilarityBand, SimilarityDoc
+from yingshang.appeals import similarity
+from yingshang.appeals.models import SimilarityBand, SimilarityDoc
 
 ORIGINAL = "我公司位于高新区创业路88号，厂区门口道路破损严重，雨天积水，货车无法通行，请尽快维修。"
 EDITED = "我公司位于高新区创业路88号，厂区门口的道路破损严重，下雨天积水，货车无法通行，请求尽快维修！"
