@@ -62,6 +62,8 @@ def _splits(y: np.ndarray, groups: np.ndarray | None, k: int, seed: int) -> Any:
 
 def _spread(values: Sequence[float]) -> dict[str, Any]:
     a = np.asarray(values, dtype=float)
+    if len(a) == 0:
+        return {"mean": None, "std": None}
     return {"mean": round(float(a.mean()), 4), "std": round(float(a.std(ddof=1)) if len(a) > 1 else 0.0, 4)}
 
 
@@ -122,7 +124,8 @@ def repeated_cv(
             row["coverage_at_threshold"] = {
                 "threshold": threshold,
                 "coverage": _spread([c["coverage"] for c in cov]),
-                "accuracy": _spread([c["accuracy"] or 0.0 for c in cov]),
+                # seeds where nothing reached the threshold have no accuracy
+                "accuracy": _spread([c["accuracy"] for c in cov if c["accuracy"] is not None]),
             }
         if v != base:
             row["gain_over_" + base] = _spread(np.subtract(fold_f1[v], fold_f1[base]).tolist())

@@ -414,7 +414,10 @@ class TextRouter:
         normalised = [normalize(t) for t in texts]
         if hasattr(self.estimator, "predict_proba"):
             return self.estimator.predict_proba(normalised)
-        return _softmax(_standardise(self.estimator.decision_function(normalised)))
+        margins = np.asarray(self.estimator.decision_function(normalised), dtype=np.float64)
+        if margins.ndim == 1:  # two labels: one margin, for the second
+            margins = np.column_stack([-margins, margins])
+        return _softmax(_standardise(margins))
 
     def rank(self, text: str, k: int = 3) -> list[tuple[str, float]]:
         row = self.scores([text])[0]

@@ -38,6 +38,10 @@ def office_value(key: str) -> Any:
         return REGISTRY[key].default
 
 
+def _figure(value: float | None) -> str:
+    return "—" if value is None else f"{value:.4f}"
+
+
 def default_min_examples() -> int:
     return int(office_value("routing.min_examples"))
 
@@ -164,7 +168,7 @@ class Command(BaseCommand):
             line = (
                 f"  {name}: 宏平均F1 {f1['mean']:.4f} ± {f1['std']:.4f}（每折 ± {row['fold_macro_f1']['std']:.4f}）"
                 f"  前三命中率 {top3['mean']:.4f} ± {top3['std']:.4f}"
-                f"  阈值 {threshold:g} 覆盖率 {cov['coverage']['mean']:.4f} 准确率 {cov['accuracy']['mean']:.4f}"
+                f"  阈值 {threshold:g} 覆盖率 {cov['coverage']['mean']:.4f} 准确率 {_figure(cov['accuracy']['mean'])}"
             )
             gain = next((v for k, v in row.items() if k.startswith("gain_over_")), None)
             if gain is not None:
@@ -176,9 +180,8 @@ class Command(BaseCommand):
             f"准确率 {result['accuracy']:.4f}  宏平均F1 {result['macro_f1']:.4f}  前三命中率 {result['top3_accuracy']:.4f}"
         )
         cov = result["coverage_at_threshold"]
-        accuracy = "—" if cov["accuracy"] is None else f"{cov['accuracy']:.4f}"
         self.stdout.write(
-            f"置信度达到 {cov['threshold']:g} 的占 {cov['coverage']:.4f}，其中准确率 {accuracy}"
+            f"置信度达到 {cov['threshold']:g} 的占 {cov['coverage']:.4f}，其中准确率 {_figure(cov['accuracy'])}"
         )
         self.stdout.write(
             f"训练 {result['n_train']} 条 {result['train_seconds']} 秒；评估 {result['n_test']} 条，"

@@ -104,3 +104,14 @@ def test_unlabelled_texts_change_the_idf_but_not_the_vocabulary(corpus):
     road = plain.char_.vocabulary_["道路"]
     assert informed.char_.idf_[road] < plain.char_.idf_[road]
     assert not np.array_equal(informed.decision_function(["公交站台"]), plain.decision_function(["公交站台"]))
+
+
+def test_repeated_cv_has_no_accuracy_where_nothing_reaches_the_threshold(corpus):
+    texts, labels = corpus({"交通": 9, "环保": 9})
+    result = repeated_cv(texts, labels, variants=["char13_svc"], k=3, seeds=[0, 1], threshold=1.01)
+    cov = result["variants"]["char13_svc"]["coverage_at_threshold"]
+    assert cov == {
+        "threshold": 1.01,
+        "coverage": {"mean": 0.0, "std": 0.0},
+        "accuracy": {"mean": None, "std": None},
+    }
