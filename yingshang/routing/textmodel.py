@@ -127,23 +127,26 @@ class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin, metaclass=ABCMeta)
     char_: TfidfVectorizer
     word_: TfidfVectorizer
     short_: Any
+    uses_unlabelled = False
 
     def __init__(self, calibrate: bool = True, random_state: int = 0):
         self.calibrate = calibrate
         self.random_state = random_state
 
     @abstractmethod
-    def _features(self, texts: Sequence[str], fit: bool = False) -> list[Any]:
-        """One feature matrix per model of `_models`, in the same order."""
+    def _features(self, texts: Sequence[str], fit: bool = False, extra: Sequence[str] = ()) -> list[Any]:
+        """One feature matrix per model of `_models`, in the same order; on fit, `extra` (unlabelled
+        texts) may inform the weighting of the features."""
 
     @staticmethod
     @abstractmethod
     def _models() -> list[Any]:
         """Fresh, unfitted models."""
 
-    def _char_and_words(self, texts: Sequence[str], fit: bool) -> tuple[Any, Any]:
+    def _char_and_words(self, texts: Sequence[str], fit: bool, extra: Sequence[str] = ()) -> tuple[Any, Any]:
         """Raw (unnormalised) sublinear char 1–3-gram tf-idf and l2 jieba-word tf-idf; on fit also the
-        selector of the 1–2-gram columns."""
+        selector of the 1–2-gram columns. With `extra` texts the vocabulary stays that of `texts` (a
+        feature never seen with a label gets no weight anyway) but the idf counts every text."""
         from scipy.sparse import csr_matrix
 
         if not fit:
@@ -157,6 +160,11 @@ class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin, metaclass=ABCMeta)
         self.word_.min_df = min_df
         raw = self.char_.fit_transform(texts)
         w = self.word_.fit_transform(texts)
+        if extra:
+            corpus = [*texts, *extra]
+            self.char_.set_params(vocabulary=self.char_.vocabulary_, min_df=1).fit(corpus)
+            self.word_.set_params(vocabulary=self.word_.vocabulary_, min_df=1).fit(corpus)
+            raw, w = self.char_.transform(texts), self.word_.transform(texts)
         names = self.char_.get_feature_names_out()
         short = np.flatnonzero(np.char.str_len(names.astype(str)) <= 2)
         # Column selection as a product: cost follows the text's n-grams, not the vocabulary size.
@@ -187,10 +195,12 @@ class _ScoreAveragingEnsemble(BaseEstimator, ClassifierMixin, metaclass=ABCMeta)
         assert total is not None
         return total / len(weights)
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> _ScoreAveragingEnsemble:
+    def fit(
+        self, texts: Sequence[str], labels: Sequence[str], unlabelled: Sequence[str] = ()
+    ) -> _ScoreAveragingEnsemble:
         y = np.asarray(labels)
         self.classes_ = np.unique(y)
-        feats = self._features(texts, fit=True)
+        feats = self._features(texts, fit=True, extra=unlabelled if self.uses_unlabelled else ())
         self.temperature_ = 1.0
         if self.calibrate and len(y) >= 50 and len(self.classes_) > 1:
             # Vocabulary and idf come from all texts (no labels); the classifiers see only four fifths.
@@ -231,10 +241,10 @@ class SharedFeatureEnsemble(_ScoreAveragingEnsemble):
     char 1–3-grams. The production model before `NbSvmEnsemble`; kept so that model files trained with
     it still load, and as a measured variant."""
 
-    def _features(self, texts: Sequence[str], fit: bool = False) -> list[Any]:
+    def _features(self, texts: Sequence[str], fit: bool = False, extra: Sequence[str] = ()) -> list[Any]:
         from scipy.sparse import hstack
 
-        raw, w = self._char_and_words(texts, fit)
+        raw, w = self._char_and_words(texts, fit, extra)
         c13 = _l2_rows(raw)
         c12 = _l2_rows(raw @ self.short_)
         both = hstack([c13, w]).tocsr()
@@ -284,10 +294,13 @@ class NbSvmEnsemble(_ScoreAveragingEnsemble):
     naive Bayes on char 1–3-grams + jieba words. A folded place code (〇) splits the text like punctuation:
     the n-grams across it only say "a place was named here"."""
 
-    def _features(self, texts: Sequence[str], fit: bool = False) -> list[Any]:
+    def _features(self, texts: Sequence[str], fit: bool = False, extra: Sequence[str] = ()) -> list[Any]:
         from scipy.sparse import hstack
 
-        raw, w = self._char_and_words([" ".join(t.replace("〇", " ").split()) for t in texts], fit)
+        def unplaced(x: Sequence[str]) -> list[str]:
+            return [" ".join(t.replace("〇", " ").split()) for t in x]
+
+        raw, w = self._char_and_words(unplaced(texts), fit, unplaced(extra))
         c12 = _l2_rows(raw @ self.short_)
         both = hstack([_l2_rows(raw), w]).tocsr()
         return [c12, c12, both, both]
@@ -295,6 +308,12 @@ class NbSvmEnsemble(_ScoreAveragingEnsemble):
     @staticmethod
     def _models() -> list[Any]:
         return [LinearSVC(), NaiveBayesSVM(), LinearSVC(C=0.7), ComplementNB(alpha=0.1)]
+
+
+class NbSvmEnsembleUnlabelled(NbSvmEnsemble):
+    """`NbSvmEnsemble` whose idf also counts unlabelled appeal texts (titles and bodies)."""
+
+    uses_unlabelled = True
 
 
 def _svc(features: Any, C: float = 1.0, **kw: Any) -> Pipeline:
@@ -321,9 +340,11 @@ VARIANTS: dict[str, Any] = {
     "char13_cnb": lambda: make_pipeline(_char(1, 3), ComplementNB(alpha=0.1)),  # 0.8454 / 0.9757
     "char12_nbsvm": lambda: make_pipeline(_char(1, 2), NaiveBayesSVM()),  # 0.8796 / 0.9777
     "ensemble": lambda: SharedFeatureEnsemble(),  # 0.8808 / 0.9817 (seed 1: 0.8796)
+    "nbsvm_ensemble_idf_u": lambda: NbSvmEnsembleUnlabelled(),
     "nbsvm_ensemble": lambda: NbSvmEnsemble(),  # 0.8865 / 0.9837 (seed 1: 0.8862)
 }
 DEFAULT_VARIANT = "nbsvm_ensemble"
+BASELINE_VARIANT = "char13_svc"
 
 
 @dataclass
@@ -374,11 +395,17 @@ class TextRouter:
         self.estimator: Any = None
         self.labels: list[str] = []
 
-    def fit(self, texts: Sequence[str], labels: Sequence[str]) -> TextRouter:
+    def fit(self, texts: Sequence[str], labels: Sequence[str], unlabelled: Sequence[str] = ()) -> TextRouter:
+        """`unlabelled`: texts without a label (titles and bodies of other appeals), used by the variants
+        that learn from them and ignored by the others."""
         if len(set(labels)) < 2:
             raise ValueError("at least two labels are needed")
         self.estimator = VARIANTS[self.variant]()
-        self.estimator.fit([normalize(t) for t in texts], list(labels))
+        normalised = [normalize(t) for t in texts]
+        if getattr(self.estimator, "uses_unlabelled", False):
+            self.estimator.fit(normalised, list(labels), unlabelled=[normalize(t) for t in unlabelled])
+        else:
+            self.estimator.fit(normalised, list(labels))
         self.labels = [str(c) for c in self.estimator.classes_]
         return self
 
@@ -387,7 +414,10 @@ class TextRouter:
         normalised = [normalize(t) for t in texts]
         if hasattr(self.estimator, "predict_proba"):
             return self.estimator.predict_proba(normalised)
-        return _softmax(_standardise(self.estimator.decision_function(normalised)))
+        margins = np.asarray(self.estimator.decision_function(normalised), dtype=np.float64)
+        if margins.ndim == 1:  # two labels: one margin, for the second
+            margins = np.column_stack([-margins, margins])
+        return _softmax(_standardise(margins))
 
     def rank(self, text: str, k: int = 3) -> list[tuple[str, float]]:
         row = self.scores([text])[0]
@@ -402,10 +432,11 @@ def evaluate(
     test_labels: Sequence[str],
     *,
     variant: str = DEFAULT_VARIANT,
+    unlabelled: Sequence[str] = (),
 ) -> tuple[TextRouter, np.ndarray, float, float]:
     """Fit on train, score test: (router, score matrix, train seconds, predict ms per item)."""
     started = time.perf_counter()
-    router = TextRouter(variant).fit(train_texts, train_labels)
+    router = TextRouter(variant).fit(train_texts, train_labels, unlabelled=unlabelled)
     train_seconds = time.perf_counter() - started
     started = time.perf_counter()
     scores = router.scores(test_texts) if len(test_texts) else np.zeros((0, len(router.labels)))
@@ -450,10 +481,37 @@ def metrics(truth: Sequence[str] | np.ndarray, labels: Sequence[str], scores: np
     }
 
 
-def cross_validate(
-    texts: Sequence[str], labels: Sequence[str], *, k: int = 5, variant: str = DEFAULT_VARIANT, seed: int = 0
+def coverage_at(
+    truth: Sequence[str] | np.ndarray, labels: Sequence[str], scores: np.ndarray, threshold: float
 ) -> dict[str, Any]:
-    """Stratified K-fold: every text scored once by a model that never saw it."""
+    """Abstention: the share of texts whose best confidence reaches `threshold` (coverage) and how often
+    that best label is right among them (accuracy; None when nothing is covered)."""
+    y = np.asarray(truth)
+    if len(y) == 0:
+        return {"threshold": threshold, "coverage": 0.0, "accuracy": None, "n": 0}
+    best = scores.max(axis=1)
+    covered = best >= threshold
+    right = np.asarray(labels)[scores.argmax(axis=1)] == y
+    return {
+        "threshold": threshold,
+        "coverage": round(float(covered.mean()), 4),
+        "accuracy": round(float(right[covered].mean()), 4) if covered.any() else None,
+        "n": int(covered.sum()),
+    }
+
+
+def cross_validate(
+    texts: Sequence[str],
+    labels: Sequence[str],
+    *,
+    k: int = 5,
+    variant: str = DEFAULT_VARIANT,
+    seed: int = 0,
+    threshold: float | None = None,
+    unlabelled: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Stratified K-fold: every text scored once by a model that never saw it; with `threshold`, also
+    the coverage and accuracy of the suggestions that reach it."""
     from sklearn.model_selection import StratifiedKFold
 
     x = np.asarray(texts, dtype=object)
@@ -462,12 +520,16 @@ def cross_validate(
     full = np.zeros((len(y), len(all_labels)))
     train_seconds, predict_ms = [], []
     for train_idx, test_idx in StratifiedKFold(k, shuffle=True, random_state=seed).split(x, y):
-        router, s, secs, ms = evaluate(x[train_idx], y[train_idx], x[test_idx], y[test_idx], variant=variant)
+        router, s, secs, ms = evaluate(
+            x[train_idx], y[train_idx], x[test_idx], y[test_idx], variant=variant, unlabelled=unlabelled
+        )
         cols = [all_labels.index(lab) for lab in router.labels]
         full[np.ix_(test_idx, cols)] = s
         train_seconds.append(secs)
         predict_ms.append(ms)
     result = metrics(y, all_labels, full)
+    if threshold is not None:
+        result["coverage_at_threshold"] = coverage_at(y, all_labels, full, threshold)
     result.update(
         n_train=round(len(y) * (k - 1) / k),
         n_test=len(y),

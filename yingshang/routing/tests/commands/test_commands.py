@@ -134,3 +134,81 @@ def test_routing_hotspots_on_a_small_file(tmp_path):
     assert [h["ids"] for h in result["hotspots"]] == [[1000, 1001, 1002]]
     assert result["hotspots"][0]["distinct_users"] == 3
     assert "搅拌站" in result["hotspots"][0]["top_words"]
+
+
+def test_routing_eval_reports_coverage_at_the_office_auto_dispatch_threshold(db, files):
+    from yingshang.core.office_settings import office_setting_change
+
+    train, test = files
+    result = _eval("--train", str(train), "--test", str(test), "--min-examples", "5")
+    assert result["coverage_at_threshold"]["threshold"] == 0.9
+    office_setting_change(actor=None, key="routing.auto_dispatch_threshold", raw_value="0.6")
+    result = _eval("--train", str(train), "--test", str(test), "--min-examples", "5")
+    cov = result["coverage_at_threshold"]
+    assert cov["threshold"] == 0.6
+    assert cov["n"] == round(cov["coverage"] * 12)
+    assert result["n_test"] == 12  # macro_f1 stays the forced choice over every title
+    assert sum(v["support"] for v in result["per_label"].values()) == 12
+
+
+def test_routing_eval_cross_validation_reports_coverage_at_a_given_threshold(files):
+    train, _ = files
+    result = _eval("--train", str(train), "--cv", "3", "--min-examples", "5", "--threshold", "0.5")
+    assert result["coverage_at_threshold"]["threshold"] == 0.5
+    assert result["n_test"] == 36
+
+
+def test_routing_eval_repeated_grouped_cross_validation_compares_with_the_baseline(files):
+    train, _ = files
+    result = _eval(
+        "--train",
+        str(train),
+        "--cv",
+        "3",
+        "--repeat",
+        "2",
+        "--grouped",
+        "--min-examples",
+        "5",
+        "--threshold",
+        "0.8",
+    )
+    assert (result["split"], result["folds"], result["seeds"], result["n"]) == ("grouped", 3, [0, 1], 36)
+    assert list(result["variants"]) == ["char13_svc", "nbsvm_ensemble"]
+    model = result["variants"]["nbsvm_ensemble"]
+    assert len(model["macro_f1"]["by_seed"]) == 2
+    assert set(model["gain_over_char13_svc"]) == {"mean", "std"}
+    assert model["coverage_at_threshold"]["threshold"] == 0.8
+
+
+def test_routing_eval_repeat_needs_cross_validation_and_known_variants(files):
+    train, test = files
+    with pytest.raises(CommandError, match="需要与 --cv 一起使用"):
+        _eval("--train", str(train), "--test", str(test), "--repeat", "2")
+    with pytest.raises(CommandError, match="未知的模型：nope"):
+        _eval("--train", str(train), "--cv", "3", "--min-examples", "5", "--compare", "char13_svc,nope")
+
+
+def test_routing_eval_prints_repeated_figures_for_people(files):
+    train, _ = files
+    out = io.StringIO()
+    call_command(
+        "routing_eval",
+        "--train",
+        str(train),
+        "--cv",
+        "3",
+        "--repeat",
+        "2",
+        "--min-examples",
+        "5",
+        "--text-column",
+        "内容",
+        "--label-column",
+        "部门",
+        stdout=out,
+    )
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("分层 3 折交叉验证 × 2 个随机种子，36 条")
+    assert lines[1].startswith("  char13_svc: 宏平均F1 ")
+    assert "较基准" in lines[2] and "覆盖率" in lines[2]

@@ -129,3 +129,11 @@ def test_an_ensemble_saved_with_its_fitted_models_scores_as_one_saved_with_weigh
     del old.weights_
     probe = ["公交站拥堵严重", "工厂排放污水", "拖欠工资三个月"]
     np.testing.assert_allclose(old.decision_function(probe), new.decision_function(probe))
+
+
+def test_a_single_model_variant_ranks_two_labels(corpus):
+    texts, labels = corpus({"交通": 15, "环保": 15})
+    router = TextRouter("char13_svc").fit(texts, labels)
+    assert [label for label, _ in router.rank("路口红绿灯坏了拥堵", k=2)] == ["交通", "环保"]
+    assert [label for label, _ in router.rank("工厂排放污水臭味", k=2)] == ["环保", "交通"]
+    assert router.scores(["道路", "油烟"]).sum(axis=1) == pytest.approx([1.0, 1.0])
