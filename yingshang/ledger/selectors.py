@@ -74,6 +74,17 @@ def warning_q(level: str, on: date) -> Q:
     return Q()
 
 
+def due_by_q(on: date) -> Q:
+    """应销号 by the end of `on` (the dashboard's 销号进度 and the list behind it): a fixed deadline by then,
+    neither cancelled nor ongoing."""
+    return Q(deadline__lte=on, ongoing=False) & ~Q(state=wf.CANCELLED)
+
+
+def closed_by_q(on: date) -> Q:
+    """已销号 by the end of `on`: due by then and closed by then."""
+    return due_by_q(on) & Q(closed_on__lte=on)
+
+
 @dataclass
 class TaskFilters:
     document: int | None = None
@@ -85,6 +96,8 @@ class TaskFilters:
     missing: bool = False
     deadline_from: date | None = None
     deadline_to: date | None = None
+    due_by: date | None = None
+    closed_by: date | None = None
     keyword: str = ""
     priority: bool = False
     errors: dict[str, str] = field(default_factory=dict)
@@ -99,6 +112,8 @@ class TaskFilters:
         "missing",
         "deadline_from",
         "deadline_to",
+        "due_by",
+        "closed_by",
         "q",
         "priority",
     )
@@ -138,6 +153,8 @@ class TaskFilters:
         f.missing = (params.get("missing") or "") in {"1", "on", "true"}
         f.deadline_from = day("deadline_from")
         f.deadline_to = day("deadline_to")
+        f.due_by = day("due_by")
+        f.closed_by = day("closed_by")
         f.keyword = (params.get("q") or "").strip()[:100]
         f.priority = (params.get("priority") or "") in {"1", "on", "true"}
         return f
@@ -145,9 +162,9 @@ class TaskFilters:
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in ("document", "department", "lead", "category", "state", "warning", "keyword"):
-            if getattr(self, key):
+            if getattr(self, key) not in (None, ""):
                 out[key] = getattr(self, key)
-        for key in ("deadline_from", "deadline_to"):
+        for key in ("deadline_from", "deadline_to", "due_by", "closed_by"):
             if getattr(self, key):
                 out[key] = str(getattr(self, key))
         if self.missing:
@@ -168,8 +185,9 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
         qs = qs.filter(of_departments([f.department]))
     if f.lead:
         qs = qs.filter(primary_lead_id=f.lead)
-    if f.category:
-        qs = qs.filter(category_id=f.category)
+    if f.category is not None:
+        # 0 is 未分类, as the dashboard's chart counts it.
+        qs = qs.filter(category_id=f.category) if f.category else qs.filter(category__isnull=True)
     if f.state == "open":
         qs = qs.filter(state__in=wf.ACTIVE)
     elif f.state:
@@ -182,6 +200,10 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
         qs = qs.filter(deadline__gte=f.deadline_from)
     if f.deadline_to:
         qs = qs.filter(deadline__lte=f.deadline_to)
+    if f.due_by:
+        qs = qs.filter(due_by_q(f.due_by))
+    if f.closed_by:
+        qs = qs.filter(closed_by_q(f.closed_by))
     if f.keyword:
         # A 序号 ("3", "12.4") matches the serial; anything else searches the title (trigram index on PG).
         if SERIAL.fullmatch(f.keyword):
