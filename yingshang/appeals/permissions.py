@@ -39,7 +39,17 @@ def is_office_or_owner(user: Any, appeal: Appeal) -> bool:
     return is_office(user) or is_owner(user, appeal)
 
 
-PREDICATES = {"is_main_department": is_main_department, "is_office_or_owner": is_office_or_owner}
+def is_anonymous_submitter(user: Any, appeal: Appeal) -> bool:
+    """The tracking page's rater (code and phone ending checked by `tracking`), for an appeal no enterprise
+    account owns: an owned appeal is rated by its account."""
+    return not _authenticated(user) and appeal.enterprise_id is None
+
+
+def may_follow_up(user: Any, appeal: Appeal) -> bool:
+    return is_office_or_owner(user, appeal) or is_anonymous_submitter(user, appeal)
+
+
+PREDICATES = {"is_main_department": is_main_department, "may_follow_up": may_follow_up}
 
 
 def can_view_appeal(user: Any, appeal: Appeal) -> bool:
