@@ -98,31 +98,31 @@ def refreshed(chart_of):
         return chart_of(selectors.load_figures())
 
 
-def test_tasks_by_lead_agree_with_the_ledger_list(ledger_data, login, leader):
-    chart = refreshed(selectors.tasks_by_lead_chart)
+def series(chart: dict[str, Any], index: int) -> dict[str, float]:
+    categories = chart["option"]["xAxis"].get("data") or chart["option"]["yAxis"].get("data")
+    return dict(zip(categories, chart["option"]["series"][index]["data"], strict=True))
+
+
+@pytest.mark.parametrize(
+    "chart_of,red",
+    [
+        # The co-operating unit's task counts under its own lead only.
+        (selectors.tasks_by_lead_chart, {"示例市看板牵头局": 2, "示例市看板配合局": 1}),
+        (selectors.tasks_by_category_chart, {"政务环境": 2, "未分类": 1}),
+    ],
+)
+def test_task_warnings_agree_with_the_ledger_list(ledger_data, login, leader, chart_of, red):
+    chart = refreshed(chart_of)
     client = login(leader)
     with freeze_time(TODAY):
         assert_drill_down_agrees(client, chart)
-    red = dict(zip(chart["option"]["yAxis"]["data"], chart["option"]["series"][0]["data"], strict=True))
-    # The co-operating unit's task counts under its own lead only.
-    assert red == {"示例市看板牵头局": 2, "示例市看板配合局": 1}
-
-
-def test_tasks_by_category_agree_including_the_uncategorised(ledger_data, login, leader):
-    chart = refreshed(selectors.tasks_by_category_chart)
-    client = login(leader)
-    with freeze_time(TODAY):
-        assert_drill_down_agrees(client, chart)
-    red = dict(zip(chart["option"]["xAxis"]["data"], chart["option"]["series"][0]["data"], strict=True))
-    assert red == {"政务环境": 2, "未分类": 1}
+    assert series(chart, 0) == red
 
 
 def test_closeout_agrees_month_by_month(ledger_data, login, leader):
     chart = refreshed(selectors.closeout_chart)
-    months = chart["option"]["xAxis"]["data"]
     # The cancelled task is never due; the task closed in October is due from September, closed from October.
-    due = dict(zip(months, chart["option"]["series"][0]["data"], strict=True))
-    closed = dict(zip(months, chart["option"]["series"][1]["data"], strict=True))
+    due, closed = series(chart, 0), series(chart, 1)
     assert (due["2026-08"], due["2026-09"], closed["2026-09"], closed["2026-10"]) == (0, 4, 0, 1)
     client = login(leader)
     linked = [p for p in points(chart) if p[0] != "销号率（%）"]
@@ -160,7 +160,7 @@ def appeal_data(db, make_department, make_user, office_user):
 
 def test_appeal_volume_agrees_at_the_month_edges(appeal_data, login, leader):
     chart = refreshed(selectors.appeal_volume_chart)
-    volume = dict(zip(chart["option"]["xAxis"]["data"], chart["option"]["series"][0]["data"], strict=True))
+    volume = series(chart, 0)
     assert (volume["2026-10"], volume["2026-11"]) == (1, 3)
     client = login(leader)
     assert_drill_down_agrees(client, chart)
