@@ -135,6 +135,7 @@ class RatingForm(TrackForm):
     note = forms.CharField(label="意见或建议", max_length=1000, required=False, widget=forms.Textarea)
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "rating_%s")  # the look-up form above has id_code and id_last4
         super().__init__(*args, **kwargs)
         self.fields["code"].widget = forms.HiddenInput()
         self.fields["last4"].widget = forms.HiddenInput()

@@ -41,6 +41,8 @@ def test_the_page_offers_the_rating_after_the_reply_and_records_it_as_the_submit
     appeal = walk("replied")
     page = track(client, appeal).content.decode()
     assert 'id="rating"' in page and "对答复作出评价" in page and 'name="satisfaction"' in page
+    # The code and phone ending travel hidden, under ids of their own (the look-up form has id_code).
+    assert f'name="code" value="{appeal.tracking_code}" id="rating_code"' in page
 
     response = rate(client, appeal)
     assert response.status_code == 200
