@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -196,14 +196,15 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
         qs = qs.filter(warning_q(f.warning, on))
     if f.missing:
         qs = qs.filter(missing_at__lte=on)
-    if f.deadline_from:
-        qs = qs.filter(deadline__gte=f.deadline_from)
-    if f.deadline_to:
-        qs = qs.filter(deadline__lte=f.deadline_to)
-    if f.due_by:
-        qs = qs.filter(due_by_q(f.due_by))
-    if f.closed_by:
-        qs = qs.filter(closed_by_q(f.closed_by))
+    dated: list[tuple[date | None, Callable[[date], Q]]] = [
+        (f.deadline_from, lambda d: Q(deadline__gte=d)),
+        (f.deadline_to, lambda d: Q(deadline__lte=d)),
+        (f.due_by, due_by_q),
+        (f.closed_by, closed_by_q),
+    ]
+    for day, rule in dated:
+        if day:
+            qs = qs.filter(rule(day))
     if f.keyword:
         # A 序号 ("3", "12.4") matches the serial; anything else searches the title (trigram index on PG).
         if SERIAL.fullmatch(f.keyword):
