@@ -6,7 +6,7 @@ from yingshang.core import challenge
 from yingshang.core.cleaning import CleanInputForm
 from yingshang.core.errors import ValidationFailed
 
-from .models import Category
+from .models import Category, FollowUp
 from .services import validate_intake
 
 INTAKE_FIELDS = (
@@ -184,3 +184,31 @@ class ExtensionDecisionForm(ActionForm):
 
 class UnreasonableForm(ActionForm):
     reason = forms.CharField(required=False, strip=False)
+
+
+class RatingForm(TrackForm):
+    """The anonymous submitter's rating on the tracking page; the code and phone ending come back hidden."""
+
+    satisfaction = forms.ChoiceField(
+        label="您对答复是否满意",
+        choices=FollowUp.Satisfaction.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择满意度。"},
+    )
+    solved = forms.TypedChoiceField(
+        label="问题是否已解决",
+        choices=[("1", "已解决"), ("0", "未解决")],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        error_messages={"required": "请选择问题是否已解决。"},
+    )
+    note = forms.CharField(label="意见或建议", max_length=1000, required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "rating_%s")  # the look-up form above has id_code and id_last4
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget = forms.HiddenInput()
+        self.fields["last4"].widget = forms.HiddenInput()
+        self.fields["satisfaction"].widget.attrs["class"] = "form-check-input"
+        self.fields["solved"].widget.attrs["class"] = "form-check-input"
+        self.fields["note"].widget.attrs.update({"rows": "3", "placeholder": "选填，最多 1000 字"})

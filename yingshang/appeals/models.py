@@ -319,7 +319,10 @@ class FollowUp(models.Model):
     satisfaction = models.CharField("满意度", max_length=16, choices=Satisfaction.choices)
     solved = models.BooleanField("问题是否解决")
     note = models.CharField("回访记录", max_length=1000, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when the anonymous submitter rated on the tracking page (code and phone ending checked).
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     recorded_at = models.DateTimeField("回访时间")
     unreasonable = models.BooleanField("不合理诉求", default=False)
     counted = models.BooleanField("计入指标", default=True)  # False for duplicates and invalid appeals

@@ -53,9 +53,19 @@ def is_current_co_department(user: Any, dispatch: Dispatch) -> bool:
     )
 
 
+def is_anonymous_submitter(user: Any, appeal: Appeal) -> bool:
+    """The tracking page's rater (code and phone ending checked by `tracking`), for an appeal no enterprise
+    account owns: an owned appeal is rated by its account."""
+    return not _authenticated(user) and appeal.enterprise_id is None
+
+
+def may_follow_up(user: Any, appeal: Appeal) -> bool:
+    return is_office_or_owner(user, appeal) or is_anonymous_submitter(user, appeal)
+
+
 PREDICATES: dict[str, Predicate] = {
     "is_main_department": is_main_department,
-    "is_office_or_owner": is_office_or_owner,
+    "may_follow_up": may_follow_up,
     "is_current_co_department": is_current_co_department,
 }
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("submit/", views.submit, name="submit"),
     path("submitted/", views.submitted, name="submitted"),
     path("track/", views.track, name="track"),
+    path("track/rate/", views.track_rate, name="track_rate"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/dispatch/", views.dispatch_action, name="dispatch"),
     path("<int:pk>/sign/", views.sign_action, name="sign"),

@@ -15,6 +15,8 @@ from .models import Appeal, Dispatch, ExtensionRequest
 
 S = Appeal.State
 DEPARTMENT = {LIAISON, DEPT_HEAD}
+# The anonymous submitter rates on the tracking page (`tracking`); the role of a signed-out user.
+SUBMITTER = "anonymous"
 
 APPEAL_WORKFLOW = Workflow(
     "appeal",
@@ -52,18 +54,18 @@ APPEAL_WORKFLOW = Workflow(
             "回访办结",
             [S.REPLIED],
             S.CONCLUDED,
-            {OFFICE, ENTERPRISE},
+            {OFFICE, ENTERPRISE, SUBMITTER},
             requires={"satisfaction": "满意度", "solved": "是否解决"},
-            check="is_office_or_owner",
+            check="may_follow_up",
         ),
         transition(
             "reopen",
             "不满意重办",
             [S.REPLIED],
             S.DISPATCHED,
-            {OFFICE, ENTERPRISE},
+            {OFFICE, ENTERPRISE, SUBMITTER},
             requires={"satisfaction": "满意度", "solved": "是否解决"},
-            check="is_office_or_owner",
+            check="may_follow_up",
         ),
         transition(
             "close_invalid",

@@ -29,7 +29,6 @@ from .models import Figure, Refresh
 
 LEVELS = ("red", "yellow", "green")
 RATES = ("response", "resolution", "satisfaction", "on_time_reply")
-OPEN_ORDER_STATES = ("issued", "signed", "answered")
 
 
 def month_starts(today: date, count: int) -> list[date]:
@@ -54,45 +53,54 @@ def _aware(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, dtime.min))
 
 
-def collect(today: date | None = None) -> list[Figure]:
-    from yingshang.appeals import rates
-    from yingshang.appeals.models import Appeal
+def _figure(key: str, value: float, department_id: int | None = None, dim: str = "") -> Figure:
+    return Figure(key=key, department_id=department_id, dim=dim, value=value)
+
+
+def task_levels(today: date) -> list[Figure]:
+    """task_level and task_category_level: the ledger list's `state=open&warning=<level>` rule."""
     from yingshang.ledger import workflow as lwf
     from yingshang.ledger.models import Task
     from yingshang.ledger.selectors import warning_q
-    from yingshang.supervision.models import SupervisionOrder
-
-    today = today or timezone.localdate()
-    rows: list[Figure] = []
-
-    def add(key: str, value: float, department_id: int | None = None, dim: str = "") -> None:
-        rows.append(Figure(key=key, department_id=department_id, dim=dim, value=value))
 
     active = Task.objects.filter(state__in=list(lwf.ACTIVE))
     level_counts = {lv: Count("id", filter=warning_q(lv, today)) for lv in LEVELS}
-    for r in active.values("primary_lead_id").annotate(**level_counts):
-        for lv in LEVELS:
-            if r[lv]:
-                add("task_level", r[lv], r["primary_lead_id"], lv)
-    for r in active.values("category_id").annotate(**level_counts):
-        for lv in LEVELS:
-            if r[lv]:
-                add("task_category_level", r[lv], None, f"{r['category_id'] or 0}:{lv}")
+    rows = [
+        _figure("task_level", r[lv], r["primary_lead_id"], lv)
+        for r in active.values("primary_lead_id").annotate(**level_counts)
+        for lv in LEVELS
+        if r[lv]
+    ]
+    rows += [
+        _figure("task_category_level", r[lv], None, f"{r['category_id'] or 0}:{lv}")
+        for r in active.values("category_id").annotate(**level_counts)
+        for lv in LEVELS
+        if r[lv]
+    ]
+    return rows
 
-    months = month_starts(today, 12)
-    live = Task.objects.exclude(state="cancelled").exclude(ongoing=True)
+
+def closeout_months(months: list[date]) -> list[Figure]:
+    """Tasks due by each month's end, and those of them closed by then: the list's due_by / closed_by."""
+    from yingshang.ledger.models import Task
+    from yingshang.ledger.selectors import closed_by_q, due_by_q
+
     aggs: dict[str, Any] = {}
     for ms in months:
-        me = month_end(ms)
-        # Tasks due by the month's end, and those of them closed by then.
-        aggs[f"c{ms:%Y%m}"] = Count("id", filter=Q(deadline__lte=me, closed_on__lte=me))
-        aggs[f"t{ms:%Y%m}"] = Count("id", filter=Q(deadline__lte=me))
-    totals = live.aggregate(**aggs)
+        aggs[f"c{ms:%Y%m}"] = Count("id", filter=closed_by_q(month_end(ms)))
+        aggs[f"t{ms:%Y%m}"] = Count("id", filter=due_by_q(month_end(ms)))
+    totals = Task.objects.aggregate(**aggs)
+    rows = []
     for ms in months:
-        add("closeout_month", totals[f"c{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}:closed")
-        add("closeout_month", totals[f"t{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}:total")
+        rows.append(_figure("closeout_month", totals[f"c{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}:closed"))
+        rows.append(_figure("closeout_month", totals[f"t{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}:total"))
+    return rows
 
-    lo = _aware(months[0])
+
+def appeal_months(months: list[date]) -> list[Figure]:
+    """Appeals received per month, local days: the appeals list's start/end."""
+    from yingshang.appeals.models import Appeal
+
     appeal_aggs = {
         f"m{ms:%Y%m}": Count(
             "id",
@@ -100,48 +108,85 @@ def collect(today: date | None = None) -> list[Figure]:
         )
         for ms in months
     }
-    counts = Appeal.objects.filter(received_at__gte=lo).aggregate(**appeal_aggs)
-    for ms in months:
-        add("appeal_month", counts[f"m{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}")
+    counts = Appeal.objects.filter(received_at__gte=_aware(months[0])).aggregate(**appeal_aggs)
+    return [_figure("appeal_month", counts[f"m{ms:%Y%m}"] or 0, None, f"{ms:%Y-%m}") for ms in months]
 
-    functions: dict[str, Callable[..., dict[int, Any]]] = {
+
+def _rate_functions() -> dict[str, Callable[..., dict[int, Any]]]:
+    from yingshang.appeals import rates
+
+    return {
         "response": rates.response_rate,
         "resolution": rates.resolution_rate,
         "satisfaction": rates.satisfaction_rate,
         "on_time_reply": rates.on_time_reply_rate,
     }
-    for ms in months[-6:]:
-        for name, fn in functions.items():
+
+
+def rate_months(months: list[date]) -> list[Figure]:
+    """The city-wide rates of each month, in percent (the rates table of that month)."""
+    rows = []
+    for ms in months:
+        for name, fn in _rate_functions().items():
             figures = fn(ms, month_end(ms))
             num = sum(f.numerator for f in figures.values())
             den = sum(f.denominator for f in figures.values())
             if den:
-                add("rate_month", round(num / den * 100, 2), None, f"{ms:%Y-%m}:{name}")
+                rows.append(_figure("rate_month", round(num / den * 100, 2), None, f"{ms:%Y-%m}:{name}"))
+    return rows
+
+
+def department_rates(today: date) -> list[Figure]:
+    """This quarter: appeals received per main department, and each department's rates in percent."""
+    from yingshang.appeals.models import Appeal
 
     qs_start, qs_end = quarter_bounds(today)
-    for r in (
-        Appeal.objects.filter(received_at__gte=_aware(qs_start), main_department__isnull=False)
+    rows = [
+        _figure("appeal_dept", r["n"], r["main_department_id"])
+        for r in Appeal.objects.filter(received_at__gte=_aware(qs_start), main_department__isnull=False)
         .values("main_department_id")
         .annotate(n=Count("id"))
-    ):
-        add("appeal_dept", r["n"], r["main_department_id"])
+    ]
+    functions = _rate_functions()
     for name in ("response", "resolution", "satisfaction"):
         for dept, f in functions[name](qs_start, qs_end).items():
             if f.value is not None:
-                add("rate_dept", round(f.value * 100, 2), dept, name)
+                rows.append(_figure("rate_dept", round(f.value * 100, 2), dept, name))
+    return rows
 
+
+def open_orders(today: date) -> list[Figure]:
+    """Open supervision orders per department and level, and the overdue ones: the order list's
+    `state=open&level=` and `state=overdue`."""
+    from yingshang.supervision.models import SupervisionOrder
+    from yingshang.supervision.selectors import OPEN_ORDER_STATES, overdue_order_q
+
+    rows = []
     for r in (
         SupervisionOrder.objects.filter(state__in=OPEN_ORDER_STATES)
         .values("department_id", "level")
         .annotate(
             n=Count("id"),
-            overdue=Count("id", filter=Q(reply_deadline__lt=today, state__in=["issued", "signed"])),
+            overdue=Count("id", filter=overdue_order_q(today)),
         )
     ):
-        add("order_open", r["n"], r["department_id"], r["level"])
+        rows.append(_figure("order_open", r["n"], r["department_id"], r["level"]))
         if r["overdue"]:
-            add("order_open", r["overdue"], r["department_id"], "overdue")
+            rows.append(_figure("order_open", r["overdue"], r["department_id"], "overdue"))
     return rows
+
+
+def collect(today: date | None = None) -> list[Figure]:
+    today = today or timezone.localdate()
+    months = month_starts(today, 12)
+    return [
+        *task_levels(today),
+        *closeout_months(months),
+        *appeal_months(months),
+        *rate_months(months[-6:]),
+        *department_rates(today),
+        *open_orders(today),
+    ]
 
 
 @transaction.atomic

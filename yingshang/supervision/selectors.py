@@ -31,13 +31,24 @@ def _none_unless(qs: QuerySet, allowed: bool) -> QuerySet:
     return qs if allowed else qs.none()
 
 
+# 在办: issued, signed or answered and not yet concluded (the dashboard's card and chart, and their list).
+OPEN_ORDER_STATES = (*ORDER_OPEN, SupervisionOrder.State.ANSWERED)
+
+
+def overdue_order_q(today: dt.date) -> Q:
+    """逾期未答复: issued or signed, and the reply deadline has passed."""
+    return Q(state__in=ORDER_OPEN, reply_deadline__lt=today)
+
+
 def orders(
     user: Any, *, state: str = "", level: str = "", department: str = "", year: str = "", q: str = ""
 ) -> QuerySet[SupervisionOrder]:
     qs = SupervisionOrder.objects.select_related("department", "issued_by")
     qs = filter_by_department(_none_unless(qs, perm.can_view_supervision(user)), user)
     if state == "overdue":
-        qs = qs.filter(state__in=ORDER_OPEN, reply_deadline__lt=timezone.localdate())
+        qs = qs.filter(overdue_order_q(timezone.localdate()))
+    elif state == "open":
+        qs = qs.filter(state__in=OPEN_ORDER_STATES)
     elif state:
         qs = qs.filter(state=state)
     if level:

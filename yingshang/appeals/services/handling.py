@@ -82,7 +82,7 @@ def _create_dispatches(
             round=round_no,
             role=role,
             dispatched_at=now,
-            dispatched_by=actor,
+            dispatched_by=actor if getattr(actor, "is_authenticated", False) else None,
             instruction=instruction,
             sign_deadline=sign_deadline,
             reply_deadline=reply_deadline,
@@ -307,7 +307,7 @@ def appeal_follow_up(
         satisfaction=satisfaction,
         solved=bool(solved),
         note=note[:1000],
-        recorded_by=actor,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
         recorded_at=now,
         counted=appeal.duplicate_of_id is None,
     )

@@ -15,7 +15,7 @@ from .handling import (
     unreasonable_action,
 )
 from .hotline import import_page
-from .public import submit, submitted, track
+from .public import submit, submitted, track, track_rate
 from .queue import appeal_export, appeal_list
 from .rates import rates_drill, rates_export, rates_page
 
@@ -39,5 +39,6 @@ __all__ = [
     "submit",
     "submitted",
     "track",
+    "track_rate",
     "unreasonable_action",
 ]

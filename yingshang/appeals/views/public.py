@@ -5,22 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from yingshang.core import challenge, ratelimit
 from yingshang.core.errors import ApplicationError
 from yingshang.core.http import client_address
 from yingshang.core.office_settings import get_setting
 
-from .. import selectors, services
-from ..forms import SubmitForm, TrackForm
-from ..models import Appeal, ExtensionRequest
+from .. import services, tracking
+from ..forms import RatingForm, SubmitForm, TrackForm
+from ..models import Appeal
 
 SUBMIT_LIMIT = "appeal-submit"
-TRACK_LIMIT = "appeal-track"
-TRACK_CODE_LIMIT = "appeal-track-code"
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,39 +85,55 @@ def submitted(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def track(request: HttpRequest) -> HttpResponse:
-    """Progress lookup with the tracking code and the last four digits of the phone, rate-limited per
-    address (every attempt) and per code (failed attempts), in the shared store so every worker counts."""
+    """Progress lookup with the tracking code and the last four digits of the phone (`tracking.look_up`)."""
     form = TrackForm(request.POST or None)
-    appeal = None
+    context: dict[str, Any] = {"form": form, "appeal": None, "error": None}
     status = 200
-    error = None
     if request.method == "POST" and form.is_valid():
-        code = form.cleaned_data["code"].strip().upper()
-        # Counted before the lookup, so parallel guesses cannot all pass one check; a lookup that finds
-        # the appeal gives its place back (only failures count against a code).
-        per_address = ratelimit.hit(TRACK_LIMIT, client_address(request))
-        per_code = ratelimit.hit(TRACK_CODE_LIMIT, code)
-        if per_address > int(get_setting("appeals.track_limit_per_ip")) or per_code > int(
-            get_setting("appeals.track_limit_per_code")
-        ):
-            ratelimit.refund(TRACK_CODE_LIMIT, code)
-            error, status = "查询过于频繁，请一小时后再试。", 429
-        else:
-            appeal = selectors.appeal_by_tracking(code, form.cleaned_data["last4"])
-            if appeal is None:
-                error = "未找到对应的诉求，请核对查询码和联系电话后四位。"
-            else:
-                ratelimit.refund(TRACK_CODE_LIMIT, code)
-    context: dict[str, Any] = {"form": form, "appeal": appeal, "error": error}
-    if appeal is not None:
-        context["timeline"] = selectors.public_timeline(appeal)
-        context["replies"] = list(appeal.replies.select_related("department").order_by("replied_at"))
-        context["awaiting_reply"] = appeal.state in (Appeal.State.DISPATCHED, Appeal.State.SIGNED)
-        # What the submitter may know of an extension: that it was granted, how long, the new time limit;
-        # not the department's reasons.
-        context["extensions"] = list(
-            appeal.extensions.filter(state=ExtensionRequest.State.APPROVED, dispatch__round=appeal.round)
-            .only("days", "new_deadline", "decided_at")
-            .order_by("decided_at")
+        found = tracking.look_up(
+            code=form.cleaned_data["code"], last4=form.cleaned_data["last4"], address=client_address(request)
         )
+        context.update(appeal=found.appeal, error=found.error)
+        status = found.status
+    if context["appeal"] is not None:
+        context.update(tracking.page_context(context["appeal"]), rating=RatingForm(initial=form.cleaned_data))
+    return render(request, "appeals/track.html", context, status=status)
+
+
+@require_POST
+def track_rate(request: HttpRequest) -> HttpResponse:
+    """The anonymous submitter rates the reply: the same look-up (and its limits) as the page, then
+    `tracking.appeal_rate_by_submitter`; a wrong code or phone ending is a 404 with nothing recorded."""
+    rating = RatingForm(request.POST)
+    code, last4 = request.POST.get("code", ""), request.POST.get("last4", "")
+    found = tracking.look_up(code=code, last4=last4, address=client_address(request))
+    if found.status != 200:
+        return render(
+            request,
+            "appeals/track.html",
+            {"form": TrackForm(), "appeal": None, "error": found.error},
+            status=found.status,
+        )
+    if found.appeal is None:
+        raise Http404
+    appeal, status, rated, error = found.appeal, 200, False, None
+    if rating.is_valid():
+        data = rating.cleaned_data
+        try:
+            tracking.appeal_rate_by_submitter(
+                appeal=appeal, satisfaction=data["satisfaction"], solved=data["solved"], note=data["note"]
+            )
+            rated = True
+        except ApplicationError as exc:
+            error, status = exc.message, exc.status
+    appeal.refresh_from_db()
+    context: dict[str, Any] = {
+        "form": TrackForm(initial={"code": code, "last4": last4}),
+        "appeal": appeal,
+        "error": error,
+        **tracking.page_context(appeal),
+        "rating": rating,
+        "rated": rated,
+        "reopened": rated and appeal.state == Appeal.State.DISPATCHED,
+    }
     return render(request, "appeals/track.html", context, status=status)

@@ -75,6 +75,17 @@ def warning_q(level: str, on: date) -> Q:
     return Q()
 
 
+def due_by_q(on: date) -> Q:
+    """应销号 by the end of `on` (the dashboard's 销号进度 and the list behind it): a fixed deadline by then,
+    neither cancelled nor ongoing."""
+    return Q(deadline__lte=on, ongoing=False) & ~Q(state=wf.CANCELLED)
+
+
+def closed_by_q(on: date) -> Q:
+    """已销号 by the end of `on`: due by then and closed by then."""
+    return due_by_q(on) & Q(closed_on__lte=on)
+
+
 @dataclass
 class TaskFilters:
     document: int | None = None
@@ -86,6 +97,8 @@ class TaskFilters:
     missing: bool = False
     deadline_from: date | None = None
     deadline_to: date | None = None
+    due_by: date | None = None
+    closed_by: date | None = None
     keyword: str = ""
     priority: bool = False
     errors: dict[str, str] = field(default_factory=dict)
@@ -100,6 +113,8 @@ class TaskFilters:
         "missing",
         "deadline_from",
         "deadline_to",
+        "due_by",
+        "closed_by",
         "q",
         "priority",
     )
@@ -139,6 +154,8 @@ class TaskFilters:
         f.missing = (params.get("missing") or "") in {"1", "on", "true"}
         f.deadline_from = day("deadline_from")
         f.deadline_to = day("deadline_to")
+        f.due_by = day("due_by")
+        f.closed_by = day("closed_by")
         f.keyword = (params.get("q") or "").strip()[:100]
         f.priority = (params.get("priority") or "") in {"1", "on", "true"}
         return f
@@ -146,9 +163,9 @@ class TaskFilters:
     def as_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for key in ("document", "department", "lead", "category", "state", "warning", "keyword"):
-            if getattr(self, key):
+            if getattr(self, key) not in (None, ""):
                 out[key] = getattr(self, key)
-        for key in ("deadline_from", "deadline_to"):
+        for key in ("deadline_from", "deadline_to", "due_by", "closed_by"):
             if getattr(self, key):
                 out[key] = str(getattr(self, key))
         if self.missing:
@@ -182,7 +199,6 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
     simple = {
         "document_id": f.document,
         "primary_lead_id": f.lead,
-        "category_id": f.category,
         "deadline__gte": f.deadline_from,
         "deadline__lte": f.deadline_to,
         "is_priority": True if f.priority else None,
@@ -191,8 +207,14 @@ def filter_tasks(qs: QuerySet[Task], f: TaskFilters, on: date | None = None) -> 
     qs = qs.filter(_state_q(f.state), _keyword_q(f.keyword), **{k: v for k, v in simple.items() if v})
     if f.department:
         qs = qs.filter(of_departments([f.department]))
+    if f.category is not None:
+        # 0 is 未分类, as the dashboard's chart counts it.
+        qs = qs.filter(category_id=f.category) if f.category else qs.filter(category__isnull=True)
     if f.warning:
         qs = qs.filter(warning_q(f.warning, on))
+    for day, rule in ((f.due_by, due_by_q), (f.closed_by, closed_by_q)):
+        if day:
+            qs = qs.filter(rule(day))
     return qs
 
 

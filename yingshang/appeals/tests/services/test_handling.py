@@ -3,8 +3,8 @@ from unittest import mock
 import pytest
 
 from yingshang.appeals import services
-from yingshang.appeals.services import intake as intake_services
 from yingshang.appeals.models import Appeal, Dispatch, ExtensionRequest, SourceSystem, WebhookDelivery
+from yingshang.appeals.services import intake as intake_services
 from yingshang.appeals.tests.conftest import intake
 from yingshang.audit.models import AuditRecord
 from yingshang.core.errors import ApplicationError, PermissionRefused, TransitionRefused, ValidationFailed
