@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0006_appeal_owner_only_when_submitted_by_account"),
+        ("appeals", "0008_dispatch_sign_state"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
