@@ -34,12 +34,7 @@ def _set_deadline(model: Any, pk: int, **deadlines: dt.date) -> None:
 
 def seed(ctx: dict[str, Any]) -> None:
     users, departments = ctx["users"], ctx["departments"]
-    office, leader, inspector, discipline = (
-        users["office"],
-        users["leader"],
-        users["inspector"],
-        users["discipline"],
-    )
+    office, inspector = users["office"], users["inspector"]
     liaison, liaison_zj, liaison_sp = users["liaison"], users["liaison_zj"], users["liaison_sp"]
     scj, zjj, xzsp = departments["SCJ"], departments["ZJJ"], departments["XZSP"]
     today = timezone.localdate()
@@ -137,27 +132,7 @@ def seed(ctx: dict[str, Any]) -> None:
             )
             findings.append(finding)
 
-    # Leader instructions.
-    instructions = []
-    for content, dept, handler, state in [
-        ("企业反映的开办后银行开户难问题要专题研究，一周内拿出办法。", scj, liaison, "replied"),
-        ("工程建设项目审批“多测合一”推进慢，请住建局牵头限期解决。", zjj, liaison_zj, "assigned"),
-        ("“高效办成一件事”要让企业真正感受到变化，请审批局每月报告进展。", xzsp, liaison_sp, "concluded"),
-    ]:
-        instruction = services.instruction_create(
-            actor=leader, department=dept, content=content, deadline=add_workdays(today, 5)
-        )
-        if state in {"replied", "concluded"}:
-            services.instruction_transition(
-                actor=handler,
-                instruction=instruction,
-                action="reply",
-                data={"reply": "已召开专题会议研究，形成工作方案并报市政府。"},
-            )
-        if state == "concluded":
-            services.instruction_transition(actor=leader, instruction=instruction, action="conclude")
-        instructions.append(instruction)
-    _set_deadline(Instruction, instructions[1].pk, deadline=add_workdays(today, 2))
+    _instructions(users, departments, today)
 
     # Supervision orders: on ledger tasks where the ledger demo made some, and on findings.
     targets: list[Any] = [
@@ -194,7 +169,55 @@ def seed(ctx: dict[str, Any]) -> None:
                 data={"reply": "已制定整改方案，明确责任人和时间表，本月底前完成。"},
             )
 
-    # Typical cases over the past two quarters (published ones feed the assessment and the bulletin).
+    _cases(users["discipline"], departments, today)
+
+    _seed_history(ctx, today)
+
+    # One manual reminder, then the automatic ones due today.
+    overdue = next((f for f in findings if f.state == "assigned"), None)
+    if overdue is not None:
+        overdue.refresh_from_db()
+        services.reminder_send(
+            actor=office, item=overdue, message="该问题已超过整改时限，请于本周内报告整改情况。"
+        )
+    services.reminder_scan()
+    ctx["supervision_orders"] = orders
+
+
+def _instructions(users: dict[str, Any], departments: dict[str, Any], today: dt.date) -> None:
+    """Leader instructions: one replied, one assigned and due soon, one concluded."""
+    leader, liaison, liaison_zj, liaison_sp = (
+        users["leader"],
+        users["liaison"],
+        users["liaison_zj"],
+        users["liaison_sp"],
+    )
+    scj, zjj, xzsp = departments["SCJ"], departments["ZJJ"], departments["XZSP"]
+    instructions = []
+    for content, dept, handler, state in [
+        ("企业反映的开办后银行开户难问题要专题研究，一周内拿出办法。", scj, liaison, "replied"),
+        ("工程建设项目审批“多测合一”推进慢，请住建局牵头限期解决。", zjj, liaison_zj, "assigned"),
+        ("“高效办成一件事”要让企业真正感受到变化，请审批局每月报告进展。", xzsp, liaison_sp, "concluded"),
+    ]:
+        instruction = services.instruction_create(
+            actor=leader, department=dept, content=content, deadline=add_workdays(today, 5)
+        )
+        if state in {"replied", "concluded"}:
+            services.instruction_transition(
+                actor=handler,
+                instruction=instruction,
+                action="reply",
+                data={"reply": "已召开专题会议研究，形成工作方案并报市政府。"},
+            )
+        if state == "concluded":
+            services.instruction_transition(actor=leader, instruction=instruction, action="conclude")
+        instructions.append(instruction)
+    _set_deadline(Instruction, instructions[1].pk, deadline=add_workdays(today, 2))
+
+
+def _cases(discipline: Any, departments: dict[str, Any], today: dt.date) -> None:
+    """Typical cases over the past two quarters (published ones feed the assessment and the bulletin)."""
+    scj, zjj, xzsp = departments["SCJ"], departments["ZJJ"], departments["XZSP"]
     for days_ago, title, facts, depts, people, action, printable, publish in [
         (
             150,
@@ -259,18 +282,6 @@ def seed(ctx: dict[str, Any]) -> None:
         )
         if publish:
             services.case_transition(actor=discipline, case=case, action="publish")
-
-    _seed_history(ctx, today)
-
-    # One manual reminder, then the automatic ones due today.
-    overdue = next((f for f in findings if f.state == "assigned"), None)
-    if overdue is not None:
-        overdue.refresh_from_db()
-        services.reminder_send(
-            actor=office, item=overdue, message="该问题已超过整改时限，请于本周内报告整改情况。"
-        )
-    services.reminder_scan()
-    ctx["supervision_orders"] = orders
 
 
 # --- history of the two quarters before the current one ------------------------------------------------
