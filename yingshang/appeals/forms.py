@@ -5,6 +5,7 @@ from django import forms
 from yingshang.core import challenge
 from yingshang.core.cleaning import CleanInputForm
 from yingshang.core.errors import ValidationFailed
+from yingshang.org.models import Department
 
 from .models import Category, FollowUp
 from .services import validate_intake
@@ -124,8 +125,6 @@ class TrackForm(CleanInputForm):
 
 
 def _departments() -> Any:
-    from yingshang.org.models import Department
-
     return Department.objects.filter(is_active=True)
 
 

@@ -2,6 +2,8 @@
 
 from django_tasks import task
 
+from .models import TrainingRun
+
 
 @task()
 def run_training(run_id: int) -> str:
@@ -28,7 +30,6 @@ def sync_similarity_index() -> int:
 @task()
 def scheduled_retrain() -> str:
     """Periodic retraining from history (register in core.schedule); skipped while one is running."""
-    from .models import TrainingRun
     from .services import training_run_execute
 
     if TrainingRun.objects.filter(

@@ -69,7 +69,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
     if delivery.next_attempt_at > now + timedelta(seconds=1):
         return "not_due"
     claimed = WebhookDelivery.objects.filter(
-        pk=delivery.pk, attempts=delivery.attempts, status="pending"
+        pk=delivery.pk, attempts=delivery.attempts, status=WebhookDelivery.Status.PENDING
     ).update(attempts=delivery.attempts + 1)
     if claimed != 1:
         return "skipped"
@@ -87,7 +87,7 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         response = requests.post(system.webhook_url, data=body, headers=headers, timeout=5)
         if 200 <= response.status_code < 300:
             WebhookDelivery.objects.filter(pk=delivery.pk).update(
-                status="sent", sent_at=timezone.now(), last_error=""
+                status=WebhookDelivery.Status.SENT, sent_at=timezone.now(), last_error=""
             )
             return "sent"
         error = f"HTTP {response.status_code}"
@@ -95,7 +95,9 @@ def webhook_deliver(*, delivery_id: int, now: datetime | None = None) -> str:
         error = f"{type(exc).__name__}: {exc}"[:500]
     max_attempts = int(get_setting("appeals.webhook_max_attempts"))
     if attempts >= max_attempts:
-        WebhookDelivery.objects.filter(pk=delivery.pk).update(status="failed", last_error=error)
+        WebhookDelivery.objects.filter(pk=delivery.pk).update(
+            status=WebhookDelivery.Status.FAILED, last_error=error
+        )
         return "failed"
     delay = int(get_setting("appeals.webhook_base_delay")) * 2 ** (attempts - 1)
     next_at = max(now, timezone.now()) + timedelta(seconds=delay)
@@ -108,7 +110,7 @@ def webhook_retry_due(*, now: datetime | None = None, limit: int = 200) -> int:
     """Periodic sweep: send every pending row whose time has come (covers backends that cannot defer)."""
     now = now or timezone.now()
     ids = list(
-        WebhookDelivery.objects.filter(status="pending", next_attempt_at__lte=now)
+        WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now)
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
