@@ -89,7 +89,8 @@ class Command(BaseCommand):
             if result.unknown_units:
                 self.stdout.write("未能匹配的单位：" + "、".join(result.unknown_units))
             for reading in result.readings:
-                self.stdout.write(_describe(reading))
+                if set(reading["by"].values()) != {"name"} or reading["unsure"]:
+                    self.stdout.write(_describe(reading))  # a reading not given by header names is said
             self.stdout.write(summary)
         if commit_error or (failed and not dry_run):
             raise CommandError(commit_error or "导入未完成，未保存任何内容。")

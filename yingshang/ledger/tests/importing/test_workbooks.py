@@ -147,9 +147,11 @@ def test_columns_option_that_cannot_be_read_stops_the_command(units, tmp_path, g
         call(path, "--columns", given)
 
 
-def test_the_plain_report_says_which_column_holds_what(units, tmp_path):
+def test_the_plain_report_says_which_column_holds_what_when_not_all_by_name(units, tmp_path):
+    said = "工作表“任务分工”：序号 A 列，任务 B 列，牵头单位 C 列，配合单位 D 列，完成时限 E 列"
     path = tmp_path / "方案.xlsx"
     path.write_bytes(files.xlsx([HEADER, [1, "任务甲", "市发改委", "市财政局", "2026年6月"]]))
-    assert "工作表“任务分工”：序号 A 列，任务 B 列，牵头单位 C 列，配合单位 D 列，完成时限 E 列" in call(
-        path, "--dry-run"
-    )
+    assert said not in call(path, "--dry-run").splitlines()
+    everyday = ["序号", "事项", "谁办", "谁帮", "时间"]
+    path.write_bytes(files.xlsx([everyday, [1, "任务甲", "市发改委", "市财政局", "2026年6月"]]))
+    assert said in call(path, "--dry-run").splitlines()
