@@ -371,8 +371,12 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
                 label = "resp"
             else:
                 label = "deadline"
-            parts[label] = item.annotation[m.end() : end].strip("；;，, ")
+            # "…，开发区管委。以下任务均需…": after a full stop the note says something else, not units.
+            parts[label] = item.annotation[m.end() : end].split("。")[0].strip("；;，, ")
             last_label = label
+        if not matches:
+            parts["resp"] = item.annotation  # the roles in words: "X牵头，Y按职责分工负责"
+            last_label = "resp"
         year = options.year or dl.plan_year(title)
         deadline_text = parts.pop("deadline", "")
         if not deadline_text and last_label and last_label != "deadline":

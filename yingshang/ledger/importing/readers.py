@@ -335,8 +335,16 @@ def read_csv(name: str, data: bytes) -> Workbook:
 
 # ---- .docx ------------------------------------------------------------------------------------------
 
+# The note closing a paragraph, in any bracket plans use: "（牵头单位：…；责任单位：…）", "〔牵头单位：…〕", or the
+# roles in words: "（市政府办公室牵头，市级各有关部门按职责分工负责）". A bracket inside the note ("各街道（功能区）")
+# is allowed one level deep.
+_NOTE_TEXT = r"(?:[^（()）〔〕\[\]]|[（(][^（()）]*[）)])*"
 INLINE = re.compile(
-    r"^(?P<body>.*?)[（(](?P<note>[^（()）]*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：][^（()）]*)[）)]\s*[。；;]?\s*$"
+    r"^(?P<body>.*?)[（(〔\[](?P<note>"
+    + _NOTE_TEXT
+    + r"(?:(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：]|牵头[，,；;]|按职责分工负责|牵头负责)"
+    + _NOTE_TEXT
+    + r")[）)〕\]]\s*[。；;]?\s*$"
 )
 HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）)"
