@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
+from .units import is_placeholder
+
 CYCLES = {"month": "每月", "quarter": "每季度", "half": "每半年", "year": "每年"}
 
 # Phrases meaning "no end date, report every cycle"; None takes the office's default cycle.
@@ -42,6 +44,7 @@ class Deadline:
     cycle: str = ""
     text: str = ""
     error: str = ""
+    placeholder: bool = False  # "无", "待定", "—": written, but says there is no deadline
 
 
 class NeedsYear(Exception):
@@ -151,6 +154,8 @@ def _parse_text(value: str, year: int | None, default_cycle: str) -> Deadline:
     text = re.sub(r"\s+", "", value).translate(_FULLWIDTH)
     if not text:
         return Deadline()
+    if is_placeholder(text):
+        return Deadline(text=text, placeholder=True)
     if re.fullmatch(r"\d{5}(\.\d+)?", text):
         return Deadline(date=excel_serial_to_date(float(text)), text=text)
     try:

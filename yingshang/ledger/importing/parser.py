@@ -12,62 +12,14 @@ from openpyxl.utils import get_column_letter
 
 from . import deadlines as dl
 from . import units as u
+from .columns import HEADER_SCAN_ROWS, NOTE, Columns, find_columns
 from .readers import Grid, InlineItem, Workbook, cell_text
 
-HEADER_SCAN_ROWS = 30
 NEW_UNIT = "new:"  # mapping value: create this unit as a new department on commit
-HEADER_CELL_MAX = 20
 SEQ_MAX = 32
-
-# Column kinds and the header names that announce them, tried in this order on each header cell.
-COLUMN_NAMES: list[tuple[str, tuple[str, ...]]] = [
-    ("seq", ("序号", "编号", "序")),
-    ("co", ("配合单位", "协同单位", "参与单位", "配合部门", "协同部门", "参与部门", "协办单位", "配合")),
-    ("lead", ("牵头单位", "牵头部门", "主办单位", "牵头")),
-    ("responsible", ("主要责任单位", "责任单位", "责任部门", "承办单位", "责任主体")),
-    (
-        "task",
-        (
-            "具体措施",
-            "任务内容",
-            "工作任务",
-            "重点任务",
-            "主要任务",
-            "工作措施",
-            "政策措施",
-            "主要措施",
-            "任务措施",
-            "工作内容",
-            "具体任务",
-            "改革任务",
-            "任务名称",
-            "措施内容",
-            "重点工作",
-            "工作事项",
-        ),
-    ),
-    (
-        "deadline",
-        ("完成时限", "时间节点", "完成时间", "完成期限", "截止时间", "时间安排", "进度安排", "时限"),
-    ),
-    ("category", ("类别", "维度", "领域", "任务组", "分类", "板块")),
-    ("document", ("来源文件", "政策文件", "文件名称")),
-]
-# Of two task columns, the broader one (重点任务) names the measure and the finer one (具体措施) the task.
-MEASURE_FIRST = ("重点任务", "主要任务", "工作任务", "改革任务", "重点工作")
 SECTION = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）|第[一二三四五六七八九十]+部分)"
 )
-NOTE = re.compile(r"^(?:注|备注|说明|附注|导出人|填表|制表|审核人)[:：\s]|^注[0-9一二三四五六七八九十]")
-
-
-@dataclass
-class Columns:
-    header_row: int
-    header_values: list[str] = field(default_factory=list)  # set when a two-level header was combined
-    index: dict[str, int] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)  # kind -> header text as written
-    measure: int | None = None
 
 
 @dataclass
@@ -90,6 +42,9 @@ class ImportRow:
     parse_errors: list[str] = field(default_factory=list)  # the row's own problems; `errors` adds matching
     lead_column: str = ""
     co_column: str = ""
+    notes: list[str] = field(default_factory=list)  # said in the preview, never blocking
+    sheet: str = ""
+    table_number: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -114,6 +69,7 @@ class ParseResult:
     errors: list[str] = field(default_factory=list)
     unknown_units: list[str] = field(default_factory=list)
     has_category_column: bool = False
+    readings: list[dict[str, Any]] = field(default_factory=list)  # per task table: which column holds what
 
     @property
     def ok(self) -> bool:
@@ -122,83 +78,28 @@ class ParseResult:
     def error_count(self) -> int:
         return len(self.errors) + sum(len(r.errors) for r in self.rows)
 
+    @property
+    def unsure(self) -> bool:
+        return any(r["unsure"] for r in self.readings)
+
     def as_json(self) -> dict[str, Any]:
+        several = len(self.readings) > 1
+        rows = []
+        for r in self.rows:
+            entry = r.as_json()
+            if several and r.sheet:
+                entry["sheet"] = r.sheet
+            if several and r.table_number:
+                entry["table"] = r.table_number
+            if r.notes:
+                entry["notes"] = list(r.notes)
+            rows.append(entry)
         return {
-            "rows": [r.as_json() for r in self.rows],
+            "rows": rows,
             "unknown_units": list(self.unknown_units),
             "errors": list(self.errors),
+            "columns": [dict(r) for r in self.readings],
         }
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[\s*＊:：]", "", text)
-
-
-def classify_header(values: list[Any]) -> Columns | None:
-    found: dict[str, list[tuple[int, str]]] = {}
-    for i, value in enumerate(values):
-        text = _header_key(cell_text(value))
-        if not text or len(text) > HEADER_CELL_MAX:
-            continue
-        for kind, names in COLUMN_NAMES:
-            if kind == "seq":
-                hit = text in names or text.lower() in {"no", "no."}
-            else:
-                hit = any(n in text for n in names)
-            if hit:
-                found.setdefault(kind, []).append((i, cell_text(value)))
-                break
-    if "task" not in found or not ({"lead", "responsible"} & set(found)):
-        return None
-    columns = Columns(header_row=0)
-    for kind, hits in found.items():
-        columns.index[kind] = hits[0][0]
-        columns.names[kind] = hits[0][1]
-    tasks = found["task"]
-    if len(tasks) > 1:
-        first, last = tasks[0], tasks[-1]
-        if any(n in _header_key(first[1]) for n in MEASURE_FIRST):
-            columns.measure = first[0]
-            columns.index["task"], columns.names["task"] = last
-    # 牵头单位 + 责任单位: the 责任单位 column is the co-operating one.
-    if "lead" in found and "responsible" in found and "co" not in found:
-        columns.index["co"], columns.names["co"] = found["responsible"][0]
-        del columns.index["responsible"]
-    return columns
-
-
-def _exact_kinds(values: list[Any]) -> set[str]:
-    """Column kinds of cells that are exactly a header name (a data cell such as "市发改委牵头" is not)."""
-    kinds = set()
-    for value in values:
-        text = _header_key(cell_text(value))
-        for kind, names in COLUMN_NAMES:
-            if text in names:
-                kinds.add(kind)
-                break
-    return kinds
-
-
-def find_header(grid: Grid) -> Columns | None:
-    """The first row naming a task column and a lead/responsible column. A two-level header ("责任单位" merged
-    over "牵头单位 | 配合单位" in the row below) is read as one: the lower row's names win where it has them."""
-    for position, (_number, values) in enumerate(grid.rows[:HEADER_SCAN_ROWS]):
-        columns = classify_header(values)
-        if columns is None:
-            continue
-        columns.header_row = position
-        if position + 1 < len(grid.rows):
-            below = list(grid.rows[position + 1][1])
-            if _exact_kinds(below) & {"lead", "co", "responsible", "deadline"}:
-                below += [None] * (len(values) - len(below))
-                combined = [b if _exact_kinds([b]) else v for v, b in zip(values, below, strict=False)]
-                merged = classify_header(combined)
-                if merged is not None:
-                    merged.header_row = position + 1
-                    merged.header_values = [cell_text(v) for v in combined]
-                    return merged
-        return columns
-    return None
 
 
 def _cell(values: list[Any], index: int | None) -> Any:
@@ -209,9 +110,10 @@ def _cell(values: list[Any], index: int | None) -> Any:
 
 def _column_label(grid: Grid, columns: Columns, kind: str) -> str:
     name = columns.names.get(kind, "")
-    if grid.column_letters and kind in columns.index:
-        return f" {get_column_letter(columns.index[kind] + 1)} 列“{name}”"
-    return f"“{name}”列"
+    quoted = f"“{name}”" if name else ""
+    if kind in columns.index and (grid.column_letters or not name):
+        return f" {get_column_letter(columns.index[kind] + 1)} 列{quoted}"
+    return f"{quoted}列"
 
 
 def _norm_task(text: str) -> str:
@@ -237,6 +139,7 @@ class Options:
     city_names: tuple[str, ...] = ()
     mapping: dict[str, str] = field(default_factory=dict)  # unit as written -> department code
     categories: dict[str, str] = field(default_factory=dict)  # source key -> category name
+    columns: dict[str, int] = field(default_factory=dict)  # kind -> column (0-based), fixed by the user
 
 
 def _title_above(grid: Grid, header_position: int) -> str:
@@ -248,14 +151,54 @@ def _title_above(grid: Grid, header_position: int) -> str:
     return max(texts, key=len) if texts else ""
 
 
+def _reading(grid: Grid, columns: Columns) -> dict[str, Any]:
+    """What `import_ledger --json` reports under "columns": which column (as a letter) holds what."""
+    where: dict[str, Any] = {"sheet": grid.sheet} if grid.sheet else {"table": grid.number or 1}
+    header = columns.header_row
+    where["header_row"] = grid.rows[header][0] if header >= 0 else None
+    kinds = dict(columns.index)
+    if columns.measure is not None:
+        kinds["measure"] = columns.measure
+    for kind, i in sorted(kinds.items(), key=lambda x: x[1]):
+        where[kind] = get_column_letter(i + 1)
+    where["by"] = {k: columns.how.get(k, "name") for k in kinds}
+    where["unsure"] = list(columns.unsure)
+    return where
+
+
+def find_tables(
+    workbook: Workbook, options: Options, index: u.DepartmentIndex | None
+) -> list[tuple[Grid, Columns]]:
+    """The grids that hold a task table with their columns; a grid without a header that has the previous
+    table's width continues it (the same table carried on to the next sheet)."""
+    tables: list[tuple[Grid, Columns]] = []
+    previous: Columns | None = None
+    for grid in workbook.grids:
+        columns = find_columns(grid, index=index, given=options.columns or None, previous=previous)
+        if columns is None:
+            continue
+        unit_column = {"lead", "responsible", "co"} & set(columns.index)
+        if columns.how.get("task") == "content" and not unit_column and "deadline" not in columns.index:
+            continue  # text but nothing a task table has beside it: a notes or contacts sheet
+        tables.append((grid, columns))
+        previous = columns
+    if not tables:
+        # Still nothing: any grid with a column of text is handed to the user rather than refused.
+        for grid in workbook.grids:
+            columns = find_columns(grid, index=index, given=options.columns or None)
+            if columns is not None:
+                return [(grid, columns)]
+    return tables
+
+
 def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.DepartmentIndex) -> ParseResult:
     result = ParseResult(file_name=file_name, title="")
     stem = file_name.rsplit(".", 1)[0]
-    tables = [(g, find_header(g)) for g in workbook.grids]
-    task_tables = [(g, c) for g, c in tables if c is not None]
+    task_tables = find_tables(workbook, options, index)
     # A Word document's title is its first short paragraph; a sheet's is the text above its header.
     fallback = workbook.title_hint or stem
     for grid, columns in task_tables:
+        result.readings.append(_reading(grid, columns))
         _parse_grid(grid, columns, result, options, fallback)
     if workbook.inline:
         # Paragraphs with "（牵头单位：…）" are read even beside task tables: nothing is dropped silently.
@@ -264,8 +207,8 @@ def parse(workbook: Workbook, *, file_name: str, options: Options, index: u.Depa
     if not task_tables and not workbook.inline:
         where = "、".join(g.label for g in workbook.grids) or "文件"
         result.errors.append(
-            f"{where}的前 {HEADER_SCAN_ROWS} 行中未找到表头：需要同时有“重点任务/具体措施/任务内容”类列和"
-            "“牵头单位/责任单位”类列。请检查表头名称后重新上传。"
+            f"{where}的前 {HEADER_SCAN_ROWS} 行中没有一列是文字，找不到任务内容。"
+            "请确认上传的是任务分工表，或另存为 .xlsx 后重新上传。"
         )
         return result
     if not result.rows and not result.errors:
@@ -282,6 +225,21 @@ def _formula_error(shown: int, ref: str, header: str) -> str:
     )
 
 
+def _row_deadline(
+    value: Any, year: int | None, options: Options, where: str, errors: list[str], notes: list[str]
+) -> dl.Deadline:
+    """The row's deadline; its problem goes to `errors`, a placeholder ("待定", "—") to `notes`."""
+    deadline = dl.parse_deadline(value, year=year, default_cycle=options.default_cycle)
+    if deadline.error:
+        errors.append(f"{where}：{deadline.error}。")
+    elif deadline.date is None and not deadline.ongoing:
+        if deadline.placeholder:
+            notes.append(f"{where}写的是“{deadline.text}”，按没有完成时限的长期任务导入。")
+        # No deadline written: a standing task, reported on every cycle.
+        deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
+    return deadline
+
+
 def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Options, stem: str) -> None:
     """`stem`: the title to use when nothing above the header names the plan (Word title or file name)."""
     title = _title_above(grid, columns.header_row) or stem
@@ -289,20 +247,24 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         result.title = title
     if "category" in columns.index:
         result.has_category_column = True
-    header_number = grid.rows[columns.header_row][0]
-    header_values = columns.header_values or [cell_text(v) for v in grid.rows[columns.header_row][1]]
+    if columns.header_row >= 0:
+        header_number = grid.rows[columns.header_row][0]
+        header_values = columns.header_values or [cell_text(v) for v in grid.rows[columns.header_row][1]]
+    else:
+        header_number = grid.rows[0][0] if grid.rows else 1  # no header: the first row is row 1
+        header_values = columns.header_values
     section = ""
     lead_kind = "lead" if "lead" in columns.index else "responsible"
     lead_mode = u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN
-    header_task = header_values[columns.index["task"]]
-    header_lead = header_values[columns.index[lead_kind]]
+    task_index, lead_index = columns.index["task"], columns.index.get(lead_kind)
+    header_task = _cell(header_values, task_index) or ""
+    header_lead = _cell(header_values, lead_index) or ""
     formulas_by_row: dict[int, list[tuple[int, str]]] = {}
     for (fr, fc), ref in grid.uncached_formulas.items():
         formulas_by_row.setdefault(fr, []).append((fc, ref))
     lead_label = _column_label(grid, columns, lead_kind)
     co_label = _column_label(grid, columns, "co") if "co" in columns.index else lead_label
     deadline_label = _column_label(grid, columns, "deadline")
-    task_index, lead_index = columns.index["task"], columns.index[lead_kind]
     for number, values in grid.rows[columns.header_row + 1 :]:
         shown = number - header_number + 1 if grid.relative_numbering else number
         task = cell_text(_cell(values, task_index))
@@ -347,6 +309,10 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         cos = [x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads]
         cos = list(dict.fromkeys(cos))
         generic = list(dict.fromkeys(lead_cell.generic + co_cell.generic))
+        notes: list[str] = []
+        twice = [x.written for x in leads if x in co_cell.lead + co_cell.co]
+        if twice:
+            notes.append(f"第{shown}行“{'、'.join(twice)}”既是牵头单位又列在{co_label}中，按牵头单位导入。")
         if not leads:
             if lead_cell.generic:
                 errors.append(
@@ -356,12 +322,7 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
             else:
                 errors.append(f"第{shown}行{lead_label}为空，请填写牵头单位。")
         raw_deadline = _cell(values, columns.index.get("deadline"))
-        deadline = dl.parse_deadline(raw_deadline, year=year, default_cycle=options.default_cycle)
-        if deadline.error:
-            errors.append(f"第{shown}行{deadline_label}：{deadline.error}。")
-        elif deadline.date is None and not deadline.ongoing:
-            # No deadline written: a standing task, reported on every cycle.
-            deadline = dl.Deadline(ongoing=True, cycle=options.default_cycle, text="")
+        deadline = _row_deadline(raw_deadline, year, options, f"第{shown}行{deadline_label}", errors, notes)
         category = cell_text(_cell(values, columns.index.get("category"))) or section
         measure = cell_text(_cell(values, columns.measure)) if columns.measure is not None else ""
         result.rows.append(
@@ -381,6 +342,9 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
                 parse_errors=errors,
                 lead_column=lead_label,
                 co_column=co_label,
+                notes=notes,
+                sheet=grid.sheet,
+                table_number=grid.number,
             )
         )
 
@@ -407,8 +371,12 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
                 label = "resp"
             else:
                 label = "deadline"
-            parts[label] = item.annotation[m.end() : end].strip("；;，, ")
+            # "…，开发区管委。以下任务均需…": after a full stop the note says something else, not units.
+            parts[label] = item.annotation[m.end() : end].split("。")[0].strip("；;，, ")
             last_label = label
+        if not matches:
+            parts["resp"] = item.annotation  # the roles in words: "X牵头，Y按职责分工负责"
+            last_label = "resp"
         year = options.year or dl.plan_year(title)
         deadline_text = parts.pop("deadline", "")
         if not deadline_text and last_label and last_label != "deadline":

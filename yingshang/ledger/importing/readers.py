@@ -18,6 +18,7 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 ACCEPTED = (".xlsx", ".xls", ".csv", ".docx")
+WPS_EXTENSIONS = (".wps", ".et", ".ett", ".wpt", ".dps")
 MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam", ".docm", ".dotm")
 
 
@@ -34,6 +35,8 @@ class Grid:
     rows: list[tuple[int, list[Any]]]
     relative_numbering: bool = False
     column_letters: bool = False
+    sheet: str = ""  # the worksheet's name, for a workbook
+    number: int = 0  # the table's place in a Word document, from 1
     # (row number, column index 0-based) -> cell reference, for formula cells that carry no cached value.
     uncached_formulas: dict[tuple[int, int], str] = field(default_factory=dict)
 
@@ -60,41 +63,56 @@ def extension(name: str) -> str:
     return name[dot:].lower() if dot >= 0 else ""
 
 
-def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
-    """The extension to read `data` as, or ImportRefused before anything is parsed."""
-    ext = extension(name)
+def _refuse_by_extension(name: str, ext: str) -> None:
     if ext in MACRO_EXTENSIONS:
         raise ImportRefused(
             f"“{name}”是含宏的文件（{ext}），出于安全考虑不予接收，请另存为 .xlsx 或 .docx 后上传。"
+        )
+    if ext in WPS_EXTENSIONS:
+        raise ImportRefused(
+            f"“{name}”是 WPS 格式（{ext}），无法直接读取。"
+            "请在 WPS 中用“另存为”保存为 .xlsx（表格）或 .docx（文字）后上传。"
         )
     if ext not in ACCEPTED:
         raise ImportRefused(
             f"不支持“{name}”的文件类型，请上传 .xlsx、.xls、.csv 或 .docx 格式的任务分工方案。"
         )
+
+
+def _check_package(name: str, ext: str, data: bytes) -> str:
+    """An .xlsx/.docx: the format it really is, or ImportRefused (encrypted, old format, zip bomb, macros)."""
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_MARK in data:
+            raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。")
+        if ext == ".xlsx":
+            return ".xls"  # an old-format workbook saved under a new name: read it as what it is
+        raise ImportRefused(f"“{name}”是旧版 Word 文件（.doc），请另存为 .docx 后上传。")
+    if not data.startswith(ZIP_MAGIC):
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+            inflated = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。") from exc
+    # Judged on the sizes the archive declares, before anything is inflated (a zip bomb stops here).
+    if inflated > MAX_INFLATED_BYTES or inflated > MAX_INFLATION_RATIO * len(data):
+        raise ImportRefused(f"“{name}”解压后过大，疑似异常文件，不予接收。")
+    if any(n.lower().endswith("vbaproject.bin") for n in names):
+        raise ImportRefused(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存为 {ext} 上传。")
+    return ext
+
+
+def check_file(name: str, data: bytes, *, max_bytes: int) -> str:
+    """The extension to read `data` as, or ImportRefused before anything is parsed."""
+    ext = extension(name)
+    _refuse_by_extension(name, ext)
     if len(data) > max_bytes:
         raise ImportRefused(f"文件“{name}”超过 {max_bytes // (1024 * 1024)} MB 的上限，请拆分后分批导入。")
     if not data:
         raise ImportRefused(f"文件“{name}”是空文件。")
     if ext in {".xlsx", ".docx"}:
-        if data.startswith(OLE_MAGIC):
-            if ENCRYPTED_MARK in data:
-                raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。")
-            if ext == ".xlsx":
-                return ".xls"  # an old-format workbook saved under a new name: read it as what it is
-            raise ImportRefused(f"“{name}”是旧版 Word 文件（.doc），请另存为 .docx 后上传。")
-        if not data.startswith(ZIP_MAGIC):
-            raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。")
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                names = archive.namelist()
-                inflated = sum(info.file_size for info in archive.infolist())
-        except zipfile.BadZipFile as exc:
-            raise ImportRefused(f"“{name}”已损坏或不是有效的 {ext} 文件。") from exc
-        # Judged on the sizes the archive declares, before anything is inflated (a zip bomb stops here).
-        if inflated > MAX_INFLATED_BYTES or inflated > MAX_INFLATION_RATIO * len(data):
-            raise ImportRefused(f"“{name}”解压后过大，疑似异常文件，不予接收。")
-        if any(n.lower().endswith("vbaproject.bin") for n in names):
-            raise ImportRefused(f"“{name}”含有宏代码，出于安全考虑不予接收，请删除宏后另存为 {ext} 上传。")
+        return _check_package(name, ext, data)
     if ext == ".xls" and not data.startswith(OLE_MAGIC):
         if data.startswith(ZIP_MAGIC):
             return ".xlsx"
@@ -156,6 +174,38 @@ def _sheet_xml_facts(xml: bytes) -> tuple[list[tuple[int, int, int, int]], dict[
     return merges, uncached
 
 
+_HIDDEN_ROW = re.compile(rb'<row\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
+_HIDDEN_COLUMNS = re.compile(rb'<col\s[^>]*?\bhidden="(?:1|true)"[^>]*>')
+_COLUMN_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"|\bmax="(\d+)"[^>]*?\bmin="(\d+)"')
+
+
+def _hidden(xml: bytes) -> tuple[set[int], set[int]]:
+    """Row numbers and column numbers (1-based) the sheet hides: what the reader of the sheet never sees."""
+    rows = set()
+    for m in _HIDDEN_ROW.finditer(xml):
+        number = _ROW_NUMBER.search(m.group(0))
+        if number:
+            rows.add(int(number.group(1)))
+    columns: set[int] = set()
+    for m in _HIDDEN_COLUMNS.finditer(xml):
+        span = _COLUMN_SPAN.search(m.group(0))
+        if span:
+            low, high = (span.group(1), span.group(2)) if span.group(1) else (span.group(4), span.group(3))
+            columns.update(range(int(low), min(int(high), 1000) + 1))
+    return rows, columns
+
+
+def _fill_merges(rows: list[list[Any]], merges: list[tuple[int, int, int, int]], width: int) -> None:
+    for r1, r2, c1, c2 in merges:
+        if r1 - 1 >= len(rows) or c1 - 1 >= width:
+            continue
+        top = rows[r1 - 1][c1 - 1]
+        for rr in range(r1, min(r2, len(rows)) + 1):
+            for cc in range(c1, min(c2, width) + 1):
+                rows[rr - 1][cc - 1] = top
+
+
 def read_xlsx(name: str, data: bytes) -> Workbook:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
@@ -169,23 +219,23 @@ def read_xlsx(name: str, data: bytes) -> Workbook:
             rows: list[list[Any]] = [[_plain(v) for v in r] for r in ws.iter_rows(values_only=True)]
             xml = archive.read(ws._worksheet_path.lstrip("/"))  # type: ignore[union-attr]
             merges, uncached = _sheet_xml_facts(xml)
+            hidden_rows, hidden_columns = _hidden(xml)
             width = max((len(r) for r in rows), default=0)
             for row in rows:
                 if len(row) < width:
                     row.extend([None] * (width - len(row)))
-            for r1, r2, c1, c2 in merges:
-                if r1 - 1 >= len(rows) or c1 - 1 >= width:
-                    continue
-                top = rows[r1 - 1][c1 - 1]
-                for rr in range(r1, min(r2, len(rows)) + 1):
-                    for cc in range(c1, min(c2, width) + 1):
-                        rows[rr - 1][cc - 1] = top
+            _fill_merges(rows, merges, width)
+            for row in rows:  # a hidden column is read as empty: its letter still names the columns after it
+                for cc in hidden_columns:
+                    if cc <= width:
+                        row[cc - 1] = None
             grids.append(
                 Grid(
                     label=f"工作表“{ws.title}”",
-                    rows=list(enumerate(rows, start=1)),
+                    rows=[(n, row) for n, row in enumerate(rows, start=1) if n not in hidden_rows],
                     column_letters=True,
                     uncached_formulas=uncached,
+                    sheet=ws.title,
                 )
             )
         book.close()
@@ -240,6 +290,7 @@ def read_xls(name: str, data: bytes) -> Workbook:
                 label=f"工作表“{sheet.name}”",
                 rows=[(i, row) for i, row in enumerate(rows, start=1)],
                 column_letters=True,
+                sheet=sheet.name,
             )
         )
     return Workbook(grids=grids)
@@ -284,8 +335,16 @@ def read_csv(name: str, data: bytes) -> Workbook:
 
 # ---- .docx ------------------------------------------------------------------------------------------
 
+# The note closing a paragraph, in any bracket plans use: "（牵头单位：…；责任单位：…）", "〔牵头单位：…〕", or the
+# roles in words: "（市政府办公室牵头，市级各有关部门按职责分工负责）". A bracket inside the note ("各街道（功能区）")
+# is allowed one level deep.
+_NOTE_TEXT = r"(?:[^（()）〔〕\[\]]|[（(][^（()）]*[）)])*"
 INLINE = re.compile(
-    r"^(?P<body>.*?)[（(](?P<note>[^（()）]*(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：][^（()）]*)[）)]\s*[。；;]?\s*$"
+    r"^(?P<body>.*?)[（(〔\[](?P<note>"
+    + _NOTE_TEXT
+    + r"(?:(?:牵头单位|责任单位|配合单位|牵头部门|责任部门)[:：]|牵头[，,；;]|按职责分工负责|牵头负责)"
+    + _NOTE_TEXT
+    + r")[）)〕\]]\s*[。；;]?\s*$"
 )
 HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+、|第[一二三四五六七八九十]+部分|（[一二三四五六七八九十]+）)"
@@ -304,7 +363,7 @@ def read_docx(name: str, data: bytes) -> Workbook:
         rows = []
         for i, row in enumerate(table.rows, start=1):
             rows.append((i, [cell.text.strip() or None for cell in row.cells]))
-        grids.append(Grid(label=f"表格{t}", rows=rows, relative_numbering=True))
+        grids.append(Grid(label=f"表格{t}", rows=rows, relative_numbering=True, number=t))
     inline: list[InlineItem] = []
     heading = ""
     title = ""

@@ -28,12 +28,23 @@ UNIT_SUFFIX = re.compile(
     r"(厅|局|委|委员会|办|办公室|中心|院|所|队|处|站|会|部|行|公司|集团|政府|分局|支队|大队|管委会|街道|镇|乡|署|社|馆|台)$"
 )
 ROLE_SUFFIX = re.compile(
-    r"(牵头负责|牵头落实|牵头|按职责分工负责|按职责分工落实|按照职责分工负责|按职责负责|按职责落实|分工负责|负责落实|"
+    r"(牵头负责|牵头落实|牵头|结合实际落实|结合实际抓好落实|抓好落实|按职责分工负责|按职责分工落实|按照职责分工负责|按职责负责|按职责落实|分工负责|负责落实|"
     r"配合落实|共同负责|配合|参与|协助|负责)$"
 )
 ET_CETERA = re.compile(r"^(.{2,}?)等(有关|相关|其他|各)?(部门|单位|成员单位|机构)?$")
 GENERIC = re.compile(
     r"^各|有关|相关|其他|成员单位|^(?:市|区|县|省|州)?(?:级|直)?(?:各)?(?:部门|单位)$|^(?:市|区|县|省)直部门$"
+)
+# Local governments named as a class, not one body: "各县（市、区）", "县市区政府", "市县两级政府", "乡镇（街道）".
+LOCAL_GOVERNMENTS = re.compile(
+    r"^(?:各|全)|[（(][市区县州旗、乡镇街道]+[）)]|^(?:省市县|市县|县市区|县市|县区|区县|市州|市区|乡镇|镇街)"
+    r"(?:两级|三级|各级)?(?:人民)?(?:政府|党委|党委和政府|管委会)?$"
+)
+# A cell or list item that stands for "nothing here": 无, 暂无, —, ／ and the like.
+PLACEHOLDER = re.compile(
+    r"^(?:无|暂无|空|略|待定|待明确|待确定|不涉及|没有|暂缺|缺|无需|无需配合|无配合单位|未定|n/?a|null|none|nil"
+    r"|[\\\-—－–―─_/／.．。…·、~～*＊?？xX×]+)$",
+    re.IGNORECASE,
 )
 
 
@@ -53,10 +64,20 @@ class CellUnits:
     generic: list[str] = field(default_factory=list)
 
 
+_SPACED_UNITS = re.compile(UNIT_SUFFIX.pattern.rstrip("$") + r"[ \t\u3000]+(?=\S{2})")
+
+
 def normalise_text(text: str) -> str:
+    """One bracket style; line breaks and the spaces after a unit name ("市发改委 市财政局") separate units."""
     text = str(text or "").replace("(", OPEN).replace(")", CLOSE)
     text = re.sub(r"[\r\n]+", "、", text.strip())
+    text = _SPACED_UNITS.sub(lambda m: m.group(1) + "、", text)
     return re.sub(r"\s+", "", text).strip("、，,；;。")
+
+
+def is_placeholder(text: str) -> bool:
+    """ "无", "—", "／" …: a cell or list item that means nothing is written there."""
+    return bool(PLACEHOLDER.match(re.sub(r"\s+", "", str(text or ""))))
 
 
 _SPLITTERS: dict[str, re.Pattern[str]] = {}
@@ -108,7 +129,7 @@ def _is_bare(name: str) -> bool:
 
 
 def is_generic(name: str) -> bool:
-    return bool(GENERIC.search(name))
+    return bool(GENERIC.search(name) or LOCAL_GOVERNMENTS.search(name))
 
 
 def _strip_role(text: str) -> tuple[str, str | None]:
@@ -149,10 +170,19 @@ def _split_cell(text: str, column: str, first_listed_leads: bool) -> tuple[tuple
     return tuple(cell.lead), tuple(cell.co), tuple(cell.generic)
 
 
+def _not_a_unit(item: str, result: CellUnits) -> bool:
+    """An empty item, a placeholder ("无", "—"), or local governments as a class (kept as generic, whole:
+    "乡镇（街道）" is not a unit with an alias)."""
+    if LOCAL_GOVERNMENTS.search(item):
+        result.generic.append(item)
+        return True
+    return not item or is_placeholder(item)
+
+
 def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
     result = CellUnits()
     text = normalise_text(text)
-    if not text:
+    if not text or is_placeholder(text):
         return result
     prefix = ""
     entries: list[tuple[Unit, str | None]] = []
@@ -160,7 +190,7 @@ def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
         body, clause_role = _strip_role(clause)
         for raw in _split_items(body):
             item, item_role = _strip_role(raw)
-            if not item:
+            if _not_a_unit(item, result):
                 continue
             name, aliases, bracket_role = _bracket(item)
             role = bracket_role or item_role or clause_role

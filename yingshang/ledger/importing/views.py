@@ -183,6 +183,33 @@ def preview(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
     return _render_preview(request, staged, _outcome(staged))
 
 
+KIND_LABELS = {
+    "seq": "序号",
+    "category": "类别",
+    "measure": "重点任务",
+    "task": "任务/具体措施",
+    "lead": "牵头单位",
+    "co": "配合单位",
+    "responsible": "责任单位",
+    "deadline": "完成时限",
+    "document": "来源文件",
+}
+
+
+def _readings(result: Any) -> list[dict[str, Any]]:
+    """Per task table, which column was read as what and how; shown when a header did not name every column."""
+    readings = []
+    for reading in getattr(result, "readings", []):
+        where = f"工作表“{reading['sheet']}”" if "sheet" in reading else f"表格{reading['table']}"
+        used = [
+            (label, reading[kind], reading["by"].get(kind) != "name", kind in reading["unsure"])
+            for kind, label in KIND_LABELS.items()
+            if kind in reading
+        ]
+        readings.append({"where": where, "used": used, "guessed": any(g for _l, _c, g, _u in used)})
+    return readings
+
+
 def _render_preview(
     request: AuthedRequest, staged: staging.Staging, outcome: ImportOutcome, error: str = ""
 ) -> HttpResponse:
@@ -228,6 +255,7 @@ def _render_preview(
         "counts": outcome.counts,
         "digest": outcome.staged.digest if outcome.staged else "",
         "error_count": result.error_count(),
+        "readings": _readings(result),
         "unknown": [(name, unknown_rows.get(name, [])[:10]) for name in result.unknown_units],
         "created_units": [
             (name, target.removeprefix(NEW_UNIT))

@@ -8,7 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from yingshang.core.errors import ApplicationError
-from yingshang.ledger.importing.services import ledger_import
+from yingshang.ledger.importing.services import ledger_import, parse_columns
 
 
 class Command(BaseCommand):
@@ -20,8 +20,24 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只检查、预览，不保存")
         parser.add_argument("--json", action="store_true", help="输出一个 JSON 对象")
         parser.add_argument("--user", default="", help="记入审计的账号（营商办）")
+        parser.add_argument(
+            "--columns",
+            default="",
+            help="指定各列的内容，如 task=D,lead=E,co=F,deadline=G（可用 seq、category、measure、task、lead、co、"
+            "responsible、deadline、document、ignore）；不指定时按表头名称和内容识别",
+        )
 
-    def handle(self, *args, path: str, year: int | None, dry_run: bool, json: bool, user: str, **options):
+    def handle(
+        self,
+        *args,
+        path: str,
+        year: int | None,
+        dry_run: bool,
+        json: bool,
+        user: str,
+        columns: str,
+        **options,
+    ):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"找不到文件：{path}")
@@ -33,13 +49,21 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(f"账号“{user}”不存在。")
         data = file.read_bytes()
+        try:
+            given = parse_columns(columns) if columns else None
+        except ApplicationError as exc:
+            raise CommandError(exc.message) from exc
         commit_error = ""
         try:
-            outcome = ledger_import(actor=actor, name=file.name, data=data, year=year, dry_run=dry_run)
+            outcome = ledger_import(
+                actor=actor, name=file.name, data=data, year=year, dry_run=dry_run, columns=given
+            )
         except ApplicationError as exc:
             # A ledger service refused a row while writing: everything was rolled back; show the preview.
             commit_error = exc.message
-            outcome = ledger_import(actor=actor, name=file.name, data=data, year=year, dry_run=True)
+            outcome = ledger_import(
+                actor=actor, name=file.name, data=data, year=year, dry_run=True, columns=given
+            )
         result = outcome.result
         failed = not result.ok
         counts = outcome.counts
@@ -64,6 +88,9 @@ class Command(BaseCommand):
                     self.stdout.write(message)
             if result.unknown_units:
                 self.stdout.write("未能匹配的单位：" + "、".join(result.unknown_units))
+            for reading in result.readings:
+                if set(reading["by"].values()) != {"name"} or reading["unsure"]:
+                    self.stdout.write(_describe(reading))  # a reading not given by header names is said
             self.stdout.write(summary)
         if commit_error or (failed and not dry_run):
             raise CommandError(commit_error or "导入未完成，未保存任何内容。")
@@ -71,3 +98,25 @@ class Command(BaseCommand):
 
 def _dumps(data: dict) -> str:
     return json.dumps(data, ensure_ascii=False)
+
+
+KIND_NAMES = {
+    "seq": "序号",
+    "category": "类别",
+    "measure": "重点任务",
+    "task": "任务",
+    "lead": "牵头单位",
+    "co": "配合单位",
+    "responsible": "责任单位",
+    "deadline": "完成时限",
+    "document": "来源文件",
+}
+
+
+def _describe(reading: dict) -> str:
+    where = f"工作表“{reading['sheet']}”" if "sheet" in reading else f"表格{reading['table']}"
+    used = "，".join(f"{name} {reading[kind]} 列" for kind, name in KIND_NAMES.items() if kind in reading)
+    unsure = "、".join(KIND_NAMES[k] for k in reading["unsure"])
+    return f"{where}：{used}" + (
+        f"（{unsure}的识别不确定，请核对，必要时用 --columns 指定）" if unsure else ""
+    )

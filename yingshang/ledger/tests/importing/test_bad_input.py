@@ -79,15 +79,38 @@ def test_file_over_the_size_limit(db, office_user):
     assert refused("方案.csv", data) == ["文件“方案.csv”超过 1 MB 的上限，请拆分后分批导入。"]
 
 
-def test_header_row_not_found(db):
+def test_unknown_header_names_are_read_by_content_not_refused(db, make_department):
+    make_department("示例市测试局", code="T1")
     rows = [
         ["示例市2026年任务"],
         ["编号", "内容", "单位", "时间"],
         [1, "任务甲", "示例市测试局", "2026年6月"],
     ]
+    result = ledger_import(
+        actor=None, name="方案.xlsx", data=files.xlsx(rows, sheet="Sheet1"), dry_run=True
+    ).result
+    assert result.errors == []
+    assert [(r.row, r.seq, r.task, [x.written for x in r.lead]) for r in result.rows] == [
+        (3, "1", "任务甲", ["示例市测试局"])
+    ]
+    assert result.as_json()["columns"] == [
+        {
+            "sheet": "Sheet1",
+            "header_row": 2,
+            "seq": "A",
+            "task": "B",
+            "responsible": "C",
+            "deadline": "D",
+            "by": {"seq": "name", "task": "content", "responsible": "content", "deadline": "content"},
+            "unsure": [],
+        }
+    ]
+
+
+def test_a_table_with_no_column_of_text_is_refused(db):
+    rows = [["示例市2026年统计"], ["编号", "数量", "金额"], [1, 20, 3.5], [2, 30, 4.5]]
     assert refused("方案.xlsx", files.xlsx(rows, sheet="Sheet1")) == [
-        "工作表“Sheet1”的前 30 行中未找到表头：需要同时有“重点任务/具体措施/任务内容”类列和“牵头单位/责任单位”类列。"
-        "请检查表头名称后重新上传。"
+        "工作表“Sheet1”的前 30 行中没有一列是文字，找不到任务内容。请确认上传的是任务分工表，或另存为 .xlsx 后重新上传。"
     ]
 
 
@@ -139,6 +162,7 @@ def test_command_reports_a_refused_file_as_json(db, tmp_path):
         "rows": [],
         "unknown_units": [],
         "errors": ["“方案.xlsx”设置了打开密码，无法读取。请取消密码保护后重新上传。"],
+        "columns": [],
     }
     with pytest.raises(CommandError, match="未保存任何内容"):
         call_command("import_ledger", str(path), stdout=StringIO(), stderr=StringIO())

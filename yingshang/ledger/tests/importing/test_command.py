@@ -59,6 +59,19 @@ def test_json_has_exactly_the_described_shape(plan):
         ],
         "unknown_units": [],
         "errors": [],
+        "columns": [
+            {
+                "sheet": "任务分工",
+                "header_row": 2,
+                "seq": "A",
+                "task": "B",
+                "lead": "C",
+                "co": "D",
+                "deadline": "E",
+                "by": {"seq": "name", "task": "name", "lead": "name", "co": "name", "deadline": "name"},
+                "unsure": [],
+            }
+        ],
     }
     assert err.strip() == "检查《方案.xlsx》：2 行，新建 2 条，更新 0 条，未变 0 条（未保存）"
     assert Task.objects.count() == 0

@@ -46,6 +46,13 @@ def tree(make_department):
     }
 
 
+def read_by_name(where: dict, header_row: int, **letters: str) -> list[dict]:
+    """The "columns" report of a single table whose header names every column."""
+    return [
+        {**where, "header_row": header_row, **letters, "by": dict.fromkeys(letters, "name"), "unsure": []}
+    ]
+
+
 def run(path: Path, *extra: str) -> dict:
     out, err = StringIO(), StringIO()
     call_command("import_ledger", str(path), "--json", *extra, stdout=out, stderr=err)
@@ -140,7 +147,12 @@ GANGCHENG_EXPECTED = [
 def test_gangcheng_xlsx_title_row_formula_serials_and_notes_row(tree, tmp_path):
     data = files.xlsx(GANGCHENG_ROWS, merges=["A1:E1", "A7:E7"], cached={"A3": 1, "A4": 2, "A5": 3, "A6": 4})
     report = run(write(tmp_path, "钢城区2021年任务分工.xlsx", data), "--dry-run")
-    assert report == {"rows": GANGCHENG_EXPECTED, "unknown_units": [], "errors": []}
+    assert report == {
+        "rows": GANGCHENG_EXPECTED,
+        "unknown_units": [],
+        "errors": [],
+        "columns": read_by_name({"sheet": "任务分工"}, 2, seq="A", task="B", lead="C", co="D", deadline="E"),
+    }
 
 
 def test_gangcheng_formula_without_cached_value_is_refused_naming_the_cell(tree, tmp_path):
@@ -186,6 +198,7 @@ def test_xiangxi_docx_inline_annotation(tree, tmp_path):
         ],
         "unknown_units": ["湘西经开区管委会"],
         "errors": [],
+        "columns": [],
     }
 
 
@@ -219,6 +232,7 @@ def test_baoji_docx_table_roles_in_words(tree, tmp_path):
         ],
         "unknown_units": [],
         "errors": [],
+        "columns": read_by_name({"table": 1}, 1, seq="A", task="B", responsible="C", deadline="D"),
     }
 
 
@@ -264,7 +278,12 @@ TIEXI_EXPECTED = [
 def test_tiexi_csv_in_every_encoding(tree, tmp_path, encoding, bom):
     data = files.csv_bytes(TIEXI_ROWS, encoding=encoding, bom=bom)
     report = run(write(tmp_path, "铁西区55条.csv", data), "--dry-run")
-    assert report == {"rows": TIEXI_EXPECTED, "unknown_units": [], "errors": []}
+    assert report == {
+        "rows": TIEXI_EXPECTED,
+        "unknown_units": [],
+        "errors": [],
+        "columns": read_by_name({"table": 1}, 2, seq="A", task="B", responsible="C", deadline="D"),
+    }
 
 
 # 昆明市官渡区 2016: an .xls with a group column (类别) merged down, 牵头单位 / 配合单位, a date cell.
@@ -359,13 +378,27 @@ GUANDU_EXPECTED = [
 def test_guandu_xls_merged_category_and_date_cell(tree, tmp_path):
     data = files.xls(GUANDU_ROWS, merges=[(0, 0, 0, 5), (2, 5, 0, 0)])
     report = run(write(tmp_path, "官渡区政策措施.xls", data), "--dry-run")
-    assert report == {"rows": GUANDU_EXPECTED, "unknown_units": [], "errors": []}
+    assert report == {
+        "rows": GUANDU_EXPECTED,
+        "unknown_units": [],
+        "errors": [],
+        "columns": read_by_name(
+            {"sheet": "Sheet1"}, 2, category="A", seq="B", task="C", lead="D", co="E", deadline="F"
+        ),
+    }
 
 
 def test_guandu_same_table_as_xlsx_reads_the_same(tree, tmp_path):
     data = files.xlsx(GUANDU_ROWS, merges=["A1:F1", "A3:A6"])
     report = run(write(tmp_path, "官渡区政策措施.xlsx", data), "--dry-run")
-    assert report == {"rows": GUANDU_EXPECTED, "unknown_units": [], "errors": []}
+    assert report == {
+        "rows": GUANDU_EXPECTED,
+        "unknown_units": [],
+        "errors": [],
+        "columns": read_by_name(
+            {"sheet": "任务分工"}, 2, category="A", seq="B", task="C", lead="D", co="E", deadline="F"
+        ),
+    }
 
 
 def test_guandu_category_is_carried_down_the_merged_cells(tree, tmp_path):

@@ -341,3 +341,27 @@ def test_upload_page_lists_open_previews_and_the_office_includes_a_created_unit(
     unit.refresh_from_db()
     assert unit.in_assessment is True
     assert AuditRecord.objects.filter(action="department.update", object_id=str(unit.pk)).count() == 1
+
+
+def test_preview_says_which_columns_were_read_by_content_and_shows_row_notes(city, office_user, login):
+    client = login(office_user)
+    rows = [
+        [TITLE],
+        ["编号", "要做的事", "谁牵头", "谁配合", "什么时候"],
+        [1, "企业开办全程网办，一日办结。", "市发改委", "市发改委、市财政局", "待定"],
+        [2, "涉企收费专项治理。", "市财政局", None, "2026年6月底前"],
+    ]
+    token = token_of(upload(client, files.xlsx(rows)))
+    page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+    assert "工作表“任务分工”：各列的识别" in page
+    assert "B 列 = 任务/具体措施（按内容识别）" in page
+    assert "A 列 = 序号</span>" in page  # 编号 is a header name: read by name, said without a mark
+    assert "第3行“市发改委”既是牵头单位又列在 D 列“谁配合”中，按牵头单位导入。" in page
+    assert "第3行 E 列“什么时候”写的是“待定”，按没有完成时限的长期任务导入。" in page
+
+
+def test_preview_of_a_table_named_by_its_header_adds_nothing(city, office_user, login):
+    client = login(office_user)
+    token = token_of(upload(client))
+    page = client.get(reverse("ledger:import_preview", args=[token])).content.decode()
+    assert "各列的识别" not in page
