@@ -155,144 +155,146 @@ def _wave(rng: random.Random, now: datetime) -> list[Appeal]:
     return made
 
 
+class _Stop(Exception):
+    """The walk ends here: the next step would fall after now, or the appeal stops part-way on purpose."""
+
+
+class _Walk:
+    """The moments one appeal's steps happen at, each the next office moment after the one before."""
+
+    def __init__(self, rng: random.Random, received: datetime, now: datetime):
+        self.rng, self.now, self.steps = rng, now, [received]
+
+    def at(self, hours: float) -> datetime:
+        moment = _next_office_moment(self.rng, self.steps[-1] + timedelta(hours=hours))
+        if moment >= self.now:
+            raise _Stop
+        self.steps.append(moment)
+        return moment
+
+
 def _walk(rng, appeal, i, total, received, now, office, departments, handlers, dept_code, reply, follower):
     """Take one appeal as far as its age and a few dice allow."""
-    steps = [received]
     # The most recent appeals stop part-way, so every queue has something in it.
     stop = (
         rng.choice(["submitted", "dispatched", "signed", "returned", "replied", "pending_extension"])
         if i >= total - 30
         else ""
     )
+    walk = _Walk(rng, received, now)
+    try:
+        if _closed_early(walk, appeal, office) or stop == "submitted":
+            return
+        _dispatch(walk, appeal, office, departments, handlers, dept_code, stop)
+        if stop == "dispatched":
+            return
+        for round_no in range(3):
+            content = reply if round_no == 0 else "经再次核查并现场协调，" + reply
+            _handle_round(walk, appeal, stop, office, handlers[dept_code], content)
+            if not _follow_up(walk, appeal, round_no, office, follower):
+                return
+    except _Stop:
+        return
 
-    def at(hours: float) -> datetime | None:
-        moment = _next_office_moment(rng, steps[-1] + timedelta(hours=hours))
-        if moment >= now:
-            return None
-        steps.append(moment)
-        return moment
 
-    if appeal.duplicate_of_id and rng.random() < 0.6:
-        moment = at(3)
-        if moment:
-            with as_of(moment):
-                services.appeal_close_invalid(
-                    actor=office, appeal=appeal, reason="duplicate", note="与此前诉求重复，合并办理。"
-                )
-        return
-    if rng.random() < 0.03:
-        moment = at(2)
-        if moment:
-            with as_of(moment):
-                services.appeal_close_invalid(
-                    actor=office,
-                    appeal=appeal,
-                    reason="out_of_scope",
-                    note="属于民事纠纷，已告知通过司法途径解决。",
-                )
-        return
-    if stop == "submitted":
-        return
+def _closed_early(walk: _Walk, appeal: Appeal, office: Any) -> bool:
+    """A repeat is mostly closed as a duplicate; a few appeals are outside the office's remit."""
+    if appeal.duplicate_of_id and walk.rng.random() < 0.6:
+        hours, reason, note = 3, "duplicate", "与此前诉求重复，合并办理。"
+    elif walk.rng.random() < 0.03:
+        hours, reason, note = 2, "out_of_scope", "属于民事纠纷，已告知通过司法途径解决。"
+    else:
+        return False
+    with as_of(walk.at(hours)):
+        services.appeal_close_invalid(actor=office, appeal=appeal, reason=reason, note=note)
+    return True
+
+
+def _dispatch(
+    walk: _Walk, appeal: Appeal, office: Any, departments, handlers, dept_code: str, stop: str
+) -> None:
+    """Dispatch, now and then to the wrong unit first, which returns it for the right one."""
+    rng = walk.rng
     main = departments[dept_code]
-    handler = handlers[dept_code]
     wrong = rng.random() < 0.08 or stop == "returned"
-    first_department = departments["ZJJ" if dept_code != "ZJJ" else "SCJ"] if wrong else main
-    moment = at(rng.choice([1, 2, 3, 20]))
-    if moment is None:
-        return
+    other = "ZJJ" if dept_code != "ZJJ" else "SCJ"
+    moment = walk.at(rng.choice([1, 2, 3, 20]))
     co = [departments["DQ"].pk] if rng.random() < 0.1 and dept_code != "DQ" else []
     with as_of(moment):
         services.appeal_dispatch(
             actor=office,
             appeal=appeal,
-            main_department=first_department,
+            main_department=departments[other] if wrong else main,
             co_departments=co,
             instruction="请按时限办理并答复企业。",
         )
-    if wrong:
-        moment = at(2)
-        if moment is None:
-            return
-        with as_of(moment):
-            services.appeal_return(
-                actor=handlers["ZJJ" if dept_code != "ZJJ" else "SCJ"],
-                appeal=appeal,
-                reason="function",
-                note=f"该事项属于{main.display_name}职责，请改派。",
-            )
-        if stop == "returned":
-            return
-        moment = at(1)
-        if moment is None:
-            return
-        with as_of(moment):
-            services.appeal_dispatch(actor=office, appeal=appeal, main_department=main)
-    if stop == "dispatched":
+    if not wrong:
         return
-    for round_no in range(3):
-        moment = at(rng.choice([0.5, 1, 2, 3, 6, 30]))  # 30 hours: a late sign-off
-        if moment is None:
-            return
-        with as_of(moment):
-            services.appeal_sign(actor=handler, appeal=appeal)
-        if stop == "signed":
-            return
-        if stop == "pending_extension":
-            with as_of(moment + timedelta(minutes=30)):
-                services.extension_request(
-                    actor=handler, appeal=appeal, days=5, reason="需会同区县现场核查。"
-                )
-            return
-        if rng.random() < 0.08:
-            moment = at(24)
-            if moment is None:
-                return
-            with as_of(moment):
-                extension = services.extension_request(
-                    actor=handler, appeal=appeal, days=rng.choice([3, 5]), reason="需会同相关单位现场核查。"
-                )
-            moment = at(4)
-            if moment is None:
-                return
-            with as_of(moment):
-                services.extension_decide(
-                    actor=office,
-                    extension=extension,
-                    approve=rng.random() < 0.8,
-                    note="同意。" if True else "",
-                )
-        moment = at(rng.choice([24, 48, 72, 96, 200]))
-        if moment is None:
-            return
-        content = reply if round_no == 0 else "经再次核查并现场协调，" + reply
-        with as_of(moment):
-            services.appeal_reply(actor=handler, appeal=appeal, content=content)
-        if stop == "replied":
-            return
-        moment = at(rng.choice([24, 48]))
-        if moment is None:
-            return
-        roll = rng.random()
-        satisfaction = "satisfied" if roll < 0.7 else "basic" if roll < 0.88 else "unsatisfied"
-        if round_no > 0 and satisfaction == "unsatisfied" and rng.random() < 0.7:
-            satisfaction = "basic"
-        solved = satisfaction != "unsatisfied" and rng.random() < 0.92
-        with as_of(moment):
-            followup = services.appeal_follow_up(
-                actor=follower,
-                appeal=appeal,
-                satisfaction=satisfaction,
-                solved=solved,
-                note="电话回访企业负责人。" if follower is office else "",
+    with as_of(walk.at(2)):
+        services.appeal_return(
+            actor=handlers[other],
+            appeal=appeal,
+            reason="function",
+            note=f"该事项属于{main.display_name}职责，请改派。",
+        )
+    if stop == "returned":
+        raise _Stop
+    with as_of(walk.at(1)):
+        services.appeal_dispatch(actor=office, appeal=appeal, main_department=main)
+
+
+def _handle_round(walk: _Walk, appeal: Appeal, stop: str, office: Any, handler: Any, content: str) -> None:
+    """The unit signs (30 hours: a late sign-off), sometimes asks for more time, and replies."""
+    rng = walk.rng
+    moment = walk.at(rng.choice([0.5, 1, 2, 3, 6, 30]))
+    with as_of(moment):
+        services.appeal_sign(actor=handler, appeal=appeal)
+    if stop == "signed":
+        raise _Stop
+    if stop == "pending_extension":
+        with as_of(moment + timedelta(minutes=30)):
+            services.extension_request(actor=handler, appeal=appeal, days=5, reason="需会同区县现场核查。")
+        raise _Stop
+    if rng.random() < 0.08:
+        with as_of(walk.at(24)):
+            extension = services.extension_request(
+                actor=handler, appeal=appeal, days=rng.choice([3, 5]), reason="需会同相关单位现场核查。"
             )
-        if satisfaction == "unsatisfied" and rng.random() < 0.2:
-            moment = at(4)
-            if moment is None:
-                return
-            with as_of(moment):
-                services.followup_mark_unreasonable(
-                    actor=office, followup=followup, reason="企业诉求超出政策规定范围，已做好解释工作。"
-                )
-        appeal.refresh_from_db()
-        if appeal.state != Appeal.State.DISPATCHED:
-            return
+        with as_of(walk.at(4)):
+            services.extension_decide(
+                actor=office,
+                extension=extension,
+                approve=rng.random() < 0.8,
+                note="同意。",
+            )
+    moment = walk.at(rng.choice([24, 48, 72, 96, 200]))
+    with as_of(moment):
+        services.appeal_reply(actor=handler, appeal=appeal, content=content)
+    if stop == "replied":
+        raise _Stop
+
+
+def _follow_up(walk: _Walk, appeal: Appeal, round_no: int, office: Any, follower: Any) -> bool:
+    """The enterprise (or the office by phone) rates the reply; True when it asked for another round."""
+    rng = walk.rng
+    moment = walk.at(rng.choice([24, 48]))
+    roll = rng.random()
+    satisfaction = "satisfied" if roll < 0.7 else "basic" if roll < 0.88 else "unsatisfied"
+    if round_no > 0 and satisfaction == "unsatisfied" and rng.random() < 0.7:
+        satisfaction = "basic"
+    solved = satisfaction != "unsatisfied" and rng.random() < 0.92
+    with as_of(moment):
+        followup = services.appeal_follow_up(
+            actor=follower,
+            appeal=appeal,
+            satisfaction=satisfaction,
+            solved=solved,
+            note="电话回访企业负责人。" if follower is office else "",
+        )
+    if satisfaction == "unsatisfied" and rng.random() < 0.2:
+        with as_of(walk.at(4)):
+            services.followup_mark_unreasonable(
+                actor=office, followup=followup, reason="企业诉求超出政策规定范围，已做好解释工作。"
+            )
+    appeal.refresh_from_db()
+    return appeal.state == Appeal.State.DISPATCHED

@@ -4,6 +4,7 @@ Runs the same hotspot detection as the office page on a file of messages with th
 留言编号, 留言用户, 留言主题, 留言时间, 留言详情 (the whole file is the window unless --window-days)."""
 
 import json
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         if not docs:
             raise CommandError("文件中没有可用的留言。")
         found = detect(docs, window_days=o["window_days"], min_size=o["min_size"], limit=o["limit"])
-        out = {
+        out: dict[str, Any] = {
             "n_messages": len(docs),
             "skipped_rows": skipped,
             "hotspots": [
