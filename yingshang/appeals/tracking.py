@@ -74,6 +74,8 @@ def page_context(appeal: Appeal) -> dict[str, Any]:
         "timeline": selectors.public_timeline(appeal),
         "replies": list(appeal.replies.select_related("department").order_by("replied_at")),
         "awaiting_reply": appeal.state in (Appeal.State.DISPATCHED, Appeal.State.SIGNED),
+        "answered": appeal.state in (Appeal.State.REPLIED, Appeal.State.CONCLUDED),
+        "closed_invalid": appeal.state == Appeal.State.CLOSED,
         "extensions": list(
             appeal.extensions.filter(state=ExtensionRequest.State.APPROVED, dispatch__round=appeal.round)
             .only("days", "new_deadline", "decided_at")

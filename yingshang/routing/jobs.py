@@ -2,8 +2,6 @@
 
 from django_tasks import task
 
-from .models import TrainingRun
-
 
 @task()
 def run_training(run_id: int) -> str:
@@ -30,14 +28,10 @@ def sync_similarity_index() -> int:
 @task()
 def scheduled_retrain() -> str:
     """Periodic retraining from history (register in core.schedule); skipped while one is running."""
-    from .services import training_run_execute
+    from .services import training_run_scheduled
 
-    if TrainingRun.objects.filter(
-        status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
-    ).exists():
-        return "skipped"
-    run = TrainingRun.objects.create(message="定期重新训练")
-    return training_run_execute(run_id=run.pk).status
+    run = training_run_scheduled()
+    return run.status if run else "skipped"
 
 
 @task()

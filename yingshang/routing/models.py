@@ -97,6 +97,10 @@ class TrainingRun(models.Model):
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
 
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
 
 class AutoDispatch(models.Model):
     """An appeal the model dispatched on its own; `returned` marks a wrong one sent back (训练反馈)."""

@@ -229,11 +229,15 @@ def train_from_history(
     )
 
 
+def training_in_progress() -> bool:
+    return TrainingRun.objects.filter(
+        status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
+    ).exists()
+
+
 def training_run_request(*, actor: Any) -> TrainingRun:
     """Queue a retraining from history; the job runs after the commit."""
-    if TrainingRun.objects.filter(
-        status__in=[TrainingRun.Status.QUEUED, TrainingRun.Status.RUNNING]
-    ).exists():
+    if training_in_progress():
         raise ValidationFailed(
             "已有一个训练任务在进行中，请等待其完成。", code="routing.training_in_progress"
         )
@@ -244,6 +248,14 @@ def training_run_request(*, actor: Any) -> TrainingRun:
         audit_record(actor=actor, action="routing_training.request", obj=run)
         transaction.on_commit(lambda: jobs.run_training.enqueue(run.pk))
     return run
+
+
+def training_run_scheduled() -> TrainingRun | None:
+    """The periodic retraining's run, run at once; None while another run is queued or running."""
+    if training_in_progress():
+        return None
+    run = TrainingRun.objects.create(message="定期重新训练")
+    return training_run_execute(run_id=run.pk)
 
 
 def training_run_execute(*, run_id: int) -> TrainingRun:
