@@ -375,30 +375,23 @@ GUANDU_EXPECTED = [
 ]
 
 
+def guandu_report(sheet: str) -> dict:
+    columns = read_by_name(
+        {"sheet": sheet}, 2, category="A", seq="B", task="C", lead="D", co="E", deadline="F"
+    )
+    return {"rows": GUANDU_EXPECTED, "unknown_units": [], "errors": [], "columns": columns}
+
+
 def test_guandu_xls_merged_category_and_date_cell(tree, tmp_path):
     data = files.xls(GUANDU_ROWS, merges=[(0, 0, 0, 5), (2, 5, 0, 0)])
     report = run(write(tmp_path, "官渡区政策措施.xls", data), "--dry-run")
-    assert report == {
-        "rows": GUANDU_EXPECTED,
-        "unknown_units": [],
-        "errors": [],
-        "columns": read_by_name(
-            {"sheet": "Sheet1"}, 2, category="A", seq="B", task="C", lead="D", co="E", deadline="F"
-        ),
-    }
+    assert report == guandu_report("Sheet1")
 
 
 def test_guandu_same_table_as_xlsx_reads_the_same(tree, tmp_path):
     data = files.xlsx(GUANDU_ROWS, merges=["A1:F1", "A3:A6"])
     report = run(write(tmp_path, "官渡区政策措施.xlsx", data), "--dry-run")
-    assert report == {
-        "rows": GUANDU_EXPECTED,
-        "unknown_units": [],
-        "errors": [],
-        "columns": read_by_name(
-            {"sheet": "任务分工"}, 2, category="A", seq="B", task="C", lead="D", co="E", deadline="F"
-        ),
-    }
+    assert report == guandu_report("任务分工")
 
 
 def test_guandu_category_is_carried_down_the_merged_cells(tree, tmp_path):
