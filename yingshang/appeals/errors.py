@@ -26,4 +26,9 @@ CODES: dict[str, str] = {
     "appeals.unreasonable_already": "该回访已认定为不合理诉求",
     "appeals.unreasonable_office_only": "只有营商办可以认定不合理诉求",
     "appeals.unreasonable_reason_required": "认定不合理诉求须填写理由",
+    "appeals.hotline_file_unreadable": "热线导出文件无法读取",
+    "appeals.hotline_file_type": "热线导出文件类型不支持",
+    "appeals.hotline_file_empty": "热线导出文件没有数据行",
+    "appeals.hotline_file_too_long": "热线导出文件行数超过单次上限",
+    "appeals.hotline_mapping_incomplete": "热线导入的必填字段未选择对应列",
 }

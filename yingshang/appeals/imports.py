@@ -39,13 +39,17 @@ def read_table(uploaded: Any) -> tuple[list[str], list[list[str]]]:
                 continue
         else:
             raise ValidationFailed(
-                "无法识别 CSV 文件的编码，请另存为 UTF-8。", fields={"file": ["编码无法识别。"]}
+                "无法识别 CSV 文件的编码，请另存为 UTF-8。",
+                code="appeals.hotline_file_unreadable",
+                fields={"file": ["编码无法识别。"]},
             )
         table = [list(row) for row in csv.reader(io.StringIO(text))]
     elif name.endswith(".xlsx"):
         if not raw.startswith(b"PK\x03\x04"):
             raise ValidationFailed(
-                "文件内容不是有效的 .xlsx 表格。", fields={"file": ["文件内容与类型不符。"]}
+                "文件内容不是有效的 .xlsx 表格。",
+                code="appeals.hotline_file_unreadable",
+                fields={"file": ["文件内容与类型不符。"]},
             )
         check_archive(name, raw)
         from openpyxl import load_workbook
@@ -56,13 +60,21 @@ def read_table(uploaded: Any) -> tuple[list[str], list[list[str]]]:
         wb.close()
     else:
         raise ValidationFailed(
-            "请上传 .xlsx 或 .csv 格式的热线导出文件。", fields={"file": ["文件类型不支持。"]}
+            "请上传 .xlsx 或 .csv 格式的热线导出文件。",
+            code="appeals.hotline_file_type",
+            fields={"file": ["文件类型不支持。"]},
         )
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
-        raise ValidationFailed("文件中没有数据行。", fields={"file": ["没有数据。"]})
+        raise ValidationFailed(
+            "文件中没有数据行。", code="appeals.hotline_file_empty", fields={"file": ["没有数据。"]}
+        )
     if len(table) - 1 > MAX_ROWS:
-        raise ValidationFailed(f"单次最多导入 {MAX_ROWS} 行，请拆分文件。", fields={"file": ["行数过多。"]})
+        raise ValidationFailed(
+            f"单次最多导入 {MAX_ROWS} 行，请拆分文件。",
+            code="appeals.hotline_file_too_long",
+            fields={"file": ["行数过多。"]},
+        )
     headers = [h.strip() for h in table[0]]
     rows = [[(row[i] if i < len(row) else "").strip() for i in range(len(headers))] for row in table[1:]]
     return headers, rows
@@ -87,7 +99,9 @@ def mapped_rows(rows: list[list[str]], mapping: dict[str, int | None]) -> list[d
     missing = [FIELDS[f][0] for f in REQUIRED if mapping.get(f) is None]
     if missing:
         raise ValidationFailed(
-            f"请为以下字段选择对应的列：{'、'.join(missing)}。", fields={"mapping": missing}
+            f"请为以下字段选择对应的列：{'、'.join(missing)}。",
+            code="appeals.hotline_mapping_incomplete",
+            fields={"mapping": missing},
         )
     return [
         {f: (row[i] if i is not None and i < len(row) else "") for f, i in mapping.items()} for row in rows

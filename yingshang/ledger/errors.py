@@ -35,4 +35,10 @@ CODES: dict[str, str] = {
     "ledger.filter_name_required": "常用筛选未起名称",
     "ledger.filter_not_owner": "不能删除他人的常用筛选",
     "ledger.reader_only": "账号的角色不能查看台账",
+    "ledger.import_refused": "导入文件无法读取或不是任务表",
+    "ledger.import_unit_kind_missing": "导入时新建的单位未选择类型",
+    "ledger.import_preview_outdated": "预览已过期或文件已变化，须重新上传",
+    "ledger.import_columns_invalid": "导入时指定的列无法识别",
+    "ledger.import_rows_invalid": "导入文件有问题行，未保存任何内容",
+    "ledger.import_update_refused": "导入文件中的某行对应的任务不能更新",
 }

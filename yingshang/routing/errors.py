@@ -7,4 +7,5 @@ CODES: dict[str, str] = {
     "routing.no_earlier_model": "没有更早的模型版本可以回退",
     "routing.suggestions_refused": "该账号不能查看智能派单建议",
     "routing.training_in_progress": "已有训练任务在进行中",
+    "routing.model_refused": "模型文件无法载入或与当前版本不符",
 }

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 
 class ModelFileRefused(ValidationFailed):
-    code = "routing_model_refused"
+    code = "routing.model_refused"
 
 
 def models_dir() -> Path:

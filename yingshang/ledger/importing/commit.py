@@ -374,12 +374,13 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
     result = staged.result
     if not result.ok:
         raise ValidationFailed(
-            f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。"
+            f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。",
+            code="ledger.import_rows_invalid",
         )
     if staged.untyped_units:
         raise ValidationFailed(
             f"请为导入时新建的单位选择类型：{'、'.join(staged.untyped_units)}。未保存任何内容。",
-            code="unit_kind_missing",
+            code="ledger.import_unit_kind_missing",
         )
     reason = f"按导入文件《{file_name or result.file_name}》更新"
     with transaction.atomic():
@@ -446,7 +447,10 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             try:
                 ledger.task_adjust(actor=actor, task=task, reason=reason, changes=changes)
             except ApplicationError as exc:
-                raise ValidationFailed(f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}") from exc
+                raise ValidationFailed(
+                    f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}",
+                    code="ledger.import_update_refused",
+                ) from exc
         counts = staged.counts
         audit_record(
             actor=actor,

@@ -23,7 +23,7 @@ MACRO_EXTENSIONS = (".xlsm", ".xltm", ".xlsb", ".xlam", ".docm", ".dotm")
 
 
 class ImportRefused(ValidationFailed):
-    code = "import_refused"
+    code = "ledger.import_refused"
 
 
 @dataclass

@@ -129,7 +129,7 @@ def ledger_import(
         raise ValidationFailed(
             "预览之后台账或预览中的选择有了变化，现在导入的结果将与您看到的不同，未保存任何内容。"
             "请核对下面更新后的预览，再确认导入。",
-            code="preview_outdated",
+            code="ledger.import_preview_outdated",
         )
     counts = c.commit(staged, actor=actor, file_name=name, source_file=source_file)
     outcome.committed = True

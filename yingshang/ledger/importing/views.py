@@ -394,7 +394,8 @@ def commit(request: AuthedRequest, staged: staging.Staging) -> HttpResponse:
             )
             if not outcome.committed:
                 raise ValidationFailed(
-                    f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。"
+                    f"导入文件有 {outcome.result.error_count()} 处问题，未保存任何内容。请按提示处理后再确认导入。",
+                    code="ledger.import_rows_invalid",
                 )
     except StagedImportGone as exc:
         messages.warning(request, exc.message)

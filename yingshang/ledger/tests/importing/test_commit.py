@@ -273,7 +273,7 @@ def test_a_commit_that_would_differ_from_its_preview_is_refused(city):
     versions = list(Task.objects.order_by("pk").values_list("pk", "version"))
     with pytest.raises(ValidationFailed) as refused:
         run(city, changed, dry_run=False, expected_digest=preview.staged.digest)
-    assert refused.value.code == "preview_outdated"
+    assert refused.value.code == "ledger.import_preview_outdated"
     assert list(Task.objects.order_by("pk").values_list("pk", "version")) == versions
 
 
