@@ -81,3 +81,12 @@ def audit_witness_file(settings, tmp_path):
     path = tmp_path / "audit-witness.jsonl"
     settings.YINGSHANG_AUDIT_WITNESS = str(path)
     return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def urls_loaded_before_any_frozen_clock():
+    """The API's schemas are built when the URLconf is first imported. A test that first reaches it under
+    freezegun would hand pydantic the fake date class, which it refuses; so every process loads it first."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018  (the import is the point)
