@@ -271,9 +271,56 @@ def stage(
     any other file naming no known document create a new document and new tasks."""
     all_categories = _categories()
     by_code = {c.code: c for c in all_categories}
+    documents = _documents_named(result, document)
+    tasks, by_text = _candidate_tasks(result, documents)
+    index = _index_tasks(tasks, by_text)
+    roles = _load_roles(sorted(tasks))
+    claimed: set[int] = set()
+    plans: list[RowPlan] = []
+    for i, row in enumerate(result.rows):
+        chosen = (categories or {}).get(i)
+        category = by_code.get(chosen) if chosen else match_category(row.category, all_categories)
+        plan = RowPlan(row=row, action="error" if row.errors else "create", category=category)
+        plans.append(plan)
+        if row.errors:
+            continue
+        plan.past_due = _past_due(row, today)
+        task = index.find(row, documents.get(row.document), claimed)
+        if task is None:
+            continue
+        claimed.add(task.pk)
+        plan.past_due = False  # only new tasks: an existing task keeps its own history
+        plan.task_id = task.pk
+        plan.changes = _changes(row, task, category, *roles.get(task.pk, ([], [])))
+        plan.action = "update" if plan.changes else "unchanged"
+    new_units = _new_units(result)
+    return Staged(
+        result=result,
+        plans=plans,
+        documents=documents,
+        new_units=new_units,
+        tasks=tasks,
+        aliases=_kept_aliases(result, mapping),
+        roles=roles,
+        new_unit_kinds={name: (mapping or {}).get(name, "").removeprefix(NEW_UNIT) for name in new_units},
+        historical=historical if historical in HISTORICAL else "",
+    )
+
+
+def _documents_named(
+    result: ParseResult, document: PolicyDocument | None
+) -> dict[str, PolicyDocument | None]:
+    """Each document the rows name, with the ledger's document of that title (or the one given), if any."""
     documents: dict[str, PolicyDocument | None] = {}
     for title in dict.fromkeys(r.document for r in result.rows):
         documents[title] = document or PolicyDocument.objects.filter(title=title).order_by("id").first()
+    return documents
+
+
+def _candidate_tasks(
+    result: ParseResult, documents: dict[str, PolicyDocument | None]
+) -> tuple[dict[int, Task], dict[str, list[Task]]]:
+    """The tasks the rows may update by id, and those of the ledger's export rows by exact text."""
     doc_ids = {d.pk for d in documents.values() if d is not None}
     tasks: dict[int, Task] = {}
     if doc_ids:
@@ -292,49 +339,53 @@ def stage(
         for t in Task.objects.filter(title__in=orphan_titles[i : i + 500]).order_by("id"):
             tasks.setdefault(t.pk, t)
             by_text.setdefault(t.title, []).append(t)
-    existing: dict[str, Task] = {}
-    by_serial: dict[tuple[int, str], list[Task]] = {}
-    by_digest: dict[tuple[int, str], list[Task]] = {}
-    for t in sorted(tasks.values(), key=lambda t: t.pk):
-        if t.source_key:
-            existing[t.source_key] = t
-        if t.serial:
-            by_serial.setdefault((t.document_id, t.serial), []).append(t)
-        by_digest.setdefault((t.document_id, task_digest(t.title)), []).append(t)
-    roles = _load_roles(sorted(tasks))
-    claimed: set[int] = set()
-    plans: list[RowPlan] = []
-    for i, row in enumerate(result.rows):
-        chosen = (categories or {}).get(i)
-        category = by_code.get(chosen) if chosen else match_category(row.category, all_categories)
-        plan = RowPlan(row=row, action="error" if row.errors else "create", category=category)
-        plans.append(plan)
-        if row.errors:
-            continue
-        plan.past_due = bool(
-            not row.deadline.ongoing
-            and row.deadline.date
-            and row.deadline.date < (today or timezone.localdate())
-        )
-        doc = documents.get(row.document)
+    return tasks, by_text
+
+
+@dataclass
+class _TaskIndex:
+    """The candidate tasks by source key, by (document, 序号), by (document, text digest) and by exact text."""
+
+    existing: dict[str, Task]
+    by_serial: dict[tuple[int, str], list[Task]]
+    by_digest: dict[tuple[int, str], list[Task]]
+    by_text: dict[str, list[Task]]
+
+    def find(self, row: ImportRow, doc: PolicyDocument | None, claimed: set[int]) -> Task | None:
+        """The task `row` updates, never one an earlier row already claimed; None for a new task."""
         task: Task | None = None
         if doc is not None:
-            task = existing.get(row_key(doc.pk, row.task, row.occurrence))
+            task = self.existing.get(row_key(doc.pk, row.task, row.occurrence))
             if task is None or task.pk in claimed:
-                candidates = by_digest.get((doc.pk, task_digest(row.task)), []) + by_serial.get(
+                candidates = self.by_digest.get((doc.pk, task_digest(row.task)), []) + self.by_serial.get(
                     (doc.pk, row.seq), []
                 )
                 task = next((t for t in candidates if t.pk not in claimed), None)
         elif row.document == LEDGER_EXPORT_TITLE:
-            task = next((t for t in by_text.get(row.task.strip(), []) if t.pk not in claimed), None)
-        if task is None:
-            continue
-        claimed.add(task.pk)
-        plan.past_due = False  # only new tasks: an existing task keeps its own history
-        plan.task_id = task.pk
-        plan.changes = _changes(row, task, category, *roles.get(task.pk, ([], [])))
-        plan.action = "update" if plan.changes else "unchanged"
-    new_units = sorted(
+            task = next((t for t in self.by_text.get(row.task.strip(), []) if t.pk not in claimed), None)
+        return task
+
+
+def _index_tasks(tasks: dict[int, Task], by_text: dict[str, list[Task]]) -> _TaskIndex:
+    index = _TaskIndex(existing={}, by_serial={}, by_digest={}, by_text=by_text)
+    for t in sorted(tasks.values(), key=lambda t: t.pk):
+        if t.source_key:
+            index.existing[t.source_key] = t
+        if t.serial:
+            index.by_serial.setdefault((t.document_id, t.serial), []).append(t)
+        index.by_digest.setdefault((t.document_id, task_digest(t.title)), []).append(t)
+    return index
+
+
+def _past_due(row: ImportRow, today: date | None) -> bool:
+    return bool(
+        not row.deadline.ongoing and row.deadline.date and row.deadline.date < (today or timezone.localdate())
+    )
+
+
+def _new_units(result: ParseResult) -> list[str]:
+    """The units the user chose to create as new departments, by name."""
+    return sorted(
         {
             code[len(NEW_UNIT) :]
             for r in result.rows
@@ -342,23 +393,16 @@ def stage(
             if code and code.startswith(NEW_UNIT)
         }
     )
+
+
+def _kept_aliases(result: ParseResult, mapping: dict[str, str] | None) -> dict[str, str]:
+    """Units the rows use that the user mapped to an existing department: name -> department code."""
     used = {name for r in result.rows for name in r.matched}
-    aliases = {
+    return {
         name: code
         for name, code in (mapping or {}).items()
         if name in used and code and not code.startswith(NEW_UNIT)
     }
-    return Staged(
-        result=result,
-        plans=plans,
-        documents=documents,
-        new_units=new_units,
-        tasks=tasks,
-        aliases=aliases,
-        roles=roles,
-        new_unit_kinds={name: (mapping or {}).get(name, "").removeprefix(NEW_UNIT) for name in new_units},
-        historical=historical if historical in HISTORICAL else "",
-    )
 
 
 def _new_department_code(taken: set[str]) -> str:
@@ -372,6 +416,39 @@ def _new_department_code(taken: set[str]) -> str:
 def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any = None) -> dict[str, int]:
     """Write every planned row, or none: any refusal rolls the whole import back."""
     result = staged.result
+    _refuse_unless_ready(staged)
+    source_name = file_name or result.file_name
+    reason = f"按导入文件《{source_name}》更新"
+    with transaction.atomic():
+        codes = _departments(staged, actor=actor)
+        documents = _documents(staged, actor=actor, source_name=source_name, source_file=source_file)
+        creates = [
+            (order, plan) for order, plan in enumerate(staged.plans, start=1) if plan.action == "create"
+        ]
+        _create_tasks(
+            creates,
+            actor=actor,
+            documents=documents,
+            codes=codes,
+            file_name=source_name,
+            historical=staged.historical,
+        )
+        maybe_crash("ledger.import.commit")  # crash-safety proof: tasks written, updates and audit not yet
+        _update_tasks(staged, actor=actor, codes=codes, reason=reason)
+        counts = staged.counts
+        audit_record(
+            actor=actor,
+            action="ledger.import",
+            object_type="ledger.policydocument",
+            object_id=",".join(str(d.pk) for d in documents.values()),
+            after={"file": source_name, "rows": len(result.rows), **counts},
+            detail=f"导入任务分工方案《{source_name}》",
+        )
+    return counts
+
+
+def _refuse_unless_ready(staged: Staged) -> None:
+    result = staged.result
     if not result.ok:
         raise ValidationFailed(
             f"导入文件有 {result.error_count()} 处问题，未保存任何内容。请按提示修改后重新导入。",
@@ -382,85 +459,81 @@ def commit(staged: Staged, *, actor: Any, file_name: str = "", source_file: Any 
             f"请为导入时新建的单位选择类型：{'、'.join(staged.untyped_units)}。未保存任何内容。",
             code="ledger.import_unit_kind_missing",
         )
-    reason = f"按导入文件《{file_name or result.file_name}》更新"
-    with transaction.atomic():
-        codes: dict[str, Department] = {}
-        needed = {c for r in result.rows for c in r.matched.values() if c and not c.startswith(NEW_UNIT)}
-        codes.update({d.code: d for d in Department.objects.filter(code__in=needed)})
-        taken = set(Department.objects.filter(code__startswith="IMP").values_list("code", flat=True))
-        for name in staged.new_units:
-            # Not ranked until the office includes it (the assessment's unit list honours in_assessment).
-            department = org_services.department_create(
+
+
+def _departments(staged: Staged, *, actor: Any) -> dict[str, Department]:
+    """The departments the rows name, by code (new units by NEW_UNIT + name): the new units are created and
+    the names the user mapped are added to their department's aliases."""
+    codes: dict[str, Department] = {}
+    needed = {c for r in staged.result.rows for c in r.matched.values() if c and not c.startswith(NEW_UNIT)}
+    codes.update({d.code: d for d in Department.objects.filter(code__in=needed)})
+    taken = set(Department.objects.filter(code__startswith="IMP").values_list("code", flat=True))
+    for name in staged.new_units:
+        # Not ranked until the office includes it (the assessment's unit list honours in_assessment).
+        department = org_services.department_create(
+            actor=actor,
+            code=_new_department_code(taken),
+            name=name,
+            kind=staged.new_unit_kinds[name],
+            in_assessment=False,
+        )
+        codes[NEW_UNIT + name] = department
+    for name, code in sorted(staged.aliases.items()):
+        mapped = codes.get(code)
+        if mapped is not None and name not in mapped.all_names():
+            org_services.department_update(actor=actor, department=mapped, aliases=[*mapped.aliases, name])
+    return codes
+
+
+def _documents(
+    staged: Staged, *, actor: Any, source_name: str, source_file: Any
+) -> dict[str, PolicyDocument]:
+    """Each document the rows name, created when new tasks need one the ledger lacks; `staged` learns them."""
+    documents: dict[str, PolicyDocument] = {}
+    needs_document = {p.row.document for p in staged.plans if p.action == "create"}
+    for title, doc in staged.documents.items():
+        if doc is None and title in needs_document:
+            doc = ledger.policy_document_create(
                 actor=actor,
-                code=_new_department_code(taken),
-                name=name,
-                kind=staged.new_unit_kinds[name],
-                in_assessment=False,
+                title=title[:300],
+                source_file_name=source_name,
+                source_file=source_file,
             )
-            codes[NEW_UNIT + name] = department
-        for name, code in sorted(staged.aliases.items()):
-            mapped = codes.get(code)
-            if mapped is not None and name not in mapped.all_names():
-                org_services.department_update(
-                    actor=actor, department=mapped, aliases=[*mapped.aliases, name]
-                )
-        documents: dict[str, PolicyDocument] = {}
-        needs_document = {p.row.document for p in staged.plans if p.action == "create"}
-        for title, doc in staged.documents.items():
-            if doc is None and title in needs_document:
-                doc = ledger.policy_document_create(
-                    actor=actor,
-                    title=title[:300],
-                    source_file_name=file_name or result.file_name,
-                    source_file=source_file,
-                )
-            if doc is not None:
-                documents[title] = doc
-                staged.documents[title] = doc
-        tasks = staged.tasks
-        creates = [
-            (order, plan) for order, plan in enumerate(staged.plans, start=1) if plan.action == "create"
-        ]
-        _create_tasks(
-            creates,
-            actor=actor,
-            documents=documents,
-            codes=codes,
-            file_name=file_name or result.file_name,
-            historical=staged.historical,
-        )
-        maybe_crash("ledger.import.commit")  # crash-safety proof: tasks written, updates and audit not yet
-        for plan in staged.plans:
-            if plan.action != "update":
-                continue
-            row = plan.row
-            who = _desired(plan, codes)
-            task = tasks[plan.task_id]  # type: ignore[index]
-            changes = dict(plan.changes)
-            if "lead_codes" in changes:
-                changes.pop("lead_codes")
-                changes["lead_departments"] = who["leads"]
-                changes["primary_lead"] = who["leads"][0]
-            if "co_codes" in changes:
-                changes.pop("co_codes")
-                changes["co_departments"] = who["cos"]
-            try:
-                ledger.task_adjust(actor=actor, task=task, reason=reason, changes=changes)
-            except ApplicationError as exc:
-                raise ValidationFailed(
-                    f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}",
-                    code="ledger.import_update_refused",
-                ) from exc
-        counts = staged.counts
-        audit_record(
-            actor=actor,
-            action="ledger.import",
-            object_type="ledger.policydocument",
-            object_id=",".join(str(d.pk) for d in documents.values()),
-            after={"file": file_name or result.file_name, "rows": len(result.rows), **counts},
-            detail=f"导入任务分工方案《{file_name or result.file_name}》",
-        )
-    return counts
+        if doc is not None:
+            documents[title] = doc
+            staged.documents[title] = doc
+    return documents
+
+
+def _update_tasks(staged: Staged, *, actor: Any, codes: dict[str, Department], reason: str) -> None:
+    """Adjust each task an update row changes; a refusal names the row."""
+    for plan in staged.plans:
+        if plan.action != "update":
+            continue
+        row = plan.row
+        task = staged.tasks[plan.task_id]  # type: ignore[index]
+        changes = _task_changes(plan, codes)
+        try:
+            ledger.task_adjust(actor=actor, task=task, reason=reason, changes=changes)
+        except ApplicationError as exc:
+            raise ValidationFailed(
+                f"{row.table}第{row.row}行对应的任务不能更新：{exc.message}",
+                code="ledger.import_update_refused",
+            ) from exc
+
+
+def _task_changes(plan: RowPlan, codes: dict[str, Department]) -> dict[str, Any]:
+    """The plan's changes as `task_adjust` takes them: departments instead of unit codes."""
+    who = _desired(plan, codes)
+    changes = dict(plan.changes)
+    if "lead_codes" in changes:
+        changes.pop("lead_codes")
+        changes["lead_departments"] = who["leads"]
+        changes["primary_lead"] = who["leads"][0]
+    if "co_codes" in changes:
+        changes.pop("co_codes")
+        changes["co_departments"] = who["cos"]
+    return changes
 
 
 def _create_tasks(

@@ -240,6 +240,24 @@ def _row_deadline(
     return deadline
 
 
+@dataclass
+class _GridReading:
+    """What every row of one task table is read with: its columns, header, labels and uncomputed formulas."""
+
+    grid: Grid
+    columns: Columns
+    options: Options
+    title: str
+    stem: str
+    file_name: str
+    header_values: list[Any]
+    lead_mode: str
+    lead_label: str
+    co_label: str
+    deadline_label: str
+    formulas_by_row: dict[int, list[tuple[int, str]]]
+
+
 def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Options, stem: str) -> None:
     """`stem`: the title to use when nothing above the header names the plan (Word title or file name)."""
     title = _title_above(grid, columns.header_row) or stem
@@ -247,24 +265,27 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
         result.title = title
     if "category" in columns.index:
         result.has_category_column = True
-    if columns.header_row >= 0:
-        header_number = grid.rows[columns.header_row][0]
-        header_values = columns.header_values or [cell_text(v) for v in grid.rows[columns.header_row][1]]
-    else:
-        header_number = grid.rows[0][0] if grid.rows else 1  # no header: the first row is row 1
-        header_values = columns.header_values
+    header_number, header_values = _header(grid, columns)
     section = ""
     lead_kind = "lead" if "lead" in columns.index else "responsible"
-    lead_mode = u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN
     task_index, lead_index = columns.index["task"], columns.index.get(lead_kind)
     header_task = _cell(header_values, task_index) or ""
     header_lead = _cell(header_values, lead_index) or ""
-    formulas_by_row: dict[int, list[tuple[int, str]]] = {}
-    for (fr, fc), ref in grid.uncached_formulas.items():
-        formulas_by_row.setdefault(fr, []).append((fc, ref))
     lead_label = _column_label(grid, columns, lead_kind)
-    co_label = _column_label(grid, columns, "co") if "co" in columns.index else lead_label
-    deadline_label = _column_label(grid, columns, "deadline")
+    reading = _GridReading(
+        grid=grid,
+        columns=columns,
+        options=options,
+        title=title,
+        stem=stem,
+        file_name=result.file_name,
+        header_values=header_values,
+        lead_mode=u.LEAD_COLUMN if lead_kind == "lead" else u.RESPONSIBLE_COLUMN,
+        lead_label=lead_label,
+        co_label=_column_label(grid, columns, "co") if "co" in columns.index else lead_label,
+        deadline_label=_column_label(grid, columns, "deadline"),
+        formulas_by_row=_formulas_by_row(grid),
+    )
     for number, values in grid.rows[columns.header_row + 1 :]:
         shown = number - header_number + 1 if grid.relative_numbering else number
         task = cell_text(_cell(values, task_index))
@@ -277,76 +298,133 @@ def _parse_grid(grid: Grid, columns: Columns, result: ParseResult, options: Opti
             continue
         if not task or task == lead_text:
             # Not a task row: blank, a section heading ("一、优化政务环境", often merged across), a note.
-            texts = [t for t in (cell_text(v) for v in values) if t]
-            if not texts or NOTE.match(texts[0]):
-                continue
-            heading = SECTION.match(texts[0])
-            if (len(set(texts)) == 1 and (not lead_text or task == lead_text)) or heading:
-                section = SECTION.sub("", texts[0]).strip() or texts[0]
+            heading = _section_heading(values, task, lead_text)
+            if heading is not None:
+                section = heading
             continue
         if task == header_task and lead_text == header_lead:
             continue  # the header repeated on a new page
-        errors: list[str] = []
-        for fc, ref in sorted(formulas_by_row.get(number, [])):
-            errors.append(_formula_error(shown, ref, header_values[fc] if fc < len(header_values) else ""))
-        seq = cell_text(_cell(values, columns.index.get("seq")))
-        if len(seq) > SEQ_MAX:
+        result.rows.append(_grid_row(reading, number, shown, values, task, lead_text, section))
+
+
+def _header(grid: Grid, columns: Columns) -> tuple[int, list[Any]]:
+    """The header's row number and its values."""
+    if columns.header_row >= 0:
+        header_number = grid.rows[columns.header_row][0]
+        header_values = columns.header_values or [cell_text(v) for v in grid.rows[columns.header_row][1]]
+    else:
+        header_number = grid.rows[0][0] if grid.rows else 1  # no header: the first row is row 1
+        header_values = columns.header_values
+    return header_number, header_values
+
+
+def _formulas_by_row(grid: Grid) -> dict[int, list[tuple[int, str]]]:
+    formulas_by_row: dict[int, list[tuple[int, str]]] = {}
+    for (fr, fc), ref in grid.uncached_formulas.items():
+        formulas_by_row.setdefault(fr, []).append((fc, ref))
+    return formulas_by_row
+
+
+def _section_heading(values: list[Any], task: str, lead_text: str) -> str | None:
+    """The section a row that is not a task opens, or None for a blank line or a note."""
+    texts = [t for t in (cell_text(v) for v in values) if t]
+    if not texts or NOTE.match(texts[0]):
+        return None
+    heading = SECTION.match(texts[0])
+    if (len(set(texts)) == 1 and (not lead_text or task == lead_text)) or heading:
+        return SECTION.sub("", texts[0]).strip() or texts[0]
+    return None
+
+
+def _grid_row(
+    reading: _GridReading,
+    number: int,
+    shown: int,
+    values: list[Any],
+    task: str,
+    lead_text: str,
+    section: str,
+) -> ImportRow:
+    """One task row of a table, with every problem found in it."""
+    grid, columns, options = reading.grid, reading.columns, reading.options
+    header_values = reading.header_values
+    errors: list[str] = []
+    for fc, ref in sorted(reading.formulas_by_row.get(number, [])):
+        errors.append(_formula_error(shown, ref, header_values[fc] if fc < len(header_values) else ""))
+    seq = cell_text(_cell(values, columns.index.get("seq")))
+    if len(seq) > SEQ_MAX:
+        errors.append(
+            f"第{shown}行{_column_label(grid, columns, 'seq')}过长（最多 {SEQ_MAX} 个字），请只填写编号。"
+        )
+    document = cell_text(_cell(values, columns.index.get("document"))) or reading.title
+    year = (
+        options.year
+        or dl.plan_year(document)
+        or dl.plan_year(reading.title)
+        or dl.plan_year(reading.stem)
+        or dl.plan_year(reading.file_name)
+    )
+    notes: list[str] = []
+    leads, cos, generic = _row_units(reading, shown, values, lead_text, errors, notes)
+    raw_deadline = _cell(values, columns.index.get("deadline"))
+    where = f"第{shown}行{reading.deadline_label}"
+    deadline = _row_deadline(raw_deadline, year, options, where, errors, notes)
+    category = cell_text(_cell(values, columns.index.get("category"))) or section
+    measure = cell_text(_cell(values, columns.measure)) if columns.measure is not None else ""
+    return ImportRow(
+        row=shown,
+        table=grid.label,
+        seq=seq,
+        task=task,
+        measure=measure,
+        category=category,
+        document=document,
+        year=year,
+        lead=leads,
+        co=cos,
+        generic=generic,
+        deadline=deadline,
+        parse_errors=errors,
+        lead_column=reading.lead_label,
+        co_column=reading.co_label,
+        notes=notes,
+        sheet=grid.sheet,
+        table_number=grid.number,
+    )
+
+
+def _row_units(
+    reading: _GridReading,
+    shown: int,
+    values: list[Any],
+    lead_text: str,
+    errors: list[str],
+    notes: list[str],
+) -> tuple[list[u.Unit], list[u.Unit], list[str]]:
+    """The row's (leads, co-operating units, generic phrases); a missing lead goes to `errors`, a unit both
+    leading and co-operating to `notes`."""
+    first_listed_leads = reading.options.first_listed_leads
+    lead_cell = u.split_cell(lead_text, reading.lead_mode, first_listed_leads=first_listed_leads)
+    co_text = cell_text(_cell(values, reading.columns.index.get("co")))
+    co_cell = u.split_cell(co_text, u.CO_COLUMN, first_listed_leads=first_listed_leads)
+    leads = list(lead_cell.lead)
+    cos = [x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads]
+    cos = list(dict.fromkeys(cos))
+    generic = list(dict.fromkeys(lead_cell.generic + co_cell.generic))
+    twice = [x.written for x in leads if x in co_cell.lead + co_cell.co]
+    if twice:
+        notes.append(
+            f"第{shown}行“{'、'.join(twice)}”既是牵头单位又列在{reading.co_label}中，按牵头单位导入。"
+        )
+    if not leads:
+        if lead_cell.generic:
             errors.append(
-                f"第{shown}行{_column_label(grid, columns, 'seq')}过长（最多 {SEQ_MAX} 个字），请只填写编号。"
+                f"第{shown}行{reading.lead_label}只写了“{'、'.join(lead_cell.generic)}”，没有具体的牵头单位，"
+                "请在文件中写明牵头单位。"
             )
-        document = cell_text(_cell(values, columns.index.get("document"))) or title
-        year = (
-            options.year
-            or dl.plan_year(document)
-            or dl.plan_year(title)
-            or dl.plan_year(stem)
-            or dl.plan_year(result.file_name)
-        )
-        lead_cell = u.split_cell(lead_text, lead_mode, first_listed_leads=options.first_listed_leads)
-        co_text = cell_text(_cell(values, columns.index.get("co")))
-        co_cell = u.split_cell(co_text, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)
-        leads = list(lead_cell.lead)
-        cos = [x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads]
-        cos = list(dict.fromkeys(cos))
-        generic = list(dict.fromkeys(lead_cell.generic + co_cell.generic))
-        notes: list[str] = []
-        twice = [x.written for x in leads if x in co_cell.lead + co_cell.co]
-        if twice:
-            notes.append(f"第{shown}行“{'、'.join(twice)}”既是牵头单位又列在{co_label}中，按牵头单位导入。")
-        if not leads:
-            if lead_cell.generic:
-                errors.append(
-                    f"第{shown}行{lead_label}只写了“{'、'.join(lead_cell.generic)}”，没有具体的牵头单位，"
-                    "请在文件中写明牵头单位。"
-                )
-            else:
-                errors.append(f"第{shown}行{lead_label}为空，请填写牵头单位。")
-        raw_deadline = _cell(values, columns.index.get("deadline"))
-        deadline = _row_deadline(raw_deadline, year, options, f"第{shown}行{deadline_label}", errors, notes)
-        category = cell_text(_cell(values, columns.index.get("category"))) or section
-        measure = cell_text(_cell(values, columns.measure)) if columns.measure is not None else ""
-        result.rows.append(
-            ImportRow(
-                row=shown,
-                table=grid.label,
-                seq=seq,
-                task=task,
-                measure=measure,
-                category=category,
-                document=document,
-                year=year,
-                lead=leads,
-                co=cos,
-                generic=generic,
-                deadline=deadline,
-                parse_errors=errors,
-                lead_column=lead_label,
-                co_column=co_label,
-                notes=notes,
-                sheet=grid.sheet,
-                table_number=grid.number,
-            )
-        )
+        else:
+            errors.append(f"第{shown}行{reading.lead_label}为空，请填写牵头单位。")
+    return leads, cos, generic
 
 
 INLINE_PART = re.compile(
@@ -357,51 +435,12 @@ SEQ_PREFIX = re.compile(r"^\s*(\d+|[一二三四五六七八九十]+)[.．、]\s
 
 def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options, title: str) -> None:
     for item in items:
-        parts: dict[str, str] = {}
-        matches = list(INLINE_PART.finditer(item.annotation))
-        last_label = ""
-        for i, m in enumerate(matches):
-            end = matches[i + 1].start() if i + 1 < len(matches) else len(item.annotation)
-            word = m.group(1)
-            if word.startswith("牵头"):
-                label = "lead"
-            elif word.startswith("配合"):
-                label = "co"
-            elif word.startswith("责任"):
-                label = "resp"
-            else:
-                label = "deadline"
-            # "…，开发区管委。以下任务均需…": after a full stop the note says something else, not units.
-            parts[label] = item.annotation[m.end() : end].split("。")[0].strip("；;，, ")
-            last_label = label
-        if not matches:
-            parts["resp"] = item.annotation  # the roles in words: "X牵头，Y按职责分工负责"
-            last_label = "resp"
+        parts, last_label = _inline_parts(item.annotation)
         year = options.year or dl.plan_year(title)
         deadline_text = parts.pop("deadline", "")
         if not deadline_text and last_label and last_label != "deadline":
-            # "…，6月底完成": the last comma-separated piece of the last part, when it reads as a deadline.
-            pieces = re.split(r"[，,]", parts[last_label])
-            tail = pieces[-1].strip()
-            probe = dl.parse_deadline(tail, year=year or 2000, default_cycle=options.default_cycle)
-            if tail and not probe.error and (probe.date or probe.ongoing):
-                deadline_text = tail
-                parts[last_label] = "，".join(pieces[:-1])
-        if "lead" in parts:
-            lead_cell = u.split_cell(
-                parts["lead"], u.LEAD_COLUMN, first_listed_leads=options.first_listed_leads
-            )
-            co_source = (
-                parts.get("resp", "")
-                + ("，" if parts.get("resp") and parts.get("co") else "")
-                + parts.get("co", "")
-            )
-        else:
-            lead_cell = u.split_cell(
-                parts.get("resp", ""), u.RESPONSIBLE_COLUMN, first_listed_leads=options.first_listed_leads
-            )
-            co_source = parts.get("co", "")
-        co_cell = u.split_cell(co_source, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)
+            deadline_text = _trailing_deadline(parts, last_label, year, options)
+        lead_cell, co_cell = _inline_units(parts, options)
         leads = list(lead_cell.lead)
         cos = list(dict.fromkeys(x for x in lead_cell.co + co_cell.lead + co_cell.co if x not in leads))
         errors: list[str] = []
@@ -435,6 +474,63 @@ def _parse_inline(items: list[InlineItem], result: ParseResult, options: Options
                 co_column=f"第{item.number}段“责任单位”",
             )
         )
+
+
+def _inline_label(word: str) -> str:
+    if word.startswith("牵头"):
+        return "lead"
+    if word.startswith("配合"):
+        return "co"
+    if word.startswith("责任"):
+        return "resp"
+    return "deadline"
+
+
+def _inline_parts(annotation: str) -> tuple[dict[str, str], str]:
+    """The note's parts by label ("lead", "co", "resp", "deadline") and the label of the last one."""
+    parts: dict[str, str] = {}
+    matches = list(INLINE_PART.finditer(annotation))
+    last_label = ""
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(annotation)
+        label = _inline_label(m.group(1))
+        # "…，开发区管委。以下任务均需…": after a full stop the note says something else, not units.
+        parts[label] = annotation[m.end() : end].split("。")[0].strip("；;，, ")
+        last_label = label
+    if not matches:
+        parts["resp"] = annotation  # the roles in words: "X牵头，Y按职责分工负责"
+        last_label = "resp"
+    return parts, last_label
+
+
+def _trailing_deadline(parts: dict[str, str], last_label: str, year: int | None, options: Options) -> str:
+    """ "…，6月底完成": the last comma-separated piece of the last part, when it reads as a deadline; it is
+    then taken out of that part. "" when it does not."""
+    pieces = re.split(r"[，,]", parts[last_label])
+    tail = pieces[-1].strip()
+    probe = dl.parse_deadline(tail, year=year or 2000, default_cycle=options.default_cycle)
+    if tail and not probe.error and (probe.date or probe.ongoing):
+        parts[last_label] = "，".join(pieces[:-1])
+        return tail
+    return ""
+
+
+def _inline_units(parts: dict[str, str], options: Options) -> tuple[u.CellUnits, u.CellUnits]:
+    """The units of the lead part (or, without one, the responsible part) and of the parts that co-operate."""
+    if "lead" in parts:
+        lead_cell = u.split_cell(parts["lead"], u.LEAD_COLUMN, first_listed_leads=options.first_listed_leads)
+        co_source = (
+            parts.get("resp", "")
+            + ("，" if parts.get("resp") and parts.get("co") else "")
+            + parts.get("co", "")
+        )
+    else:
+        lead_cell = u.split_cell(
+            parts.get("resp", ""), u.RESPONSIBLE_COLUMN, first_listed_leads=options.first_listed_leads
+        )
+        co_source = parts.get("co", "")
+    co_cell = u.split_cell(co_source, u.CO_COLUMN, first_listed_leads=options.first_listed_leads)
+    return lead_cell, co_cell
 
 
 def match(result: ParseResult, options: Options, index: u.DepartmentIndex) -> None:

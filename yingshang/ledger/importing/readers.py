@@ -252,39 +252,11 @@ def read_xlsx(name: str, data: bytes) -> Workbook:
 
 
 def read_xls(name: str, data: bytes) -> Workbook:
-    import xlrd
-
-    try:
-        book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
-    except xlrd.XLRDError as exc:
-        if "encrypt" in str(exc).lower():
-            raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。") from exc
-        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
-    except Exception as exc:
-        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
+    book = _open_xls(name, data)
     grids = []
     for sheet in book.sheets():
-        rows: list[list[Any]] = []
-        for rx in range(sheet.nrows):
-            values: list[Any] = []
-            for cx in range(sheet.ncols):
-                cell = sheet.cell(rx, cx)
-                if cell.ctype == xlrd.XL_CELL_DATE:
-                    values.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
-                elif cell.ctype == xlrd.XL_CELL_NUMBER:
-                    values.append(_plain(cell.value))
-                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
-                    values.append(None)
-                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
-                    values.append(bool(cell.value))
-                else:
-                    values.append(cell.value)
-            rows.append(values)
-        for r1, r2, c1, c2 in sheet.merged_cells:  # half-open ranges
-            top = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else None
-            for rr in range(r1, min(r2, len(rows))):
-                for cc in range(c1, min(c2, len(rows[rr]))):
-                    rows[rr][cc] = top
+        rows = [_xls_row(sheet, rx, book.datemode) for rx in range(sheet.nrows)]
+        _fill_xls_merges(rows, sheet.merged_cells)
         grids.append(
             Grid(
                 label=f"工作表“{sheet.name}”",
@@ -294,6 +266,47 @@ def read_xls(name: str, data: bytes) -> Workbook:
             )
         )
     return Workbook(grids=grids)
+
+
+def _open_xls(name: str, data: bytes) -> Any:
+    import xlrd
+
+    try:
+        return xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=False)
+    except xlrd.XLRDError as exc:
+        if "encrypt" in str(exc).lower():
+            raise ImportRefused(f"“{name}”设置了打开密码，无法读取。请取消密码保护后重新上传。") from exc
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
+    except Exception as exc:
+        raise ImportRefused(f"“{name}”已损坏或不是有效的 .xls 工作簿，无法读取。") from exc
+
+
+def _xls_row(sheet: Any, rx: int, datemode: int) -> list[Any]:
+    """One row's values as the other readers give them: dates as datetimes, blanks and errors as None."""
+    import xlrd
+
+    values: list[Any] = []
+    for cx in range(sheet.ncols):
+        cell = sheet.cell(rx, cx)
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            values.append(xlrd.xldate.xldate_as_datetime(cell.value, datemode))
+        elif cell.ctype == xlrd.XL_CELL_NUMBER:
+            values.append(_plain(cell.value))
+        elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK, xlrd.XL_CELL_ERROR):
+            values.append(None)
+        elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            values.append(bool(cell.value))
+        else:
+            values.append(cell.value)
+    return values
+
+
+def _fill_xls_merges(rows: list[list[Any]], merged_cells: list[tuple[int, int, int, int]]) -> None:
+    for r1, r2, c1, c2 in merged_cells:  # half-open ranges
+        top = rows[r1][c1] if r1 < len(rows) and c1 < len(rows[r1]) else None
+        for rr in range(r1, min(r2, len(rows))):
+            for cc in range(c1, min(c2, len(rows[rr]))):
+                rows[rr][cc] = top
 
 
 # ---- .csv -------------------------------------------------------------------------------------------

@@ -184,6 +184,14 @@ def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
     text = normalise_text(text)
     if not text or is_placeholder(text):
         return result
+    entries = _cell_entries(text, result)
+    _assign_roles(entries, column, first_listed_leads, result)
+    return result
+
+
+def _cell_entries(text: str, result: CellUnits) -> list[tuple[Unit, str | None]]:
+    """Each unit of the cell in order with the role written beside it, if any; generic phrases go to
+    `result.generic`. A level prefix ("市") carries on to the bare names listed after it."""
     prefix = ""
     entries: list[tuple[Unit, str | None]] = []
     for clause in _split_top(text, CLAUSE_SEPARATORS):
@@ -194,12 +202,7 @@ def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
                 continue
             name, aliases, bracket_role = _bracket(item)
             role = bracket_role or item_role or clause_role
-            m = ET_CETERA.match(name)
-            if m and not aliases:
-                name = m.group(1)
-                tail = "等" + (m.group(2) or "") + (m.group(3) or "")
-                if tail != "等":
-                    result.generic.append(tail)
+            name = _without_et_cetera(name, aliases, result)
             if is_generic(name):
                 result.generic.append(name)
                 continue
@@ -211,6 +214,24 @@ def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
                 aliases = tuple(prefix + a if _is_bare(a) else a for a in aliases)
             written = name + (OPEN + "、".join(aliases) + CLOSE if aliases else "")
             entries.append((Unit(written=written, name=name, aliases=aliases), role))
+    return entries
+
+
+def _without_et_cetera(name: str, aliases: tuple[str, ...], result: CellUnits) -> str:
+    """ "X等有关部门" is the unit X; the "等有关部门" is kept as generic (a bare "等" is not)."""
+    m = ET_CETERA.match(name)
+    if m and not aliases:
+        name = m.group(1)
+        tail = "等" + (m.group(2) or "") + (m.group(3) or "")
+        if tail != "等":
+            result.generic.append(tail)
+    return name
+
+
+def _assign_roles(
+    entries: list[tuple[Unit, str | None]], column: str, first_listed_leads: bool, result: CellUnits
+) -> None:
+    """Roles written in the cell decide; else the column's kind does (see LEAD_COLUMN and the others)."""
     marked_leads = [u for u, role in entries if role == LEAD]
     for unit, role in entries:
         if marked_leads:
@@ -224,7 +245,6 @@ def _read_cell(text: str, column: str, first_listed_leads: bool) -> CellUnits:
         target = result.lead if is_lead else result.co
         if unit not in target:
             target.append(unit)
-    return result
 
 
 # ---- matching to the department tree ----------------------------------------------------------------
