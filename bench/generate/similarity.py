@@ -13,8 +13,8 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
-from yingshang.routing import similarity
-from yingshang.routing.models import SimilarityBand, SimilarityDoc
+from yingshang.appeals import similarity
+from yingshang.appeals.models import SimilarityBand, SimilarityDoc
 
 BASE_ID = 10**12
 SCALES = {"small": 200_000, "design": 2_000_000}

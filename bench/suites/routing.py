@@ -52,7 +52,7 @@ def routing_eval(scale: str) -> Iterator[Line]:
 
 
 def near_duplicates(scale: str) -> Iterator[Line]:
-    from yingshang.routing.similarity import near_duplicates as find
+    from yingshang.appeals.similarity import near_duplicates as find
 
     want = generated.SCALES[scale]
     if generated.generated_count() < want:

@@ -4,10 +4,9 @@ from bench.generate import appeals as appeals_generator
 from bench.generate import ledger as ledger_generator
 from bench.generate import similarity as gen
 from bench.suites import ledger_import
-from yingshang.appeals.models import Appeal, Dispatch
+from yingshang.appeals import similarity
+from yingshang.appeals.models import Appeal, Dispatch, SimilarityBand
 from yingshang.ledger.models import PolicyDocument, Task
-from yingshang.routing import similarity
-from yingshang.routing.models import SimilarityBand
 
 
 def test_bench_import_leaves_the_database_as_it_was(db):

@@ -19,7 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .similarity import NUM_PERM, estimated_jaccard, jaccard, signature
+from yingshang.appeals.similarity import NUM_PERM, estimated_jaccard, jaccard, signature
+
 from .textmodel import _jieba
 
 HOT_BANDS = 32

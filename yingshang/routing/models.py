@@ -9,8 +9,6 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from yingshang.appeals.models import SimilarityBand, SimilarityDoc  # noqa: F401  the index lives in appeals
-
 
 class RoutingModel(models.Model):
     """One trained version of the dispatch model (派单模型版本)."""

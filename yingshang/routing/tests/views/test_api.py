@@ -1,7 +1,8 @@
 import pytest
 
+from yingshang.appeals import similarity
 from yingshang.org import roles as r
-from yingshang.routing import services, similarity
+from yingshang.routing import services
 from yingshang.routing.models import RoutingModel
 
 

@@ -6,9 +6,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from yingshang.appeals import similarity
 from yingshang.core.office_settings import get_setting
 from yingshang.org import roles as r
-from yingshang.routing import services, similarity
+from yingshang.routing import services
 from yingshang.routing.models import HotspotSnapshot, RoutingModel, TrainingRun
 
 

@@ -1,8 +1,8 @@
 """The benchmark's generator writes rows the appeals app's similarity index finds."""
 
+from bench.generate import similarity as gen
 from yingshang.appeals import similarity
 from yingshang.appeals.models import SimilarityBand
-from yingshang.routing.management.commands import routing_generate as gen
 
 
 def test_benchmark_generator_rows_are_found_by_the_index(db):
