@@ -4,7 +4,8 @@ anonymous visitor gets for a GET and for an empty POST, against the world of `wo
 Outcome classes: ok = 2xx; login = redirect to the sign-in page; redir = any other redirect (a refused
 or invalid form sends the user back with a message); 401/403/404/405/422 = that status. Records named by
 id belong to department A (ledger task, appeal) and enterprise 1 (appeal): `liaison_b` (department B)
-and `enterprise_b` must get 404 for them. Ids of records the world does not hold give 404.
+and `enterprise_b` must get 404 for them. Ids of records the world does not hold give 404 to the roles
+that may use the page, and 403 to those that may not: the role is refused before any record is looked up.
 
 "-" means the request is not made (signing out, switching language).
 A new URL fails `test_every_url_is_in_the_table` until a row is added here.
@@ -31,11 +32,11 @@ TABLE: dict[str, tuple[str, str]] = {
     #     anon  office liais head  liaB  insp  disc  lead  ent   entB  sys   sec   aud
     "api:act_instruction": (
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
-        "401   404   404   404   404   404   404   404   404   404   404   404   404",
+        "401   404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "api:act_order": (
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
-        "401   404   404   404   404   404   404   404   404   404   404   404   404",
+        "401   404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "api:api-root": (
         "404   404   404   404   404   404   404   404   404   404   404   404   404",
@@ -50,7 +51,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "401   422   422   422   422   422   422   422   422   422   422   422   422",
     ),
     "api:get_order": (
-        "401   404   404   404   404   404   404   404   404   404   404   404   404",
+        "401   404   404   404   404   404   404   404   403   403   403   403   403",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:intake": (
@@ -58,15 +59,15 @@ TABLE: dict[str, tuple[str, str]] = {
         "401   422   422   422   422   422   422   422   422   422   422   422   422",
     ),
     "api:list_findings": (
-        "401   ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "401   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:list_instructions": (
-        "401   ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "401   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:list_orders": (
-        "401   ok    ok    ok    ok    ok    ok    ok    404   404   404   404   404",
+        "401   ok    ok    ok    ok    ok    ok    ok    403   403   403   403   403",
         "405   405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "api:list_tasks": (
@@ -177,6 +178,10 @@ TABLE: dict[str, tuple[str, str]] = {
         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
         "ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok    ok",
     ),
+    "appeals:track_rate": (
+        "405   405   405   405   405   405   405   405   405   405   405   405   405",
+        "404   404   404   404   404   404   404   404   404   404   404   404   404",
+    ),
     "appeals:unreasonable": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
         "login 404   404   404   404   404   404   404   404   404   404   404   404",
@@ -190,11 +195,11 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir 403   403   403   403   403   403   403   403   403   403   403",
     ),
     "assessment:bulletin": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "assessment:bulletin_download": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "assessment:compute": (
@@ -202,7 +207,7 @@ TABLE: dict[str, tuple[str, str]] = {
         "login redir 403   403   403   403   403   403   403   403   403   403   403",
     ),
     "assessment:department": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "assessment:drill": (
@@ -219,7 +224,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "assessment:monitoring_report": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   403   403   403   403   403   403   403   403",
     ),
     "assessment:monitoring_save": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
@@ -230,27 +235,27 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 404   403   403   403   403   403   403   403   403   403   403   403",
     ),
     "assessment:objection": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "assessment:objection_decide": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "assessment:objection_submit": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "assessment:run": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "assessment:run_action": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "assessment:run_export": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "assessment:runs": (
@@ -607,14 +612,14 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "supervision:case_act": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   403   403   403   404   404   404   403   403   403   403   403",
     ),
     "supervision:case_create": (
         "login 403   403   403   403   403   ok    403   403   403   403   403   403",
         "login 403   403   403   403   403   ok    403   403   403   403   403   403",
     ),
     "supervision:case_detail": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   403   403   403   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:case_list": (
@@ -623,10 +628,10 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "supervision:finding_act": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "supervision:finding_detail": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:finding_list": (
@@ -638,8 +643,8 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 403   403   403   403   ok    403   403   403   403   403   403   403",
     ),
     "supervision:inspection_detail": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   403   403   403   404   404   404   403   403   403   403   403",
+        "login 404   403   403   403   404   404   404   403   403   403   403   403",
     ),
     "supervision:inspection_list": (
         "login ok    403   403   403   ok    ok    ok    403   403   403   403   403",
@@ -647,14 +652,14 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "supervision:instruction_act": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "supervision:instruction_create": (
         "login ok    403   403   403   403   403   ok    403   403   403   403   403",
         "login ok    403   403   403   403   403   ok    403   403   403   403   403",
     ),
     "supervision:instruction_detail": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:instruction_list": (
@@ -667,10 +672,10 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "supervision:order_act": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
     ),
     "supervision:order_detail": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:order_list": (
@@ -678,11 +683,11 @@ TABLE: dict[str, tuple[str, str]] = {
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:order_notice": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:reminder_go": (
-        "login 404   404   404   404   404   404   404   404   404   404   404   404",
+        "login 404   404   404   404   404   404   404   403   403   403   403   403",
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
     ),
     "supervision:reminder_list": (
