@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from yingshang.core.errors import ApplicationError, ConcurrentChange, TransitionRefused
 from yingshang.core.http import AuthedRequest
 from yingshang.core.pages import form_errors_message, run_action, seen_version
 from yingshang.core.uploads import attachments_for
@@ -109,13 +110,23 @@ def _task_action(
     name: str,
 ) -> HttpResponse:
     """Parse the form and run the service with its cleaned data: done, back to the task; refused, the task
-    page again with the form `name` as posted and the errors beside its fields."""
+    page again with the form `name` as posted and the errors beside its fields. When the task moved under
+    the form (someone else acted first), the posted form is stale: back to the task as it is now."""
     if not form.is_valid():
         form_errors_message(request, form)
-    else:
-        data = form.cleaned_data
-        if run_action(request, lambda: call(data), ok(data) if callable(ok) else ok, form=form):
-            return redirect("ledger:task", pk=task_pk)
+        return _page(request, perms.access_task(request.user, task_pk), (name, form))
+    data = form.cleaned_data
+    moved: list[ApplicationError] = []
+
+    def attempt() -> Any:
+        try:
+            return call(data)
+        except (ConcurrentChange, TransitionRefused) as exc:
+            moved.append(exc)
+            raise
+
+    if run_action(request, attempt, ok(data) if callable(ok) else ok, form=form) or moved:
+        return redirect("ledger:task", pk=task_pk)
     return _page(request, perms.access_task(request.user, task_pk), (name, form))
 
 

@@ -328,7 +328,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:close_out_review": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
+        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
     ),
     "ledger:contribute": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
@@ -376,7 +376,7 @@ TABLE: dict[str, tuple[str, str]] = {
     ),
     "ledger:head_decide": (
         "login 405   405   405   405   405   405   405   405   405   405   405   405",
-        "login ok    ok    ok    404   ok    ok    ok    404   404   404   404   404",
+        "login redir redir redir 404   redir redir redir 404   404   404   404   404",
     ),
     "ledger:implementation_report": (
         "login ok    ok    ok    404   ok    ok    ok    403   403   403   403   403",
